@@ -1,0 +1,20 @@
+"""Builds the one compiled part of Skyport: the scheduler kernel ``skyport._sched``.
+
+Set ``SKYPORT_CYTHON_DEBUG=1`` to rebuild it with bounds and wrap-around checks on, for the test
+run that hunts memory bugs.
+"""
+
+import os
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+debug = os.environ.get("SKYPORT_CYTHON_DEBUG") == "1"
+
+setup(
+    ext_modules=cythonize(
+        [Extension("skyport._sched", ["src/skyport/_sched.pyx"])],
+        compiler_directives={"boundscheck": debug, "wraparound": debug, "initializedcheck": debug},
+        force=debug,
+    ),
+)

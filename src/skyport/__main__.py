@@ -1,0 +1,3 @@
+from skyport.cli import main
+
+main()
