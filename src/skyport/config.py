@@ -1,0 +1,133 @@
+"""Daemon settings: where things live, where the API listens, which remote sites exist.
+
+Every default is here. A home directory (``~/.skyport``, or ``--home`` / ``SKYPORT_HOME``) holds
+``config.yaml``, written by ``skyport init``; a key missing from the file keeps its default::
+
+    listen: {host: 127.0.0.1, port: 8443}
+    store: sqlite:////home/me/.skyport/skyport.db   # or postgresql+psycopg://...
+    sites:
+      - name: local
+        kind: local              # a gate registered in the entry-point group skyport.gates
+        settings: {cpus: 8}      # handed to the gate as they are
+      - name: lab
+        kind: slurm
+        url: https://gate.lab.example:9443   # a gate running on its own (skyport gate ...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skyport.errors import BadRequest
+
+CONFIG_FILE = "config.yaml"
+DEFAULT_PORT = 8443
+
+
+def default_home() -> Path:
+    """``$SKYPORT_HOME`` or ``~/.skyport``."""
+    return Path(os.environ.get("SKYPORT_HOME") or Path.home() / ".skyport").expanduser()
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteConfig:
+    """One remote site: a gate kind and the settings handed to it."""
+
+    name: str
+    kind: str
+    settings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    url: str | None = None  # a gate served on its own; None mounts the gate in the daemon
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything the daemon needs to start."""
+
+    home: Path
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    store: str = ""  # SQLAlchemy URL; empty means the SQLite file skyport.db in home
+    sites: tuple[SiteConfig, ...] = (SiteConfig("local", "local"),)
+    owner: str = dataclasses.field(default_factory=getpass.getuser)  # may submit ?path= scripts
+    loop_interval: float = 1.0  # seconds between scheduling passes when nothing wakes the loop
+    idle_timeout: float = 60.0  # seconds an unused partition is kept before it is deleted
+    max_upload: int = 256 * 1024 * 1024  # bytes per submission, script and inputs together
+    fair_share_half_life: float = 7 * 86400.0
+    default_time_limit: int = 3600
+
+    @property
+    def store_url(self) -> str:
+        return self.store or f"sqlite:///{self.home / 'skyport.db'}"
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.home / "jobs"
+
+    def site_state_dir(self, site: str) -> Path:
+        return self.home / "sites" / site
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Settings)} - {"home", "sites"}
+
+
+def _site(raw: Any, index: int) -> SiteConfig:
+    if not isinstance(raw, Mapping) or not raw.get("name") or not raw.get("kind"):
+        raise BadRequest(f"{CONFIG_FILE}: sites[{index}] needs a name and a kind, got {raw!r}")
+    unknown = set(raw) - {"name", "kind", "settings", "url"}
+    if unknown:
+        raise BadRequest(f"{CONFIG_FILE}: sites[{index}] has unknown keys {sorted(unknown)}")
+    return SiteConfig(str(raw["name"]), str(raw["kind"]), dict(raw.get("settings") or {}), raw.get("url"))
+
+
+def load(home: Path, **overrides: Any) -> Settings:
+    """Settings from ``home/config.yaml`` (if present), then ``overrides`` (None values ignored)."""
+    path = home / CONFIG_FILE
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise BadRequest(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise BadRequest(f"{path}: expected a mapping at the top level")
+    values: dict[str, Any] = {}
+    listen = raw.pop("listen", None) or {}
+    if "host" in listen:
+        values["host"] = str(listen["host"])
+    if "port" in listen:
+        values["port"] = int(listen["port"])
+    if "sites" in raw:
+        sites = [_site(site, i) for i, site in enumerate(raw.pop("sites") or [])]
+        names = [s.name for s in sites]
+        if len(set(names)) != len(names):
+            raise BadRequest(f"{path}: site names must be unique, got {names}")
+        values["sites"] = tuple(sites)
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise BadRequest(f"{path}: unknown keys {sorted(unknown)}; known: listen, sites, {', '.join(sorted(_FIELDS))}")
+    values.update(raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(home=home, **values)
+
+
+def write_default(home: Path) -> Path:
+    """Write a commented ``config.yaml`` with the defaults, unless one exists."""
+    path = home / CONFIG_FILE
+    if not path.exists():
+        path.write_text(
+            "# Skyport daemon settings; see docs/operations.md. Missing keys keep their defaults.\n"
+            f"listen: {{host: 127.0.0.1, port: {DEFAULT_PORT}}}\n"
+            "sites:\n"
+            "  - name: local\n"
+            "    kind: local\n"
+            "    settings: {}   # cpus, mem (MiB): what the local machine lends to jobs\n",
+            encoding="utf-8",
+        )
+    return path

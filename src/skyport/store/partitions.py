@@ -1,0 +1,39 @@
+"""Partition queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import sqlalchemy as sa
+
+from skyport.sites.records import PartitionRecord
+from skyport.store.tables import partitions
+
+
+def _partition(row: sa.Row[Any]) -> PartitionRecord:
+    data = dict(row._mapping)
+    data["node_names"] = tuple(data["node_names"])
+    data["node_ips"] = tuple(data["node_ips"])
+    return PartitionRecord(**data)
+
+
+def save_partition(connection: sa.Connection, partition: PartitionRecord) -> None:
+    """Insert or update a partition record."""
+    values = {f.name: getattr(partition, f.name) for f in dataclasses.fields(partition)}
+    values["node_names"] = list(partition.node_names)
+    values["node_ips"] = list(partition.node_ips)
+    updated = connection.execute(partitions.update().where(partitions.c.id == partition.id).values(**values))
+    if updated.rowcount == 0:
+        connection.execute(partitions.insert().values(**values))
+
+
+def live_partitions(connection: sa.Connection) -> list[PartitionRecord]:
+    """Partitions not yet deleted (creating, ready, deleting)."""
+    query = sa.select(partitions).where(partitions.c.state.not_in(["deleted", "failed"]))
+    return [_partition(row) for row in connection.execute(query.order_by(partitions.c.created_at))]
+
+
+def known_partition_ids(connection: sa.Connection, site: str) -> set[str]:
+    query = sa.select(partitions.c.id).where(partitions.c.site == site)
+    return {row.id for row in connection.execute(query)}
