@@ -28,6 +28,7 @@ import yaml
 from skyport.errors import BadRequest
 
 CONFIG_FILE = "config.yaml"
+URL_FILE = "daemon.url"  # written by a running daemon, so terminals find it
 DEFAULT_PORT = 8443
 
 

@@ -121,3 +121,8 @@ def spend_by_site(connection: sa.Connection) -> dict[str, float]:
         hours = max(0.0, row.end_time - row.start_time) / 3600.0
         spend[row.site] = spend.get(row.site, 0.0) + row.price * int(row.request.get("nodes", 1)) * hours
     return spend
+
+
+def job_ids(connection: sa.Connection) -> set[str]:
+    """The ID of every job."""
+    return {row.id for row in connection.execute(sa.select(jobs.c.id))}

@@ -1,0 +1,71 @@
+"""What every command shares: where the home is, how to reach the daemon, how errors end."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import httpx
+import yaml
+from skyport_client import Client
+from skyport_client.errors import ApiError
+from skyport_client.tls import context_from_home
+
+from skyport.config import CONFIG_FILE, DEFAULT_PORT, URL_FILE
+from skyport.errors import SkyportError
+
+
+@dataclasses.dataclass
+class Context:
+    home: Path
+    url: str | None
+    as_json: bool
+
+    def daemon_url(self) -> str:
+        """``--url``, else the URL a running daemon wrote, else the listen address of the home's config."""
+        if self.url:
+            return self.url
+        written = self.home / URL_FILE
+        if written.exists():
+            return written.read_text(encoding="utf-8").strip()
+        listen = {}
+        config = self.home / CONFIG_FILE
+        if config.exists():
+            listen = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("listen") or {}
+        return f"https://{listen.get('host', '127.0.0.1')}:{listen.get('port', DEFAULT_PORT)}"
+
+    def client(self) -> Client:
+        """A client of the daemon with this home's certificate."""
+        try:
+            tls: ssl.SSLContext = context_from_home(self.home)
+        except (FileNotFoundError, ssl.SSLError) as exc:
+            raise click.ClickException(
+                f"no usable certificates in {self.home} ({exc}); run `skyport init` or pass --home"
+            ) from None
+        return Client(self.daemon_url(), ssl_context=tls)
+
+
+@contextlib.contextmanager
+def fail_cleanly(ctx: click.Context) -> Iterator[None]:
+    """Turn the errors a user can act on into one line on stderr and exit status 1."""
+    try:
+        yield
+    except ApiError as exc:
+        raise click.ClickException(exc.detail or exc.title or f"HTTP {exc.status_code}") from None
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        url = ctx.obj.daemon_url() if isinstance(ctx.obj, Context) else "the daemon"
+        raise click.ClickException(
+            f"cannot reach the daemon at {url} ({exc}); is it running? Start it with `skyport daemon`"
+        ) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        raise click.ClickException(
+            f"the daemon closed the connection ({exc}); is your certificate issued by its CA? (--home)"
+        ) from None
+    except SkyportError as exc:
+        raise click.ClickException(exc.detail) from None
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc.filename}: no such file") from None

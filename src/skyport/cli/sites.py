@@ -1,0 +1,88 @@
+"""``skyport nodes``, ``remotes``, ``flavors``, ``images``: what the sites offer."""
+
+from __future__ import annotations
+
+import click
+from skyport_client import Client
+from skyport_client.api.flavors import list_flavors
+from skyport_client.api.images import list_images
+from skyport_client.api.nodes import list_nodes
+from skyport_client.api.remotes import list_remotes
+
+from skyport.cli import render
+from skyport.cli.context import Context
+
+
+def _resources(item: dict[str, object]) -> str:
+    resources = item.get("resources") or []
+    assert isinstance(resources, list)
+    return ", ".join(f"{r['name']}={r.get('count', 0)}" for r in resources)
+
+
+def _site_names(client: Client) -> dict[str, str]:
+    return {str(site.id): str(site.name) for site in list_remotes.sync(client=client)}
+
+
+@click.command()
+@click.pass_obj
+def nodes(obj: Context) -> None:
+    """List the nodes of the partitions that exist now."""
+    with obj.client() as client:
+        items = [n.to_dict() for n in list_nodes.sync(client=client)]
+    if obj.as_json:
+        return render.as_json(items)
+    rows = [
+        [n.get(key) for key in ("name", "remote_name", "flavor_name", "state_power", "state_alloc")] + [_resources(n)]
+        for n in items
+    ]
+    render.table("Nodes", ("NAME", "SITE", "FLAVOR", "POWER", "ALLOC", "RESOURCES"), rows)
+
+
+@click.command()
+@click.pass_obj
+def remotes(obj: Context) -> None:
+    """List the configured remote sites, with what was spent on each."""
+    with obj.client() as client:
+        items = [r.to_dict() for r in list_remotes.sync(client=client)]
+    if obj.as_json:
+        return render.as_json(items)
+    rows = [(r.get("name"), r.get("kind"), render.money(r.get("spend")), r.get("state_details")) for r in items]
+    render.table("Remote sites", ("NAME", "KIND", "SPEND", "STATUS"), rows)
+
+
+@click.command()
+@click.pass_obj
+def flavors(obj: Context) -> None:
+    """List the node shapes the sites offer, with prices per node-hour."""
+    with obj.client() as client:
+        items = [f.to_dict() for f in list_flavors.sync(client=client)]
+        site_names = _site_names(client)
+    if obj.as_json:
+        return render.as_json(items)
+    rows = [
+        (
+            f.get("name"),
+            site_names.get(str(f.get("remote_id")), ""),
+            f.get("cpus"),
+            f.get("mem"),
+            f.get("gpus"),
+            render.money(f.get("price")),
+        )
+        for f in items
+    ]
+    render.table("Flavors", ("NAME", "SITE", "CPUS", "MEM MiB", "GPUS", "PRICE/H"), rows)
+
+
+@click.command()
+@click.pass_obj
+def images(obj: Context) -> None:
+    """List the images the sites offer."""
+    with obj.client() as client:
+        items = [i.to_dict() for i in list_images.sync(client=client)]
+        site_names = _site_names(client)
+    if obj.as_json:
+        return render.as_json(items)
+    rows = [
+        (i.get("name"), i.get("kind"), site_names.get(str(i.get("remote_id")), ""), i.get("comment")) for i in items
+    ]
+    render.table("Images", ("NAME", "KIND", "SITE", "COMMENT"), rows)

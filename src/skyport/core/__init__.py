@@ -1,0 +1,1 @@
+"""The core daemon: terminal API, scheduling loop, and the order they start and stop in."""

@@ -1,0 +1,71 @@
+"""The terminal API: connexion on spec/core-terminal.yaml, behind the user and upload checks.
+
+The wrapper in front of connexion does the two things the spec cannot say: it takes the user
+from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
+the scope) and it refuses bodies over the upload limit before anything reads them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from skyport.apps import PROBLEM_JSON, build_app
+from skyport.core import handlers
+from skyport.core.context import Core, enter
+from skyport.errors import TooLarge
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+async def _problem(send: Send, status: int, title: str, detail: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class TerminalApp:
+    """ASGI app of the terminal API for one running core."""
+
+    def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
+        self.core = core
+        self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
+        self.limit = core.settings.max_upload + _MULTIPART_OVERHEAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.api(scope, receive, send)
+            return
+        tls = scope.get("extensions", {}).get("tls") or {}
+        user = tls.get("client_cert_name")
+        if not user:
+            await _problem(send, 401, "Unauthorized", "a client certificate issued by the daemon's CA is required")
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            detail = f"the request body is {int(length)} bytes; the daemon accepts at most {self.limit}"
+            await _problem(send, 413, TooLarge.title, detail)
+            return
+        enter(self.core, user)
+        await self.api(scope, self._limited(receive), send)
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise TooLarge(f"the request body exceeds {self.limit} bytes")
+            return message
+
+        return limited

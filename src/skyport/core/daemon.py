@@ -1,0 +1,90 @@
+"""Start and stop the core: store, sites, loop, API server - in that order, and back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from skyport import pki
+from skyport.config import URL_FILE, Settings
+from skyport.core.app import TerminalApp
+from skyport.core.context import Core
+from skyport.core.loop import Loop
+from skyport.core.tls import ClientCertProtocol
+from skyport.errors import BadRequest
+from skyport.jobs.files import JobFiles
+from skyport.jobs.service import JobService
+from skyport.sites.registry import SiteRegistry
+from skyport.store import Store
+from skyport.store import jobs as job_queries
+
+logger = logging.getLogger(__name__)
+
+
+def check_home(home: Path) -> None:
+    """Fail with a hint when ``skyport init`` has not been run for ``home``."""
+    missing = [name for name in (pki.CA_CERT, pki.SERVER_CERT, pki.SERVER_KEY) if not (home / name).exists()]
+    if missing:
+        raise BadRequest(f"{home} has no {', '.join(missing)}: run `skyport init --home {home}` first")
+
+
+@contextlib.asynccontextmanager
+async def running_core(settings: Settings) -> AsyncIterator[Core]:
+    """A started core (store, sites, service, loop task); stopped in reverse order on exit."""
+    store = Store(settings.store_url)
+    files = JobFiles(settings.jobs_dir)
+    files.drop_incomplete(store.call(job_queries.job_ids))
+    sites = SiteRegistry(settings)
+    await sites.refresh()
+    service = JobService(store, files, sites, owner=settings.owner, max_upload=settings.max_upload)
+    loop = Loop(settings, service, sites)
+    service.wake = loop.wake
+    task = asyncio.create_task(loop.run(), name="skyport-loop")
+    try:
+        yield Core(settings, store, service, sites, loop)
+    finally:
+        loop.stop()
+        await task
+        await sites.close()
+        store.close()
+
+
+def server_config(app: Any, home: Path, host: str, port: int, *, protocol: Any = None) -> uvicorn.Config:
+    """A uvicorn config that serves ``app`` with mutual TLS: no client certificate, no request."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=str(home / pki.SERVER_CERT),
+        ssl_keyfile=str(home / pki.SERVER_KEY),
+        ssl_ca_certs=str(home / pki.CA_CERT),
+        ssl_cert_reqs=ssl.CERT_REQUIRED,
+        http=protocol or "httptools",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+
+
+async def serve(settings: Settings) -> None:
+    """Run the daemon until SIGINT or SIGTERM."""
+    check_home(settings.home)
+    async with running_core(settings) as core:
+        app = TerminalApp(core)
+        server = uvicorn.Server(
+            server_config(app, settings.home, settings.host, settings.port, protocol=ClientCertProtocol)
+        )
+        url = f"https://{settings.host}:{settings.port}"
+        (settings.home / URL_FILE).write_text(url + "\n", encoding="utf-8")
+        logger.info("skyport daemon serving %s (home %s)", url, settings.home)
+        try:
+            await server.serve()
+        finally:
+            (settings.home / URL_FILE).unlink(missing_ok=True)

@@ -1,0 +1,39 @@
+"""Handlers of the terminal API, one module per spec tag, one function per operationId.
+
+The app resolves each operationId as an attribute of this package, so the names re-exported
+here are exactly the operations of spec/core-terminal.yaml.
+"""
+
+from skyport.core.handlers.flavors import list_flavors
+from skyport.core.handlers.images import list_images
+from skyport.core.handlers.jobs import (
+    cancel_job,
+    download_job_file,
+    get_job,
+    job_stderr,
+    job_stdout,
+    list_job_files,
+    list_jobs,
+    modify_job,
+    submit_job,
+)
+from skyport.core.handlers.nodes import list_nodes
+from skyport.core.handlers.remotes import list_remotes
+from skyport.core.handlers.timetable import get_timetable
+
+__all__ = [
+    "cancel_job",
+    "download_job_file",
+    "get_job",
+    "get_timetable",
+    "job_stderr",
+    "job_stdout",
+    "list_flavors",
+    "list_images",
+    "list_job_files",
+    "list_jobs",
+    "list_nodes",
+    "list_remotes",
+    "modify_job",
+    "submit_job",
+]

@@ -1,0 +1,66 @@
+"""Handlers for the ``jobs`` tag."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.datastructures import UploadFile
+
+from skyport.core import views
+from skyport.core.context import core, user
+from skyport.errors import NotFound
+
+Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
+
+
+async def submit_job(
+    script_content: UploadFile | None = None, input_files: list[UploadFile] | None = None, path: str | None = None
+) -> Result:
+    script = await script_content.read() if script_content is not None else None
+    inputs = [(upload.filename or "", await upload.read()) for upload in input_files or []]
+    job = await core().jobs.submit(user(), script, inputs, path)
+    return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
+
+
+async def list_jobs(state: list[str] | None = None, limit: int | None = None) -> Result:
+    running = core()
+    now = time.time()
+    jobs = await running.jobs.list(user(), state or (), limit)
+    return [views.job(job, running.loop.timetable.for_job(job.id), now) for job in jobs], 200
+
+
+async def get_job(jobId: str) -> Result:
+    running = core()
+    job = await running.jobs.get(user(), jobId)
+    return views.job(job, running.loop.timetable.for_job(job.id), time.time()), 200
+
+
+async def cancel_job(jobId: str) -> Result:
+    job = await core().jobs.cancel(user(), jobId)
+    return f"job {job.id} cancelled\n".encode(), 200
+
+
+async def modify_job(jobId: str, modification: str) -> Result:
+    job = await core().jobs.requeue(user(), jobId)
+    return f"job {job.id} requeued\n".encode(), 200
+
+
+async def job_stdout(jobId: str, offset: int = 0) -> Result:
+    return await core().jobs.log(user(), jobId, "stdout", offset), 200
+
+
+async def job_stderr(jobId: str, offset: int = 0) -> Result:
+    return await core().jobs.log(user(), jobId, "stderr", offset), 200
+
+
+async def list_job_files(jobId: str) -> Result:
+    files = await core().jobs.files_of(user(), jobId)
+    return [{"name": name, "size": size, "kind": kind} for name, size, kind in files], 200
+
+
+async def download_job_file(jobId: str, name: str) -> Result:
+    data = await core().jobs.file(user(), jobId, name)
+    if data is None:
+        raise NotFound(f"job {jobId} has no file called {name!r}; list them with GET /user/job/{jobId}/files")
+    return data, 200

@@ -1,0 +1,520 @@
+"""The level-triggered scheduling loop.
+
+Every pass compares what the store wants (jobs and partitions) with what the gates report, and
+acts to close the difference:
+
+1. observe: each site's gate lists its partitions and jobs (one call each);
+2. reconcile: partitions and jobs take the gate's state; ended runs have their outputs and logs
+   staged back (T) and end in F or E; cancelled or ended runs are cleaned up on the gate;
+3. schedule: pending jobs go to the Cython scheduler, and placements that start now are
+   dispatched (inputs uploaded, job started) or get a new partition (W);
+4. tidy: partitions nobody needs any more are deleted, and partitions the store does not know
+   (left by a crash) are deleted too.
+
+Every action is idempotent - the gate takes core-chosen IDs and answers 200 to a repeat - so a
+crash at any point, followed by a restart, repeats nothing harmful and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import math
+import time
+import uuid
+from collections.abc import Sequence
+
+from skyport import scheduler
+from skyport.config import Settings
+from skyport.errors import GateError
+from skyport.jobs.record import Job
+from skyport.jobs.service import JobService, demand
+from skyport.jobs.states import PENDING, TERMINAL, JobState
+from skyport.sites.gate_client.models import GateJob, JobStart, Partition, PartitionRequest
+from skyport.sites.records import PartitionRecord
+from skyport.sites.registry import Gate, SiteRegistry
+from skyport.store import jobs as job_queries
+from skyport.store import partitions as partition_queries
+
+logger = logging.getLogger(__name__)
+
+_ENDED = {"finished", "failed", "cancelled"}
+
+
+@dataclasses.dataclass
+class Observation:
+    """What one gate reported in this pass; ``problem`` is set when it could not be asked."""
+
+    jobs: dict[str, GateJob]
+    partitions: dict[str, Partition]
+    problem: str = ""
+
+
+class Loop:
+    """Runs passes until stopped; ``wake()`` asks for the next pass at once."""
+
+    def __init__(self, settings: Settings, service: JobService, sites: SiteRegistry) -> None:
+        self.settings = settings
+        self.service = service
+        self.store = service.store
+        self.files = service.files
+        self.sites = sites
+        self.scheduler_settings = scheduler.SchedulerSettings(
+            default_time_limit=settings.default_time_limit,
+            fair_share_half_life=settings.fair_share_half_life,
+        )
+        self.timetable = scheduler.Timetable(placements=())
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._observed_at: dict[str, float] = {}
+        self._observations: dict[str, Observation] = {}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Pass after pass until :meth:`stop`; a failing pass is logged and the next one tries again."""
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                busy = await self.run_pass()
+            except Exception:
+                logger.exception("scheduling pass failed; retrying")
+                busy = False
+            await self._sleep(busy)
+
+    async def _sleep(self, busy: bool) -> None:
+        if self._stopping:
+            return
+        interval = self.settings.loop_interval
+        if busy:
+            interval = min([interval, *(gate.poll_interval for gate in self.sites)])
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=interval)
+        except TimeoutError:
+            pass
+
+    # -- one pass ---------------------------------------------------------------------------------
+
+    async def run_pass(self) -> bool:
+        """One observe-reconcile-schedule-tidy pass; True while jobs are active on some site."""
+        now = time.time()
+        jobs = await self.store.run(job_queries.active_jobs)
+        partitions = {p.id: p for p in await self.store.run(partition_queries.live_partitions)}
+        observations = await self._observe(jobs, partitions, now)
+        jobs = await self._reconcile_jobs(jobs, observations)
+        await self._reconcile_partitions(partitions, observations, jobs, now)
+        pending = [job for job in jobs if job.state in PENDING]
+        if pending:
+            await self._schedule(pending, jobs, partitions, now)
+        else:
+            self.timetable = scheduler.Timetable(placements=())
+        await self._tidy(partitions, jobs, observations, time.time())
+        return any(job.state not in PENDING for job in jobs) or any(not p.gone for p in partitions.values())
+
+    async def _observe(
+        self, jobs: Sequence[Job], partitions: dict[str, PartitionRecord], now: float
+    ) -> dict[str, Observation]:
+        wanted = {job.site for job in jobs if job.site} | {p.site for p in partitions.values()}
+        due = [
+            gate
+            for gate in self.sites
+            if gate.name in wanted and now - self._observed_at.get(gate.name, 0.0) >= gate.poll_interval
+        ]
+
+        async def observe(gate: Gate) -> tuple[str, Observation]:
+            try:
+                gate_jobs, gate_partitions = await asyncio.gather(gate.jobs(), gate.partitions())
+            except GateError as exc:
+                logger.warning("%s", exc.detail)
+                return gate.name, Observation({}, {}, exc.detail)
+            return gate.name, Observation({j.id: j for j in gate_jobs}, {p.id: p for p in gate_partitions})
+
+        for name, observation in await asyncio.gather(*(observe(gate) for gate in due)):
+            self._observed_at[name] = now
+            self._observations[name] = observation
+        return {name: self._observations[name] for name in wanted if name in self._observations}
+
+    async def _reconcile_jobs(self, jobs: list[Job], observations: dict[str, Observation]) -> list[Job]:
+        result = []
+        for job in jobs:
+            observation = observations.get(job.site or "")
+            gate = self.sites.get(job.site or "")
+            if observation is None or gate is None or observation.problem:
+                result.append(job)
+                continue
+            try:
+                result.append(await self._reconcile_job(job, gate, observation.jobs.get(job.gate_job_id)))
+            except GateError as exc:
+                logger.warning("%s: %s", job.id, exc.detail)
+                result.append(job)
+        return result
+
+    async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None) -> Job:
+        if job.state in TERMINAL:
+            if seen is not None and seen.state not in _ENDED:
+                await gate.cancel(job.gate_job_id)
+            elif not job.gate_done:
+                await gate.forget(job.gate_job_id)
+                job = await self.service.update(job, gate_done=True)
+            return job
+        if seen is None:
+            if job.state in (JobState.RUNNING, JobState.TRANSFERRING):
+                return await self.service.change(
+                    job,
+                    JobState.ERROR,
+                    f"lost: site {gate.name} no longer knows run {job.gate_job_id}",
+                    end_time=time.time(),
+                    gate_done=True,
+                )
+            return job
+        if job.state in PENDING:  # started before a crash, recorded only now
+            job = await self.service.change(job, JobState.RUNNING, f"running on {gate.name}", **_run_fields(seen))
+        if job.state == JobState.RUNNING:
+            if seen.state not in _ENDED:
+                return await self.service.update(job, **_run_fields(seen))
+            job = await self.service.change(
+                job, JobState.TRANSFERRING, f"copying results back from {gate.name}", **_end_fields(seen)
+            )
+        return await self._stage_back(job, gate, seen)
+
+    async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
+        """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
+        for stream in ("stdout", "stderr"):
+            data = await gate.log(job.gate_job_id, stream)
+            await asyncio.to_thread(self.files.write_log, job.id, stream, data)
+        for name, data in (await gate.outputs(job.gate_job_id)).items():
+            await asyncio.to_thread(self.files.write_output, job.id, name, data)
+        if seen.state == "finished" and seen.exitcode == 0:
+            return await self.service.change(job, JobState.FINISHED, "finished", **_end_fields(seen))
+        if seen.state == "finished":
+            reason = f"exited with status {seen.exitcode}"
+        elif seen.state == "cancelled":
+            reason = f"cancelled on site {gate.name}"
+        else:
+            reason = seen.state_details or f"failed on site {gate.name}"
+        if seen.signal:
+            reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
+        return await self.service.change(job, JobState.ERROR, reason, **_end_fields(seen))
+
+    async def _reconcile_partitions(
+        self,
+        partitions: dict[str, PartitionRecord],
+        observations: dict[str, Observation],
+        jobs: list[Job],
+        now: float,
+    ) -> None:
+        for record in list(partitions.values()):
+            observation = observations.get(record.site)
+            if observation is None or observation.problem:
+                continue
+            seen = observation.partitions.get(record.id)
+            if seen is None:
+                # Created in the store but the gate never heard of it (crash in between): ask again.
+                continue
+            updated = dataclasses.replace(
+                record,
+                state=seen.state,
+                state_details=seen.state_details or "",
+                node_names=tuple(n.name for n in seen.nodes or ()),
+                node_ips=tuple(n.ip or "" for n in seen.nodes or ()),
+            )
+            if updated != record:
+                await self.store.run(partition_queries.save_partition, updated)
+                partitions[record.id] = updated
+            if seen.state == "failed":
+                for job in jobs:
+                    if job.partition_id == record.id and job.state == JobState.WAITING:
+                        reason = f"site {record.site} could not create {record.count} x {record.flavor}: "
+                        await self.service.change(job, JobState.ERROR, reason + (seen.state_details or "failed"))
+
+    # -- scheduling -------------------------------------------------------------------------------
+
+    async def _schedule(
+        self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
+    ) -> None:
+        snapshot = await self._snapshot(pending, jobs, partitions, now)
+        self.timetable = scheduler.plan(snapshot, self.scheduler_settings)
+        by_id = {job.id: job for job in pending}
+        nodes = {node.id: node for node in snapshot.nodes}
+        for placement in self.timetable.placements:
+            job = by_id[placement.job_id]
+            if not placement.placed or placement.start_time is None:
+                continue
+            try:
+                if placement.node_ids and placement.start_time <= now:
+                    partition = partitions[nodes[placement.node_ids[0]].partition_id]
+                    if partition.single_job and partition.used:
+                        continue
+                    await self._dispatch(job, partition)
+                    partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
+                elif placement.new_partition is not None and not _has_partition_coming(job, partitions):
+                    await self._create_partition(job, placement.new_partition, now, partitions)
+            except GateError as exc:
+                logger.warning("%s: %s", job.id, exc.detail)
+                await self.service.update(job, state_details=exc.detail)
+
+    async def _snapshot(
+        self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
+    ) -> scheduler.Snapshot:
+        offers = self.sites.offers()
+        demands = tuple(demand(job.id, job.owner, job.submit_time, job.request) for job in pending)
+        running: dict[str, list[Job]] = {}
+        for job in jobs:
+            if job.state in (JobState.RUNNING, JobState.TRANSFERRING) and job.partition_id:
+                running.setdefault(job.partition_id, []).append(job)
+        nodes: list[scheduler.NodeSlot] = []
+        in_use: dict[str, int] = {}
+        for record in partitions.values():
+            if record.gone or record.state == "deleting":
+                continue
+            in_use[record.site] = in_use.get(record.site, 0) + record.count
+            gate = self.sites.get(record.site)
+            flavor = gate.flavor(record.flavor) if gate else None
+            if flavor is None or (record.single_job and record.used):
+                continue
+            boot = offers[record.site].site.boot_time or 0.0
+            available = now if record.state == "ready" else max(now + 1.0, record.created_at + boot)
+            nodes += _slots(
+                record,
+                flavor.cpus or 0,
+                flavor.mem or 0,
+                flavor.gpus or 0,
+                available,
+                running.get(record.id, []),
+                self.settings.default_time_limit,
+            )
+        sites = self.sites.site_offers(in_use)
+        dependencies = {d for job in pending for d in job.request.depends_on}
+        states = await self.store.run(job_queries.job_states, sorted(dependencies))
+        usage = await self._usage(now)
+        return scheduler.Snapshot(
+            now=now,
+            jobs=demands,
+            nodes=tuple(nodes),
+            sites=sites,
+            usage=usage,
+            job_states={k: v.value for k, v in states.items()},
+        )
+
+    async def _usage(self, now: float) -> dict[str, float]:
+        half_life = self.settings.fair_share_half_life
+        usage: dict[str, float] = {}
+        for owner, start, end, cpus in await self.store.run(job_queries.usage_since, now - 4 * half_life):
+            weight = math.pow(0.5, max(0.0, now - end) / half_life)
+            usage[owner] = usage.get(owner, 0.0) + cpus * max(0.0, end - start) * weight
+        return usage
+
+    async def _dispatch(self, job: Job, partition: PartitionRecord) -> None:
+        gate = self.sites.get(partition.site)
+        assert gate is not None
+        for name in job.input_files:
+            data = await asyncio.to_thread(self.files.input_path(job.id, name).read_bytes)
+            await gate.upload(job.gate_job_id, name, data)
+        request = job.request
+        seen = await gate.start(
+            JobStart(
+                id=job.gate_job_id,
+                partition_id=partition.id,
+                script=job.script,
+                name=job.name,
+                env={"SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, "SKYPORT_USER": job.owner},
+                cpus=request.cpus,
+                mem=request.mem,
+                gpus=request.gpus,
+                nodes=request.nodes,
+                time_limit=request.time_limit,
+                outputs=list(request.outputs),
+            )
+        )
+        fields = _run_fields(seen)
+        fields.setdefault("start_time", time.time())
+        await self.service.change(
+            job,
+            JobState.RUNNING,
+            f"running on {partition.site} ({partition.flavor})",
+            site=partition.site,
+            partition_id=partition.id,
+            flavor=partition.flavor,
+            price=partition.price,
+            **fields,
+        )
+        if not partition.used:
+            await self.store.run(
+                partition_queries.save_partition, dataclasses.replace(partition, used=True, idle_since=None)
+            )
+
+    async def _create_partition(
+        self, job: Job, new: scheduler.NewPartition, now: float, partitions: dict[str, PartitionRecord]
+    ) -> None:
+        gate = self.sites.get(new.site)
+        assert gate is not None
+        record = PartitionRecord(
+            id=f"p-{uuid.uuid4().hex[:20]}",
+            site=new.site,
+            flavor=new.flavor,
+            count=new.count,
+            owner=job.owner,
+            created_at=now,
+            price=new.price,
+            single_job=gate.single_job,
+            state_details=f"requested for job {job.id}",
+        )
+        # The record is written before the gate is asked: a crash in between leaves a record
+        # whose creation the next pass repeats, never an instance nobody knows about.
+        await self.store.run(partition_queries.save_partition, record)
+        partitions[record.id] = record
+        await self.service.change(
+            job,
+            JobState.WAITING,
+            f"waiting for a new partition: {new.count} x {new.flavor} on {new.site}",
+            site=new.site,
+            partition_id=record.id,
+            flavor=new.flavor,
+        )
+        await self._ask_gate_to_create(gate, record, job.request.image or None)
+
+    async def _ask_gate_to_create(self, gate: Gate, record: PartitionRecord, image: str | None) -> None:
+        seen = await gate.create_partition(
+            PartitionRequest(id=record.id, flavor=record.flavor, count=record.count, image=image, owner=record.owner)
+        )
+        await self.store.run(
+            partition_queries.save_partition,
+            dataclasses.replace(record, state=seen.state, state_details=seen.state_details or ""),
+        )
+
+    # -- tidying ----------------------------------------------------------------------------------
+
+    async def _tidy(
+        self,
+        partitions: dict[str, PartitionRecord],
+        jobs: list[Job],
+        observations: dict[str, Observation],
+        now: float,
+    ) -> None:
+        needed = {job.partition_id for job in jobs if job.state not in TERMINAL and job.partition_id}
+        for record in partitions.values():
+            gate = self.sites.get(record.site)
+            observation = observations.get(record.site)
+            if gate is None or observation is None or observation.problem:
+                continue
+            try:
+                await self._tidy_partition(gate, record, observation, record.id in needed, now)
+            except GateError as exc:
+                logger.warning("partition %s: %s", record.id, exc.detail)
+        for name, observation in observations.items():
+            gate = self.sites.get(name)
+            if gate is None or observation.problem:
+                continue
+            known = await self.store.run(partition_queries.known_partition_ids, name)
+            for partition_id, seen in observation.partitions.items():
+                if partition_id not in known and seen.state not in ("deleted", "deleting"):
+                    logger.warning("deleting partition %s on %s: the core has no record of it", partition_id, name)
+                    await gate.delete_partition(partition_id)
+
+    async def _tidy_partition(
+        self, gate: Gate, record: PartitionRecord, observation: Observation, needed: bool, now: float
+    ) -> None:
+        if record.id not in observation.partitions and record.state == "creating":
+            await self._ask_gate_to_create(gate, record, None)
+            return
+        if needed or record.state in ("deleting", "deleted", "failed"):
+            if needed and record.idle_since is not None:
+                await self.store.run(partition_queries.save_partition, dataclasses.replace(record, idle_since=None))
+            return
+        if record.idle_since is None:
+            record = dataclasses.replace(record, idle_since=now)
+            await self.store.run(partition_queries.save_partition, record)
+        spent = record.single_job and record.used
+        if spent or now - record.idle_since >= self.settings.idle_timeout:  # type: ignore[operator]
+            seen = await gate.delete_partition(record.id)
+            reason = "its job ended" if spent else f"idle for {self.settings.idle_timeout:g} s"
+            logger.info("partition %s on %s deleted: %s", record.id, record.site, reason)
+            await self.store.run(
+                partition_queries.save_partition,
+                dataclasses.replace(record, state=seen.state, state_details=f"deleted: {reason}"),
+            )
+
+
+def _slots(
+    record: PartitionRecord,
+    *,
+    cpus: int,
+    mem: int,
+    gpus: int,
+    available: float,
+    running: list[Job],
+    default_time_limit: int,
+) -> list[scheduler.NodeSlot]:
+    """The partition's nodes, with its running jobs spread over them first-fit."""
+    loads: list[list[scheduler.Running]] = [[] for _ in range(record.count)]
+    free = [[cpus, mem, gpus] for _ in range(record.count)]
+    for job in running:
+        request = job.request
+        end = (job.start_time or 0.0) + (request.time_limit or default_time_limit)
+        placed = 0
+        for index in range(record.count):
+            if placed == request.nodes:
+                break
+            if free[index][0] >= request.cpus and free[index][1] >= request.mem and free[index][2] >= request.gpus:
+                free[index][0] -= request.cpus
+                free[index][1] -= request.mem
+                free[index][2] -= request.gpus
+                loads[index].append(scheduler.Running(end, request.cpus, request.mem, request.gpus))
+                placed += 1
+    return [
+        scheduler.NodeSlot(
+            id=f"{record.id}:{index}",
+            site=record.site,
+            flavor=record.flavor,
+            partition_id=record.id,
+            cpus=cpus,
+            mem=mem,
+            gpus=gpus,
+            price=record.price,
+            available_at=available,
+            running=tuple(loads[index]),
+        )
+        for index in range(record.count)
+    ]
+
+
+def _has_partition_coming(job: Job, partitions: dict[str, PartitionRecord]) -> bool:
+    """Whether a partition created for this waiting job is still on its way."""
+    record = partitions.get(job.partition_id or "")
+    return job.state == JobState.WAITING and record is not None and record.state == "creating"
+
+
+def _timestamp(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).timestamp()
+    assert isinstance(value, dt.datetime)
+    return value.timestamp()
+
+
+def _run_fields(seen: GateJob) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    if seen.node_names:
+        fields["node_names"] = tuple(seen.node_names)
+    if seen.node_ips:
+        fields["node_ips"] = tuple(seen.node_ips)
+    started = _timestamp(seen.started_at)
+    if started is not None:
+        fields["start_time"] = started
+    return fields
+
+
+def _end_fields(seen: GateJob) -> dict[str, object]:
+    fields = _run_fields(seen)
+    fields["end_time"] = _timestamp(seen.ended_at) or time.time()
+    fields["exitcode"] = seen.exitcode
+    fields["signal"] = seen.signal
+    return fields

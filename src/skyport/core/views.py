@@ -1,0 +1,172 @@
+"""Domain values -> the wire shapes of spec/core-terminal.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from skyport import scheduler
+from skyport.jobs.record import Job
+from skyport.jobs.states import PENDING, JobState
+from skyport.sites.records import PartitionRecord
+from skyport.sites.registry import SiteRegistry, stable_id
+
+
+def timestamp(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _resources(request: dict[str, Any]) -> list[dict[str, Any]]:
+    names = (("cpus", "cpus"), ("mem", "mem"), ("gpus", "gpus"), ("nodes", "nodes"), ("time", "time_limit"))
+    return [{"name": name, "count": int(request[key])} for name, key in names if request.get(key)]
+
+
+def job(job: Job, placement: scheduler.Placement | None, now: float) -> dict[str, Any]:
+    """A job as the API shows it; a pending job carries the scheduler's plan for it."""
+    request = job.request
+    body: dict[str, Any] = {
+        "id": job.id,
+        "name": job.name,
+        "state": job.state.value,
+        "state_details": job.state_details,
+        "submit_time": timestamp(job.submit_time),
+        "start_time": timestamp(job.start_time),
+        "end_time": timestamp(job.end_time),
+        "duration": job.duration,
+        "exitcode": job.exitcode,
+        "signal": job.signal,
+        "node_names": list(job.node_names),
+        "node_ips": [ip for ip in job.node_ips if ip],
+        "request": _resources(request.to_dict()),
+        "comment": request.comment,
+        "owner": job.owner,
+        "priority": request.priority,
+        "workdir": request.workdir or None,
+        "time_limit": request.time_limit,
+        "input_files": list(job.input_files),
+        "output_files": list(request.outputs),
+        "cost": round(job.cost(now), 6),
+    }
+    if job.site:
+        body["remote_id"] = stable_id(job.site)
+        body["remote_name"] = job.site
+    if job.site and job.flavor:
+        body["flavor_id"] = stable_id(job.site, job.flavor)
+        body["flavor_name"] = job.flavor
+        if job.start_time is not None:
+            body["resources"] = _resources(request.to_dict())
+    if placement is not None and job.state in PENDING:
+        body["state_details"] = placement.reason or job.state_details
+        body["planned_start_time"] = timestamp(placement.start_time)
+        body["placement"] = where(placement)
+        body["estimated_cost"] = round(placement.estimated_cost, 6)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def where(placement: scheduler.Placement) -> str | None:
+    """The placement in words: "local:0", "new partition: 2 x c5.large on aws"."""
+    if placement.new_partition is not None:
+        new = placement.new_partition
+        return f"new partition: {new.count} x {new.flavor} on {new.site}"
+    if placement.node_ids:
+        return ", ".join(placement.node_ids)
+    return None
+
+
+def plan(placement: scheduler.Placement, job: Job) -> dict[str, Any]:
+    """One timetable entry."""
+    body: dict[str, Any] = {
+        "job_id": placement.job_id,
+        "job_name": job.name,
+        "placed": placement.placed,
+        "start_time": timestamp(placement.start_time),
+        "estimated_cost": round(placement.estimated_cost, 6),
+        "reason": placement.reason,
+    }
+    if placement.new_partition is not None:
+        body["remote_name"] = placement.new_partition.site
+        body["flavor_name"] = placement.new_partition.flavor
+        body["new_nodes"] = placement.new_partition.count
+    elif placement.node_ids:
+        body["node_names"] = list(placement.node_ids)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def flavors(sites: SiteRegistry) -> list[dict[str, Any]]:
+    result = []
+    for gate in sites:
+        for flavor in gate.offer.flavors if gate.offer else []:
+            body = flavor.to_dict()
+            body["id"] = stable_id(gate.name, flavor.name)
+            body["remote_id"] = gate.id
+            body.setdefault(
+                "resources",
+                [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus")],
+            )
+            result.append(body)
+    return result
+
+
+def images(sites: SiteRegistry) -> list[dict[str, Any]]:
+    result = []
+    for gate in sites:
+        for image in gate.offer.images if gate.offer else []:
+            body = image.to_dict()
+            body["id"] = stable_id(gate.name, "image", image.name)
+            body["remote_id"] = gate.id
+            result.append(body)
+    return result
+
+
+def remotes(sites: SiteRegistry, spend: dict[str, float]) -> list[dict[str, Any]]:
+    result = []
+    for gate in sites:
+        body: dict[str, Any] = {
+            "id": gate.id,
+            "name": gate.name,
+            "kind": gate.config.kind,
+            "spend": round(spend.get(gate.name, 0.0), 6),
+            "state_details": gate.problem or ("ok" if gate.offer else "not asked yet"),
+        }
+        if gate.config.url:
+            url = httpx.URL(gate.config.url)
+            body["server"] = url.host
+            body["port"] = url.port or 443
+        if gate.offer and gate.offer.flavors:
+            body["default_flavor_id"] = stable_id(gate.name, gate.offer.flavors[0].name)
+        if gate.offer and gate.offer.images:
+            body["default_image_id"] = stable_id(gate.name, "image", gate.offer.images[0].name)
+        result.append(body)
+    return result
+
+
+def nodes(sites: SiteRegistry, partitions: list[PartitionRecord], jobs: list[Job]) -> list[dict[str, Any]]:
+    busy = {job.partition_id for job in jobs if job.state == JobState.RUNNING}
+    result = []
+    for record in partitions:
+        gate = sites.get(record.site)
+        flavor = gate.flavor(record.flavor) if gate else None
+        resources = [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus")] if flavor else []
+        names = record.node_names or tuple(f"{record.id}-{i}" for i in range(record.count))
+        for index, name in enumerate(names):
+            ip = record.node_ips[index] if index < len(record.node_ips) else ""
+            body: dict[str, Any] = {
+                "id": stable_id(record.id, str(index)),
+                "name": name,
+                "host": name,
+                "state_power": "up" if record.state == "ready" else "down",
+                "state_alloc": "busy" if record.id in busy else ("idle" if record.state == "ready" else "offline"),
+                "resources": resources,
+                "roles": [],
+                "remote_name": record.site,
+                "flavor_name": record.flavor,
+                "partition_id": record.id,
+            }
+            if ip:
+                body["ip"] = ip
+            result.append(body)
+    return result

@@ -1,0 +1,231 @@
+"""The job service: the only code that writes job rows.
+
+API handlers call the user-facing functions (submit, cancel, requeue, reads); the scheduling
+loop calls :meth:`JobService.change` and :meth:`JobService.update` for the lifecycle. Every state
+change goes through :func:`skyport.jobs.states.transition`, which records the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from skyport import scheduler
+from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobNotFound, TooLarge
+from skyport.jobs import script as scripts
+from skyport.jobs.files import JobFiles, check_name
+from skyport.jobs.record import Job
+from skyport.jobs.states import TERMINAL, JobState, transition
+from skyport.sites.registry import SiteRegistry
+from skyport.store import Store
+from skyport.store import jobs as queries
+
+logger = logging.getLogger(__name__)
+
+
+def demand(job_id: str, owner: str, submit_time: float, request: scripts.JobRequest) -> scheduler.JobDemand:
+    """What the scheduler needs to know of a job."""
+    return scheduler.JobDemand(
+        id=job_id,
+        owner=owner,
+        submit_time=submit_time,
+        cpus=request.cpus,
+        mem=request.mem,
+        gpus=request.gpus,
+        nodes=request.nodes,
+        time_limit=request.time_limit,
+        priority=request.priority,
+        sites=request.sites,
+        flavors=(request.flavor,) if request.flavor else (),
+        depends_on=request.depends_on,
+        max_price=request.max_price,
+    )
+
+
+class JobService:
+    """Submit, read and change jobs."""
+
+    def __init__(self, store: Store, files: JobFiles, sites: SiteRegistry, *, owner: str, max_upload: int) -> None:
+        self.store = store
+        self.files = files
+        self.sites = sites
+        self.owner = owner  # the daemon's owner; only they may submit a script by path
+        self.max_upload = max_upload
+        self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
+
+    # -- user-facing ------------------------------------------------------------------------------
+
+    async def submit(
+        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, bytes]], path: str | None = None
+    ) -> Job:
+        """Parse, check and store a new job with its input files; it starts in Q."""
+        if path is not None:
+            script = await asyncio.to_thread(self._read_local_script, user, path)
+        if script is None:
+            raise BadRequest("no job script: send it as the multipart field script_content (or ?path= on the host)")
+        text = scripts.decode(script)
+        request = scripts.parse(text)
+        size = len(script) + sum(len(data) for _, data in inputs)
+        if size > self.max_upload:
+            raise TooLarge(f"the submission is {size} bytes; the daemon accepts at most {self.max_upload}")
+        staged = await asyncio.to_thread(self._collect_inputs, user, request, inputs)
+        self._check_possible(request)
+        await self._check_dependencies(user, request.depends_on)
+        job = Job(
+            id=str(uuid.uuid4()),
+            owner=user,
+            script=text,
+            request=request,
+            submit_time=time.time(),
+            input_files=tuple(name for name, _ in staged),
+            state_details="queued: waiting for the scheduler",
+        )
+        await asyncio.to_thread(self.files.store_inputs, job.id, staged)
+        await self.store.run(queries.insert_job, job)
+        logger.info("%s submitted by %s: %s", job.id, user, job.name)
+        self.wake()
+        return job
+
+    def _read_local_script(self, user: str, path: str) -> bytes:
+        if user != self.owner:
+            raise Forbidden(f"only the daemon's owner ({self.owner}) may submit a script by path; upload it instead")
+        file = Path(path).expanduser()
+        if not file.is_file():
+            raise BadRequest(f"no job script at {file} on the daemon's host")
+        return file.read_bytes()
+
+    def _collect_inputs(
+        self, user: str, request: scripts.JobRequest, uploaded: Sequence[tuple[str, bytes]]
+    ) -> list[tuple[str, bytes]]:
+        files: dict[str, bytes] = {}
+        for filename, data in uploaded:
+            name = check_name(Path(filename).name)
+            if name in files:
+                raise BadRequest(f"two input files are called {name!r}; input names must be unique")
+            files[name] = data
+        for declared in request.inputs:
+            name = Path(declared).name
+            if name in files:
+                continue
+            local = Path(declared).expanduser()
+            if user == self.owner and local.is_absolute() and local.is_file():
+                files[name] = local.read_bytes()
+                continue
+            raise BadRequest(f"input {declared!r} is declared in the script but was not uploaded with it")
+        return list(files.items())
+
+    def _check_possible(self, request: scripts.JobRequest) -> None:
+        """Refuse what no configured site could ever run, naming what is impossible."""
+        for name in request.sites:
+            if self.sites.get(name) is None:
+                known = ", ".join(gate.name for gate in self.sites)
+                raise BadRequest(f"site {name!r} is not configured; configured sites: {known}")
+        allowed = [gate for gate in self.sites if not request.sites or gate.name in request.sites]
+        offers = [gate.offer for gate in allowed if gate.offer is not None]
+        if request.flavor and not any(f.name == request.flavor for offer in offers for f in offer.flavors):
+            names = sorted({f.name for offer in offers for f in offer.flavors})
+            raise BadRequest(f"flavor {request.flavor!r} is not offered by the allowed sites; offered: {names}")
+        if request.image and not any(i.name == request.image for offer in offers for i in offer.images):
+            names = sorted({i.name for offer in offers for i in offer.images})
+            raise BadRequest(f"image {request.image!r} is not offered by the allowed sites; offered: {names}")
+        if not offers:
+            return  # no gate has answered yet: the scheduler will say why the job waits
+        reason = scheduler.impossible_reason(demand("new", "", 0.0, request), self.sites.site_offers({}))
+        if reason:
+            raise ImpossibleRequest(reason)
+
+    async def _check_dependencies(self, user: str, depends_on: Sequence[str]) -> None:
+        if not depends_on:
+            return
+        owners = await self.store.run(queries.job_states, list(depends_on))
+        for job_id in depends_on:
+            if job_id not in owners or await self.store.run(queries.get_job, job_id, user) is None:
+                raise BadRequest(f"depends on job {job_id}, which does not exist")
+
+    async def get(self, user: str, job_id: str) -> Job:
+        job = await self.store.run(queries.get_job, job_id, user)
+        if job is None:
+            raise JobNotFound(job_id)
+        return job
+
+    async def list(self, user: str, states: Sequence[str] = (), limit: int | None = None) -> list[Job]:
+        return await self.store.run(queries.list_jobs, user, [JobState(s) for s in states], limit)
+
+    async def log(self, user: str, job_id: str, stream: str, offset: int = 0) -> bytes:
+        """What the job wrote to ``stream`` so far: live from the gate while it runs."""
+        job = await self.get(user, job_id)
+        gate = self.sites.get(job.site or "")
+        if job.state == JobState.RUNNING and gate is not None:
+            return await gate.log(job.gate_job_id, stream, offset)
+        return await asyncio.to_thread(self.files.read_log, job.id, stream, offset)
+
+    async def files_of(self, user: str, job_id: str) -> list[tuple[str, int, str]]:
+        job = await self.get(user, job_id)
+        return await asyncio.to_thread(self.files.listing, job.id)
+
+    async def file(self, user: str, job_id: str, name: str) -> bytes | None:
+        job = await self.get(user, job_id)
+        path = await asyncio.to_thread(self.files.find, job.id, name)
+        return None if path is None else await asyncio.to_thread(path.read_bytes)
+
+    async def cancel(self, user: str, job_id: str) -> Job:
+        """Move the job to C; the loop then stops what runs on the gate."""
+        job = await self.get(user, job_id)
+        if job.state in TERMINAL:
+            raise Conflict(f"job {job_id} already ended in state {job.state.value}; nothing to cancel")
+        job = await self.change(job, JobState.CANCELLED, f"cancelled by {user}", end_time=time.time())
+        self.wake()
+        return job
+
+    async def requeue(self, user: str, job_id: str) -> Job:
+        """Put an ended job back to Q as a new run with the same script and inputs."""
+        job = await self.get(user, job_id)
+        if job.state not in TERMINAL:
+            raise Conflict(f"job {job_id} is in state {job.state.value}; only F, E or C jobs can be requeued")
+        if not job.gate_done:
+            raise Conflict(f"job {job_id} is still being cleaned up on site {job.site}; try again in a moment")
+        await asyncio.to_thread(self.files.clear_results, job.id)
+        job = await self.change(
+            job,
+            JobState.QUEUED,
+            f"requeued by {user}",
+            attempt=job.attempt + 1,
+            site=None,
+            partition_id=None,
+            flavor=None,
+            price=0.0,
+            start_time=None,
+            end_time=None,
+            exitcode=None,
+            signal=None,
+            node_names=(),
+            node_ips=(),
+            gate_done=False,
+        )
+        self.wake()
+        return job
+
+    # -- lifecycle (the loop) ---------------------------------------------------------------------
+
+    async def change(self, job: Job, target: JobState, reason: str, **fields: Any) -> Job:
+        """Move ``job`` to ``target`` for ``reason``, with other fields changed at the same time."""
+        if target == job.state:
+            return await self.update(job, state_details=reason, **fields)
+        step = transition(job.id, job.state, target, reason)
+        changed = dataclasses.replace(job, state=target, state_details=reason, **fields)
+        await self.store.run(queries.save_job, changed, step)
+        logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
+        return changed
+
+    async def update(self, job: Job, **fields: Any) -> Job:
+        """Change fields other than the state."""
+        changed = dataclasses.replace(job, **fields)
+        if changed != job:
+            await self.store.run(queries.save_job, changed)
+        return changed

@@ -1,0 +1,220 @@
+"""Configured remote sites and the gates that serve them.
+
+A site with a ``url`` is a gate running on its own, reached over HTTPS with the home's client
+certificate. A site without one is served inside the daemon: its kind names an entry point in
+the group ``skyport.gates`` (built-in gates register there exactly as a third party's would),
+whose ``create_app(settings)`` gives an ASGI app the core calls through an in-process transport.
+Either way every call goes through the client generated from ``spec/core-gate.yaml``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from importlib.metadata import entry_points
+from typing import Any
+
+import httpx
+
+from skyport import pki, scheduler
+from skyport.config import Settings, SiteConfig
+from skyport.errors import BadRequest, GateError
+from skyport.sites.gate_client import Client
+from skyport.sites.gate_client.api.files import delete_job_files, download_output, list_outputs, upload_input
+from skyport.sites.gate_client.api.jobs import cancel_job, job_stderr, job_stdout, list_jobs, start_job
+from skyport.sites.gate_client.api.partitions import create_partition, delete_partition, list_partitions
+from skyport.sites.gate_client.api.site import get_site, list_flavors, list_images
+from skyport.sites.gate_client.errors import ApiError
+from skyport.sites.gate_client.models import Flavor, GateJob, Image, JobStart, Partition, PartitionRequest, Site
+
+logger = logging.getLogger(__name__)
+
+GATE_GROUP = "skyport.gates"
+_NAMESPACE = uuid.UUID("7f6c1f3e-5d1b-4d2c-9a57-2b8f0c6e4a10")
+
+
+def stable_id(*parts: str) -> str:
+    """A UUID that is the same for the same site (and flavor or image) name on every start."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def installed_gates() -> dict[str, Any]:
+    """Gate kinds installed in this Python environment: name -> entry point."""
+    return {ep.name: ep for ep in entry_points(group=GATE_GROUP)}
+
+
+def gate_app(config: SiteConfig, state_dir: str) -> Any:
+    """The ASGI app of an installed gate kind, built with the site's settings."""
+    gates = installed_gates()
+    if config.kind not in gates:
+        known = ", ".join(sorted(gates)) or "none"
+        raise BadRequest(
+            f"site {config.name}: no gate of kind {config.kind!r} is installed (installed: {known}); "
+            f"pip install skyport-gate-{config.kind}, or give the site a url"
+        )
+    create_app = gates[config.kind].load()
+    return create_app({**config.settings, "name": config.name, "state_dir": state_dir})
+
+
+@dataclasses.dataclass
+class Offer:
+    """What a site offered when last asked."""
+
+    site: Site
+    flavors: list[Flavor]
+    images: list[Image]
+    fetched_at: float
+
+
+class Gate:
+    """One configured site and the generated client that talks to its gate."""
+
+    def __init__(self, config: SiteConfig, client: Client) -> None:
+        self.config = config
+        self.name = config.name
+        self.id = stable_id(config.name)
+        self.client = client
+        self.offer: Offer | None = None
+        self.problem = ""  # why the gate could not be reached, when it could not
+        self.polled_at = 0.0
+
+    @property
+    def poll_interval(self) -> float:
+        return self.offer.site.poll_interval or 5.0 if self.offer else 5.0
+
+    @property
+    def single_job(self) -> bool:
+        return bool(self.offer and self.offer.site.single_job)
+
+    async def _call(self, what: str, coroutine: Any) -> Any:
+        try:
+            return await coroutine
+        except ApiError as exc:
+            raise GateError(self.name, f"{what}: {exc.detail or exc.title} (HTTP {exc.status_code})") from exc
+        except httpx.HTTPError as exc:
+            raise GateError(self.name, f"{what}: gate unreachable: {exc!r}") from exc
+
+    async def refresh(self) -> Offer | None:
+        """Ask the gate what it offers; on failure keep the last answer and record the problem."""
+        try:
+            site, flavors, images = await asyncio.gather(
+                self._call("get site", get_site.asyncio(client=self.client)),
+                self._call("list flavors", list_flavors.asyncio(client=self.client)),
+                self._call("list images", list_images.asyncio(client=self.client)),
+            )
+        except GateError as exc:
+            self.problem = exc.detail
+            logger.warning("%s", exc.detail)
+            return self.offer
+        self.offer = Offer(site, flavors, images, time.time())
+        self.problem = ""
+        return self.offer
+
+    def flavor(self, name: str) -> Flavor | None:
+        return next((f for f in self.offer.flavors if f.name == name), None) if self.offer else None
+
+    async def partitions(self) -> list[Partition]:
+        result: list[Partition] = await self._call("list partitions", list_partitions.asyncio(client=self.client))
+        return result
+
+    async def jobs(self) -> list[GateJob]:
+        result: list[GateJob] = await self._call("list jobs", list_jobs.asyncio(client=self.client))
+        return result
+
+    async def create_partition(self, request: PartitionRequest) -> Partition:
+        result: Partition = await self._call(
+            f"create partition {request.id}", create_partition.asyncio(client=self.client, body=request)
+        )
+        return result
+
+    async def delete_partition(self, partition_id: str) -> Partition:
+        result: Partition = await self._call(
+            f"delete partition {partition_id}",
+            delete_partition.asyncio(client=self.client, partition_id=partition_id),
+        )
+        return result
+
+    async def upload(self, job_id: str, name: str, data: bytes) -> None:
+        await self._call(
+            f"upload {name}", upload_input.asyncio(client=self.client, job_id=job_id, name=name, body=data)
+        )
+
+    async def start(self, request: JobStart) -> GateJob:
+        result: GateJob = await self._call(
+            f"start job {request.id}", start_job.asyncio(client=self.client, body=request)
+        )
+        return result
+
+    async def cancel(self, job_id: str) -> None:
+        await self._call(f"cancel job {job_id}", cancel_job.asyncio(client=self.client, job_id=job_id))
+
+    async def log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
+        operation = job_stdout if stream == "stdout" else job_stderr
+        data: bytes = await self._call(
+            f"read {stream} of {job_id}", operation.asyncio(client=self.client, job_id=job_id, offset=offset)
+        )
+        return data
+
+    async def outputs(self, job_id: str) -> dict[str, bytes]:
+        """Every output file of an ended job."""
+        listing = await self._call(f"list outputs of {job_id}", list_outputs.asyncio(client=self.client, job_id=job_id))
+        found: dict[str, bytes] = {}
+        for info in listing:
+            found[info.name] = await self._call(
+                f"download {info.name}", download_output.asyncio(client=self.client, job_id=job_id, name=info.name)
+            )
+        return found
+
+    async def forget(self, job_id: str) -> None:
+        await self._call(f"delete files of {job_id}", delete_job_files.asyncio(client=self.client, job_id=job_id))
+
+
+class SiteRegistry:
+    """Every configured site by name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.gates: dict[str, Gate] = {}
+        for config in settings.sites:
+            if config.url:
+                client = Client(config.url, ssl_context=pki.client_context(settings.home))
+            else:
+                state_dir = settings.site_state_dir(config.name)
+                app = gate_app(config, str(state_dir))
+                client = Client(f"http://{config.name}.gate", async_transport=httpx.ASGITransport(app=app))
+            self.gates[config.name] = Gate(config, client)
+
+    def __iter__(self) -> Any:
+        return iter(self.gates.values())
+
+    def get(self, name: str) -> Gate | None:
+        return self.gates.get(name)
+
+    async def refresh(self) -> None:
+        await asyncio.gather(*(gate.refresh() for gate in self.gates.values()))
+
+    def site_offers(self, nodes_in_use: Mapping[str, int]) -> tuple[scheduler.SiteOffer, ...]:
+        """What every site that answered offers, as the scheduler reads it."""
+        return tuple(
+            scheduler.SiteOffer(
+                name=name,
+                flavors=tuple(
+                    scheduler.FlavorOffer(name, f.name, f.cpus or 0, f.mem or 0, f.gpus or 0, f.price or 0.0)
+                    for f in offer.flavors
+                ),
+                max_nodes=offer.site.max_nodes,
+                nodes_in_use=nodes_in_use.get(name, 0),
+                boot_time=offer.site.boot_time or 0.0,
+            )
+            for name, offer in self.offers().items()
+        )
+
+    def offers(self) -> Mapping[str, Offer]:
+        return {name: gate.offer for name, gate in self.gates.items() if gate.offer is not None}
+
+    async def close(self) -> None:
+        for gate in self.gates.values():
+            await gate.client.aclose()

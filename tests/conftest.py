@@ -1,0 +1,116 @@
+"""Shared fixtures: a temporary Skyport home with its CA, free ports, and a real daemon process.
+
+The daemon runs as a child process (`python -m skyport daemon`) on 127.0.0.1, so tests talk to
+it exactly as a terminal does - HTTPS with client certificates - and can SIGKILL it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skyport import pki
+
+STARTUP_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A Skyport home for user 'alice' with a CA, certificates and a local site of 2 CPUs."""
+    path = tmp_path / "home"
+    pki.init_authority(path, "alice")
+    (path / "config.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "sites": [{"name": "local", "kind": "local", "settings": {"cpus": 2, "mem": 2048}}],
+                "loop_interval": 0.2,
+                "idle_timeout": 5,
+            }
+        )
+    )
+    return path
+
+
+class Daemon:
+    """A `skyport daemon` child process; start, kill and restart it."""
+
+    def __init__(self, home: Path, port: int, log: Path) -> None:
+        self.home = home
+        self.port = port
+        self.url = f"https://127.0.0.1:{port}"
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "SKYPORT_HOME": str(self.home)}
+        env.pop("SKYPORT_URL", None)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "skyport", "daemon", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        context = pki.client_context(self.home)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"daemon exited with {self.process.returncode}:\n{self.log.read_text()}")
+            with contextlib.suppress(OSError):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as raw:
+                    with context.wrap_socket(raw, server_hostname="127.0.0.1"):
+                        return
+            time.sleep(0.05)
+        raise RuntimeError(f"daemon did not listen on {self.port} within {STARTUP_TIMEOUT} s:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: the crash the store must survive."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def ssl_context(self, cert: Path | None = None, key: Path | None = None) -> ssl.SSLContext:
+        return pki.client_context(self.home, cert, key)
+
+
+@pytest.fixture
+def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
+    """A running daemon on a free port; always stopped afterwards."""
+    running = Daemon(home, free_port(), tmp_path / "daemon.log")
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()

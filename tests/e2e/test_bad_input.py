@@ -1,0 +1,126 @@
+"""Bad input gets a 4xx problem+json that says what to fix, and changes nothing."""
+
+from __future__ import annotations
+
+import ssl
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import Daemon
+
+
+@pytest.fixture
+def http(daemon: Daemon) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context(), timeout=30) as client:
+        yield client
+
+
+def assert_problem(response: httpx.Response, status: int, *words: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    detail = response.json()["detail"]
+    for word in words:
+        assert word in detail, detail
+
+
+def assert_no_jobs(http: httpx.Client) -> None:
+    assert http.get("/user/job").json() == []
+
+
+def test_unknown_directive_is_a_400_naming_the_line(http: httpx.Client) -> None:
+    script = b"#!/bin/sh\n#SWM name ok\n#SWM cores 4\necho\n"
+    response = http.post("/user/job", files={"script_content": ("job.sh", script)})
+    assert_problem(response, 400, "line 3", "cores")
+    assert_no_jobs(http)
+
+
+def test_bad_directive_value_is_a_400_naming_the_line(http: httpx.Client) -> None:
+    response = http.post("/user/job", files={"script_content": ("job.sh", b"#SWM time forever\n")})
+    assert_problem(response, 400, "line 1", "time")
+    assert_no_jobs(http)
+
+
+def test_script_that_is_not_text_is_a_400(http: httpx.Client) -> None:
+    response = http.post("/user/job", files={"script_content": ("job.sh", b"#!/bin/sh\n\xff\xfe\n")})
+    assert_problem(response, 400, "UTF-8")
+    assert_no_jobs(http)
+
+
+def test_submit_without_a_script_is_a_400(http: httpx.Client) -> None:
+    assert_problem(http.post("/user/job", files={"other": ("x", b"y")}), 400)
+    assert_no_jobs(http)
+
+
+def test_declared_input_that_was_not_uploaded_is_a_400(http: httpx.Client) -> None:
+    script = b"#!/bin/sh\n#SWM input missing.dat\ncat missing.dat\n"
+    response = http.post("/user/job", files={"script_content": ("job.sh", script)})
+    assert_problem(response, 400, "missing.dat")
+    assert_no_jobs(http)
+
+
+def test_request_no_site_can_satisfy_is_a_400_naming_the_resource(http: httpx.Client) -> None:
+    response = http.post("/user/job", files={"script_content": ("job.sh", b"#SWM mem 512G\ntrue\n")})
+    assert_problem(response, 400, "mem")
+    assert_no_jobs(http)
+
+
+def test_unknown_site_is_a_400_listing_the_configured_ones(http: httpx.Client) -> None:
+    response = http.post("/user/job", files={"script_content": ("job.sh", b"#SWM site mars\ntrue\n")})
+    assert_problem(response, 400, "mars", "local")
+    assert_no_jobs(http)
+
+
+def test_oversized_upload_is_a_413(daemon: Daemon, http: httpx.Client) -> None:
+    limit = 1024 * 1024
+    config = yaml.safe_load((daemon.home / "config.yaml").read_text())
+    config["max_upload"] = limit
+    (daemon.home / "config.yaml").write_text(yaml.safe_dump(config))
+    daemon.stop()
+    daemon.start()
+    big = b"x" * (2 * limit)
+    response = http.post(
+        "/user/job", files={"script_content": ("job.sh", b"#!/bin/sh\ntrue\n"), "input_files": ("big.dat", big)}
+    )
+    assert_problem(response, 413, str(limit))
+    assert_no_jobs(http)
+
+
+def test_wrong_parameter_types_are_400s(http: httpx.Client) -> None:
+    assert_problem(http.get("/user/job", params={"limit": "many"}), 400)
+    assert_problem(http.get("/user/job", params={"state": "X"}), 400)
+    assert_problem(http.get("/user/job/not-a-uuid"), 400)
+    assert_problem(http.patch(f"/user/job/{uuid.uuid4()}", headers={"modification": "explode"}), 400)
+
+
+def test_unknown_job_id_is_a_404(http: httpx.Client) -> None:
+    job_id = str(uuid.uuid4())
+    for response in (
+        http.get(f"/user/job/{job_id}"),
+        http.delete(f"/user/job/{job_id}"),
+        http.get(f"/user/job/{job_id}/stdout"),
+        http.get(f"/user/job/{job_id}/files"),
+    ):
+        assert_problem(response, 404, job_id)
+
+
+def test_no_client_certificate_no_request(daemon: Daemon) -> None:
+    context = ssl.create_default_context(cafile=str(daemon.home / "ca.pem"))
+    with httpx.Client(base_url=daemon.url, verify=context) as anonymous, pytest.raises(httpx.HTTPError):
+        anonymous.get("/user/job")
+
+
+def test_certificate_from_another_ca_is_refused(daemon: Daemon, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from skyport import pki
+
+    stranger = Path(str(tmp_path)) / "stranger"
+    pki.init_authority(stranger, "mallory")
+    context = ssl.create_default_context(cafile=str(daemon.home / "ca.pem"))
+    context.load_cert_chain(stranger / "cert.pem", stranger / "key.pem")
+    with httpx.Client(base_url=daemon.url, verify=context) as client, pytest.raises(httpx.HTTPError):
+        client.get("/user/job")
