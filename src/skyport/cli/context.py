@@ -32,7 +32,7 @@ class Context:
         written = self.home / URL_FILE
         if written.exists():
             return written.read_text(encoding="utf-8").strip()
-        listen = {}
+        listen: dict[str, object] = {}
         config = self.home / CONFIG_FILE
         if config.exists():
             listen = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("listen") or {}

@@ -81,8 +81,8 @@ def job_table(jobs: Sequence[dict[str, Any]]) -> None:
 def where(job: dict[str, Any]) -> str:
     if job.get("state") in ("Q", "W") and job.get("placement"):
         start = when(job.get("planned_start_time"))
-        return f"{job['placement']} at {start}" if start else job["placement"]
-    return job.get("remote_name", "")
+        return f"{job['placement']} at {start}" if start else str(job["placement"])
+    return str(job.get("remote_name", ""))
 
 
 def job_details(job: dict[str, Any]) -> None:

@@ -283,12 +283,12 @@ class Loop:
             available = now if record.state == "ready" else max(now + 1.0, record.created_at + boot)
             nodes += _slots(
                 record,
-                flavor.cpus or 0,
-                flavor.mem or 0,
-                flavor.gpus or 0,
-                available,
-                running.get(record.id, []),
-                self.settings.default_time_limit,
+                cpus=flavor.cpus or 0,
+                mem=flavor.mem or 0,
+                gpus=flavor.gpus or 0,
+                available=available,
+                running=running.get(record.id, []),
+                default_time_limit=self.settings.default_time_limit,
             )
         sites = self.sites.site_offers(in_use)
         dependencies = {d for job in pending for d in job.request.depends_on}

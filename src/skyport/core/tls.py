@@ -17,7 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from skyport.pki import common_name
 
 
-class ClientCertProtocol(HttpToolsProtocol):  # type: ignore[misc]
+class ClientCertProtocol(HttpToolsProtocol):
     """HttpToolsProtocol that adds the TLS extension with the client certificate's CN."""
 
     _tls: dict[str, Any] | None = None
@@ -35,4 +35,5 @@ class ClientCertProtocol(HttpToolsProtocol):  # type: ignore[misc]
     def on_message_begin(self) -> None:
         super().on_message_begin()
         if self._tls is not None:
-            self.scope["extensions"] = {"tls": self._tls}
+            extensions: dict[str, dict[object, object]] = {"tls": dict(self._tls)}
+            self.scope["extensions"] = extensions

@@ -47,7 +47,7 @@ class JobRequest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobRequest:
         known = {f.name for f in dataclasses.fields(cls)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
         return cls(**values)
 
 

@@ -154,7 +154,7 @@ class JobService:
             raise JobNotFound(job_id)
         return job
 
-    async def list(self, user: str, states: Sequence[str] = (), limit: int | None = None) -> list[Job]:
+    async def list_jobs(self, user: str, states: Sequence[str] = (), limit: int | None = None) -> list[Job]:
         return await self.store.run(queries.list_jobs, user, [JobState(s) for s in states], limit)
 
     async def log(self, user: str, job_id: str, stream: str, offset: int = 0) -> bytes:

@@ -26,7 +26,7 @@ async def submit_job(
 async def list_jobs(state: list[str] | None = None, limit: int | None = None) -> Result:
     running = core()
     now = time.time()
-    jobs = await running.jobs.list(user(), state or (), limit)
+    jobs = await running.jobs.list_jobs(user(), state or (), limit)
     return [views.job(job, running.loop.timetable.for_job(job.id), now) for job in jobs], 200
 
 
