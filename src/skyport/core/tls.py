@@ -10,7 +10,6 @@ server in tests/e2e, which fails if a uvicorn upgrade moves these internals.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -20,7 +19,7 @@ from skyport.pki import common_name
 class ClientCertProtocol(HttpToolsProtocol):
     """HttpToolsProtocol that adds the TLS extension with the client certificate's CN."""
 
-    _tls: dict[str, Any] | None = None
+    _tls: dict[object, object] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -35,5 +34,4 @@ class ClientCertProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         if self._tls is not None:
-            extensions: dict[str, dict[object, object]] = {"tls": dict(self._tls)}
-            self.scope["extensions"] = extensions
+            self.scope["extensions"] = {"tls": self._tls}
