@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 
@@ -114,3 +117,72 @@ def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
         yield running
     finally:
         running.stop()
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return candidates[-1].parent if candidates else None
+
+
+def _install_postgres() -> Path | None:
+    """Install Debian's PostgreSQL when it is missing and we may (root, apt-get present)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return None
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, capture_output=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+        env=env,
+        check=False,
+        capture_output=True,
+    )
+    return _postgres_bin()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server on a free loopback port, installed if missing; stopped afterwards."""
+    bindir = _postgres_bin() or _install_postgres()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed and cannot be installed here (needs root and apt-get)")
+    # Not under pytest's tmp_path: its parents are private to root, and postgres runs as 'postgres'.
+    root = Path(tempfile.mkdtemp(prefix="skyport-postgres-"))
+    data, sockets = root / "data", root / "run"
+    sockets.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # postgres refuses to run as root
+        run_as = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+    subprocess.run(
+        [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "skyport", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log = (root / "postgres.log").open("wb")
+    server = subprocess.Popen(
+        [*run_as, str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets), "-h", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            try:
+                with psycopg.connect(f"host=127.0.0.1 port={port} user=skyport dbname=postgres", autocommit=True) as db:
+                    db.execute("CREATE DATABASE skyport")
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"PostgreSQL did not start:\n{(root / 'postgres.log').read_text()}") from None
+                time.sleep(0.1)
+        yield f"postgresql+psycopg://skyport@127.0.0.1:{port}/skyport"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)

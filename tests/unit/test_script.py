@@ -1,0 +1,95 @@
+"""The #SWM directive parser: Sky Port's scripts read as before, bad lines are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skyport.errors import ScriptError
+from skyport.jobs.script import decode, parse
+
+REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
+
+# fixture file -> (line named in the error, a word the message must contain)
+BROKEN = {
+    "unknown-directive.job": (3, "cores"),
+    "zero-cpus.job": (2, ">= 1"),
+    "bad-memory-size.job": (2, "512M"),
+    "bad-duration.job": (2, "duration"),
+    "output-with-slash.job": (2, "'/'"),
+    "flag-with-value.job": (2, "no value"),
+    "empty-directive.job": (2, "directive name"),
+    "unclosed-quote.job": (2, "quotation"),
+    "bad-dependency.job": (2, "job IDs"),
+    "port-out-of-range.job": (2, "65535"),
+    "bad-priority.job": (2, "whole number"),
+    "bad-price.job": (2, "price"),
+    "two-values.job": (2, "one whole number"),
+    "empty.job": (1, "empty"),
+}
+
+
+def test_every_broken_fixture_is_listed() -> None:
+    assert {p.name for p in FIXTURES.glob("*.job")} == set(BROKEN)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_script_names_its_line(name: str) -> None:
+    line, word = BROKEN[name]
+    with pytest.raises(ScriptError) as error:
+        parse((FIXTURES / name).read_text())
+    assert error.value.line == line
+    assert str(error.value).startswith(f"line {line}:")
+    assert word in str(error.value)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="Sky Port's reference scripts (../shared/reference) are absent")
+def test_sky_port_transfer_example_reads_as_sky_port_meant() -> None:
+    request = parse((REFERENCE / "example-transfer.job").read_text())
+    assert request.name == "Transfer"
+    assert request.relocatable
+    assert request.account_id == "a02bd1ce-60cb-11e8-a356-172ec08db3e9"
+    assert request.workdir == "/tmp"
+    assert request.inputs == ("/tmp/input.dat",)
+    assert request.outputs == ("results.dat",)
+
+
+def test_several_inputs_on_one_line_are_several_files() -> None:
+    assert parse("#SWM input-files a.dat b.dat\n#SWM input c.dat\n").inputs == ("a.dat", "b.dat", "c.dat")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90", 90), ("90m", 5400), ("2h", 7200), ("1d", 86400), ("30:00", 1800), ("1:30:00", 5400), ("1-00:00:01", 86401)],
+)
+def test_time_limit_formats(text: str, seconds: int) -> None:
+    assert parse(f"#SWM time {text}\n").time_limit == seconds
+
+
+@pytest.mark.parametrize(("text", "mib"), [("512", 512), ("512M", 512), ("4G", 4096), ("2GiB", 2048), ("1T", 1048576)])
+def test_memory_sizes_are_mebibytes(text: str, mib: int) -> None:
+    assert parse(f"#SWM mem {text}\n").mem == mib
+
+
+def test_resources_and_placement() -> None:
+    request = parse(
+        "#SWM cpus 4\n#SWM gpus 1\n#SWM nodes 2\n#SWM priority -5\n#SWM site aws,lab\n#SWM max-price $1.25\n"
+        "#SWM flavor g4dn.xlarge\n#SWM after 0c6b2b1e-1111-4222-8333-944455556666\n"
+    )
+    assert (request.cpus, request.gpus, request.nodes, request.priority) == (4, 1, 2, -5)
+    assert request.sites == ("aws", "lab")
+    assert request.max_price == 1.25
+    assert request.flavor == "g4dn.xlarge"
+    assert request.depends_on == ("0c6b2b1e-1111-4222-8333-944455556666",)
+
+
+def test_lines_that_only_look_like_directives_are_shell() -> None:
+    assert parse("# SWM cores 4\n#SWMX\necho '#SWM cores'\n").cpus == 1
+
+
+def test_script_that_is_not_utf8_names_the_line() -> None:
+    with pytest.raises(ScriptError) as error:
+        decode(b"#!/bin/sh\necho ok\n\xff\n")
+    assert error.value.line == 3

@@ -1,0 +1,118 @@
+"""The store keeps jobs, transitions and partitions the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from skyport.jobs.record import Job
+from skyport.jobs.script import JobRequest
+from skyport.jobs.states import JobState, transition
+from skyport.sites.records import PartitionRecord
+from skyport.store import Store
+from skyport.store import jobs as queries
+from skyport.store import partitions as partition_queries
+from skyport.store.migrations import STEPS, migrate
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'skyport.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    opened = Store(url)
+    try:
+        yield opened
+    finally:
+        with opened.engine.begin() as connection:
+            for table in ("jobs", "transitions", "partitions"):
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+        opened.close()
+
+
+def new_job(owner: str = "alice", **fields: object) -> Job:
+    request = JobRequest(name="n", inputs=("a.dat",), outputs=("b.dat",), cpus=2, depends_on=())
+    values: dict[str, object] = {
+        "id": str(uuid.uuid4()),
+        "owner": owner,
+        "script": "#!/bin/sh\ntrue\n",
+        "request": request,
+        "submit_time": time.time(),
+        "input_files": ("a.dat",),
+    }
+    values.update(fields)
+    return Job(**values)  # type: ignore[arg-type]
+
+
+def test_a_job_reads_back_as_it_was_written(store: Store) -> None:
+    job = new_job(node_names=("n1",))
+    store.call(queries.insert_job, job)
+    assert store.call(queries.get_job, job.id) == job
+
+
+def test_a_user_never_reads_another_users_job(store: Store) -> None:
+    job = new_job(owner="alice")
+    store.call(queries.insert_job, job)
+    assert store.call(queries.get_job, job.id, "bob") is None
+    assert store.call(queries.list_jobs, "bob") == []
+    assert [j.id for j in store.call(queries.list_jobs, "alice")] == [job.id]
+
+
+def test_list_filters_by_state_and_limit_newest_first(store: Store) -> None:
+    jobs = [new_job(submit_time=1000.0 + i, state=JobState("QRF"[i % 3])) for i in range(6)]
+    for job in jobs:
+        store.call(queries.insert_job, job)
+    newest = store.call(queries.list_jobs, "alice", [], 2)
+    assert [j.id for j in newest] == [jobs[5].id, jobs[4].id]
+    finished = store.call(queries.list_jobs, "alice", [JobState.FINISHED])
+    assert {j.id for j in finished} == {jobs[2].id, jobs[5].id}
+
+
+def test_saving_a_state_change_records_the_transition(store: Store) -> None:
+    job = new_job()
+    store.call(queries.insert_job, job)
+    step = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
+    store.call(queries.save_job, dataclasses.replace(job, state=JobState.RUNNING), step)
+    assert store.call(queries.get_job, job.id).state == JobState.RUNNING  # type: ignore[union-attr]
+    assert [(t.source, t.target, t.reason) for t in store.call(queries.history, job.id)] == [
+        (JobState.QUEUED, JobState.RUNNING, "running on local")
+    ]
+
+
+def test_active_jobs_include_ended_runs_the_gate_still_holds(store: Store) -> None:
+    waiting = new_job(state=JobState.WAITING)
+    ended_dirty = new_job(state=JobState.FINISHED, gate_done=False)
+    ended_clean = new_job(state=JobState.FINISHED, gate_done=True)
+    for job in (waiting, ended_dirty, ended_clean):
+        store.call(queries.insert_job, job)
+    assert {j.id for j in store.call(queries.active_jobs)} == {waiting.id, ended_dirty.id}
+
+
+def test_spend_is_price_times_nodes_times_hours(store: Store) -> None:
+    job = new_job(site="aws", price=0.5, start_time=0.0, end_time=7200.0, state=JobState.FINISHED)
+    store.call(queries.insert_job, job)
+    assert store.call(queries.spend_by_site) == {"aws": pytest.approx(1.0)}
+
+
+def test_partitions_are_upserted_and_deleted_ones_are_not_live(store: Store) -> None:
+    record = PartitionRecord(id="p-1", site="aws", flavor="c5.large", count=2, owner="alice", created_at=1.0)
+    store.call(partition_queries.save_partition, record)
+    store.call(partition_queries.save_partition, dataclasses.replace(record, state="ready", node_names=("i-1", "i-2")))
+    assert store.call(partition_queries.live_partitions)[0].node_names == ("i-1", "i-2")
+    store.call(partition_queries.save_partition, dataclasses.replace(record, state="deleted"))
+    assert store.call(partition_queries.live_partitions) == []
+    assert store.call(partition_queries.known_partition_ids, "aws") == {"p-1"}
+
+
+def test_migrations_run_once_and_record_the_version(store: Store) -> None:
+    assert migrate(store.engine) == len(STEPS)
+    with store.engine.connect() as connection:
+        versions = connection.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
+    assert versions == list(range(1, len(STEPS) + 1))
