@@ -1,0 +1,472 @@
+"""The gate API's operations for one AWS site, one method per operationId.
+
+boto3 calls block, so every operation runs its work in a thread (``asyncio.to_thread``). Records
+of partitions and jobs are JSON files in the site's state directory; EC2 and S3 are asked for
+everything else on each call, so a restarted gate picks up where it left off. Changes to records
+happen under one lock, which also makes a repeated create or start answer 200 instead of racing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from skyport.errors import BadRequest, Conflict, NotFound
+from skyport_gate_aws import bootstrap, converters
+from skyport_gate_aws.converters import JobRecord, PartitionRecord
+from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag
+from skyport_gate_aws.s3 import Staging
+from skyport_gate_aws.settings import AwsSettings, load_prices
+
+logger = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+_ENDED = ("finished", "failed", "cancelled")
+_FLAVOR_CACHE_SECONDS = 3600.0
+_KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_partitions
+_OCTET = {"Content-Type": "application/octet-stream"}
+
+
+class Handlers:
+    """One AWS site's gate: the object ``skyport.apps.build_app`` looks operationIds up on."""
+
+    def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
+        self.settings = settings
+        self.ec2 = Ec2(settings, clients)
+        self.staging = Staging(settings, clients)
+        self.prices = load_prices(settings)
+        self._lock = threading.RLock()
+        self._flavors: dict[str, dict[str, Any]] = {}
+        self._flavors_at = 0.0
+        for kind in ("partitions", "jobs"):
+            (settings.state_dir / kind).mkdir(parents=True, exist_ok=True)
+
+    # -- site -------------------------------------------------------------------------------------
+
+    async def get_site(self) -> tuple[dict[str, Any], int]:
+        site: dict[str, Any] = {
+            "kind": "aws",
+            "name": self.settings.name,
+            "spot": self.settings.spot,
+            "poll_interval": self.settings.poll_interval,
+            "boot_time": self.settings.boot_time,
+            "single_job": True,
+            "version": VERSION,
+        }
+        if self.settings.max_nodes is not None:
+            site["max_nodes"] = self.settings.max_nodes
+        return site, 200
+
+    async def list_flavors(self) -> tuple[list[dict[str, Any]], int]:
+        return list((await asyncio.to_thread(self._flavor_table)).values()), 200
+
+    async def list_images(self) -> tuple[list[dict[str, Any]], int]:
+        images = await asyncio.to_thread(self._image_table)
+        return [converters.image(name, ami, description) for name, (ami, description) in images.items()], 200
+
+    def _flavor_table(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            if self._flavors and time.monotonic() - self._flavors_at < _FLAVOR_CACHE_SECONDS:
+                return self._flavors
+            table = {}
+            for instance_type in self.ec2.instance_types():
+                name = instance_type["InstanceType"]
+                price = self.ec2.on_demand_price(name)
+                if price is None:
+                    price = self.prices.get(name)
+                if price is None:
+                    # An unpriced flavor would look free to the scheduler, so it is not offered.
+                    logger.warning(
+                        "flavor %s has no price for %s: not offered; add it to 'prices'", name, self.settings.region
+                    )
+                    continue
+                table[name] = converters.flavor(instance_type, price)
+            self._flavors, self._flavors_at = table, time.monotonic()
+            return table
+
+    def _image_table(self) -> dict[str, tuple[str, str]]:
+        """Image name -> (AMI ID, description): configured images, then those the filters find."""
+        images = {name: (ami, "configured") for name, ami in self.settings.images.items()}
+        for found in self.ec2.filtered_images():
+            images.setdefault(found.get("Name") or found["ImageId"], (found["ImageId"], found.get("Description", "")))
+        return images
+
+    # -- partitions ---------------------------------------------------------------------------------
+
+    async def list_partitions(self) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_partitions), 200
+
+    def _list_partitions(self) -> list[dict[str, Any]]:
+        # Tagged instances without a record are listed too: the core deletes every partition it
+        # has no record of, which makes this listing the sweeper (see docs/gates/aws.md).
+        groups = converters.partition_ids(self.ec2.instances())
+        result = []
+        for record in self._partition_records():
+            if record.deleted_at and time.time() - record.deleted_at > _KEEP_DELETED_PARTITIONS:
+                (self.settings.state_dir / "partitions" / f"{record.id}.json").unlink(missing_ok=True)
+                continue
+            found = groups.get(record.id, [])
+            retried = self._retry_launch_if_due(record, found)
+            if retried is not record:
+                found = self.ec2.instances(record.id)
+            result.append(converters.partition(retried, found))
+        known = {p["id"] for p in result}
+        result.extend(converters.orphan_partition(pid, found) for pid, found in groups.items() if pid not in known)
+        return result
+
+    async def create_partition(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._create_partition, body)
+
+    def _create_partition(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        with self._lock:
+            existing = self._partition_record(body["id"])
+            if existing is not None:
+                return converters.partition(existing, self.ec2.instances(existing.id)), 200
+            flavors = self._flavor_table()
+            if body["flavor"] not in flavors:
+                raise BadRequest(
+                    f"unknown flavor {body['flavor']!r}; site {self.settings.name} offers {sorted(flavors)}"
+                )
+            images = self._image_table()
+            image = body.get("image") or self.settings.default_image
+            if image is None:
+                raise BadRequest(
+                    f"no image given and site {self.settings.name} has no default_image; images: {sorted(images)}"
+                )
+            if image not in images:
+                raise BadRequest(f"unknown image {image!r}; site {self.settings.name} offers {sorted(images)}")
+            spot = bool(body.get("spot", False))
+            if spot and not self.settings.spot:
+                raise BadRequest(f"site {self.settings.name} does not offer spot capacity (setting spot: false)")
+            self._check_quota(int(body["count"]))
+            record = PartitionRecord(
+                id=body["id"],
+                flavor=body["flavor"],
+                image=image,
+                image_id=images[image][0],
+                count=int(body["count"]),
+                owner=str(body.get("owner") or "unknown"),
+                spot=spot,
+                created_at=converters.now_iso(),
+            )
+            record = self._launch(record, [])
+            return converters.partition(record, self.ec2.instances(record.id)), 201
+
+    def _check_quota(self, count: int) -> None:
+        if self.settings.max_nodes is None:
+            return
+        live = sum(r.count for r in self._partition_records() if r.intent == "create")
+        if live + count > self.settings.max_nodes:
+            raise Conflict(
+                f"site {self.settings.name} runs at most {self.settings.max_nodes} instances (max_nodes); "
+                f"{live} are in use or starting, {count} more asked for"
+            )
+
+    def _launch(self, record: PartitionRecord, instances: list[dict[str, Any]]) -> PartitionRecord:
+        """Start the partition's missing instances; a refusal is recorded, retried later or final."""
+        launched = {int(tag(i, TAG_NODE) or 0) for i in instances}
+        for rank in sorted(set(range(record.count)) - launched):
+            user_data = bootstrap.user_data(
+                site=self.settings.name,
+                partition_id=record.id,
+                rank=rank,
+                bundle_url=self.staging.get_url(self.staging.bundle_key(record.id, rank)),
+                poll=self.settings.bundle_poll_interval,
+                wait=self.settings.bundle_wait,
+            )
+            try:
+                self.ec2.launch(
+                    partition_id=record.id,
+                    rank=rank,
+                    instance_type=record.flavor,
+                    image_id=record.image_id,
+                    user_data=user_data,
+                    owner=record.owner,
+                    spot=record.spot,
+                )
+            except Exception as exc:
+                code = client_error_code(exc)
+                if code is None:
+                    raise
+                record = self._refused(record, code, str(getattr(exc, "response", {}).get("Error", {}).get("Message")))
+                self._save(record)
+                return record
+        record = dataclasses.replace(record, state_details="", next_attempt_at=0.0)
+        self._save(record)
+        return record
+
+    def _refused(self, record: PartitionRecord, code: str, message: str) -> PartitionRecord:
+        retry, words = converters.launch_refusal(code, message)
+        attempts = record.attempts + 1
+        logger.warning("partition %s: launch attempt %d: %s", record.id, attempts, words)
+        if retry and attempts < self.settings.launch_attempts:
+            delay = min(self.settings.launch_backoff * 2 ** (attempts - 1), self.settings.launch_backoff_max)
+            details = f"{words}; attempt {attempts} of {self.settings.launch_attempts}, next try in {delay:g} s"
+            return dataclasses.replace(
+                record, attempts=attempts, next_attempt_at=time.time() + delay, state_details=details
+            )
+        tries = f" after {attempts} attempts" if retry else ""
+        details = f"could not start {record.count} x {record.flavor}{tries}: {words}"
+        self.ec2.terminate(i["InstanceId"] for i in self.ec2.instances(record.id))
+        return dataclasses.replace(record, intent="failed", attempts=attempts, state_details=details)
+
+    def _retry_launch_if_due(self, record: PartitionRecord, instances: list[dict[str, Any]]) -> PartitionRecord:
+        if record.intent != "create" or not record.next_attempt_at or time.time() < record.next_attempt_at:
+            return record
+        with self._lock:
+            return self._launch(record, instances)
+
+    async def get_partition(self, partition_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._get_partition, partition_id), 200
+
+    def _get_partition(self, partition_id: str) -> dict[str, Any]:
+        record = self._partition_record(partition_id)
+        instances = self.ec2.instances(partition_id)
+        if record is None:
+            if instances:
+                return converters.orphan_partition(partition_id, instances)
+            raise NotFound(f"partition {partition_id} does not exist on site {self.settings.name}")
+        record = self._retry_launch_if_due(record, instances)
+        return converters.partition(record, self.ec2.instances(partition_id))
+
+    async def delete_partition(self, partition_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._delete_partition, partition_id), 200
+
+    def _delete_partition(self, partition_id: str) -> dict[str, Any]:
+        with self._lock:
+            instances = self.ec2.instances(partition_id)
+            self.ec2.terminate(
+                i["InstanceId"] for i in instances if i["State"]["Name"] not in ("terminated", "shutting-down")
+            )
+            record = self._partition_record(partition_id)
+            if record is None:
+                state = (
+                    "deleting" if any(converters.INSTANCE_ALIVE[i["State"]["Name"]] for i in instances) else "deleted"
+                )
+                return {"id": partition_id, "state": state}
+            if record.intent != "delete":
+                record = dataclasses.replace(record, intent="delete", deleted_at=time.time(), state_details="deleted")
+                self._save(record)
+            # Bundles hold presigned URLs; nothing should read them once the instances are gone.
+            self.staging.delete_prefix(self.staging.bundle_key(partition_id, 0).rsplit("/", 1)[0] + "/")
+            return converters.partition(record, self.ec2.instances(partition_id))
+
+    # -- jobs ---------------------------------------------------------------------------------------
+
+    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+
+    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
+        groups = converters.partition_ids(self.ec2.instances())
+        result = []
+        for record in self._job_records():
+            if record.forgotten_at is not None:
+                self._purge_if_due(record)
+            elif partition_id is None or record.partition_id == partition_id:
+                result.append(self._job_view(record, groups.get(record.partition_id, [])))
+        return result
+
+    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._start_job, body)
+
+    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        with self._lock:
+            existing = self._job_record(body["id"])
+            if existing is not None:
+                return self._job_view(existing, self.ec2.instances(existing.partition_id)), 200
+            partition = self._partition_record(body["partition_id"])
+            if partition is None:
+                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
+            instances = self.ec2.instances(partition.id)
+            seen = converters.partition(partition, instances)
+            if seen["state"] != "ready":
+                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
+            if partition.job_id is not None:
+                raise Conflict(
+                    f"partition {partition.id} already ran job {partition.job_id}; an aws partition runs one job"
+                )
+            nodes = int(body.get("nodes") or 1)
+            if nodes > partition.count:
+                raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
+            env = dict(body.get("env") or {})
+            bootstrap.check_env_names(env)
+            record = JobRecord(
+                id=body["id"],
+                partition_id=partition.id,
+                nodes=nodes,
+                outputs=tuple(body.get("outputs") or ()),
+                time_limit=int(body.get("time_limit") or 0),
+            )
+            self._write_bundles(record, body["script"], env)
+            self._save(record)
+            self._save(dataclasses.replace(partition, job_id=record.id))
+            return self._job_view(record, instances), 201
+
+    def _write_bundles(self, record: JobRecord, script: str, env: Mapping[str, str]) -> None:
+        prefix = self.staging.job_prefix(record.id)
+        inputs = {
+            name[len("inputs/") :]: self.staging.get_url(prefix + name)
+            for name in self.staging.listing(prefix)
+            if name.startswith("inputs/")
+        }
+        for rank in range(record.nodes):
+            logs = {s: s if rank == 0 else f"{s}.{rank}" for s in ("stdout", "stderr")}
+            puts = {k: self.staging.put_url(prefix + f"{k}.{rank}") for k in ("started", "exit", "error")}
+            puts.update({k: self.staging.put_url(prefix + key) for k, key in logs.items()})
+            outputs = [(n, self.staging.put_url(f"{prefix}outputs/{n}")) for n in record.outputs] if rank == 0 else []
+            bundle = bootstrap.job_bundle(
+                job_id=record.id,
+                partition_id=record.partition_id,
+                rank=rank,
+                nodes=record.nodes,
+                script=script,
+                env=env,
+                time_limit=record.time_limit,
+                inputs=inputs,
+                puts=puts,
+                outputs=outputs,
+            )
+            self.staging.put(self.staging.bundle_key(record.partition_id, rank), bundle.encode())
+
+    def _job_view(self, record: JobRecord, instances: list[dict[str, Any]]) -> dict[str, Any]:
+        # Instances are described before the markers are listed: an instance that put its exit
+        # status and powered off in between then reads as finished, not lost.
+        markers = self.staging.listing(self.staging.job_prefix(record.id))
+        contents = {
+            key: self.staging.read(self.staging.job_prefix(record.id) + key) or b""
+            for key in markers
+            if key.startswith(("exit.", "error."))
+        }
+        return converters.job(record, markers, contents, instances)
+
+    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._get_job, job_id), 200
+
+    def _get_job(self, job_id: str) -> dict[str, Any]:
+        record = self._known_job(job_id)
+        return self._job_view(record, self.ec2.instances(record.partition_id))
+
+    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._cancel_job, job_id), 200
+
+    def _cancel_job(self, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            record = self._known_job(job_id)
+            instances = self.ec2.instances(record.partition_id)
+            seen = self._job_view(record, instances)
+            if seen["state"] in _ENDED:
+                return seen
+            # No inbound port reaches the instance: cancelling is terminating it, and the
+            # partition is spent anyway (single_job).
+            record = dataclasses.replace(record, cancelled_at=converters.now_iso())
+            self._save(record)
+            self.ec2.terminate(i["InstanceId"] for i in instances)
+            return self._job_view(record, self.ec2.instances(record.partition_id))
+
+    async def job_stdout(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stdout", offset), 200, _OCTET
+
+    async def job_stderr(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stderr", offset), 200, _OCTET
+
+    def _log(self, job_id: str, stream: str, offset: int) -> bytes:
+        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
+        record = self._known_job(job_id)
+        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset) or b""
+
+    # -- files ----------------------------------------------------------------------------------------
+
+    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._upload_input, job_id, name, body), 200
+
+    def _upload_input(self, job_id: str, name: str, body: bytes) -> dict[str, Any]:
+        if self._job_record(job_id) is not None:
+            raise Conflict(f"job {job_id} has started; its inputs can no longer change")
+        self.staging.put(f"{self.staging.job_prefix(job_id)}inputs/{name}", body)
+        return {"name": name, "size": len(body), "kind": "input"}
+
+    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_outputs, job_id), 200
+
+    def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
+        record = self._known_job(job_id)
+        found = self.staging.listing(f"{self.staging.job_prefix(record.id)}outputs/")
+        return [{"name": name, "size": size, "kind": "output"} for name, (size, _) in sorted(found.items())]
+
+    async def download_output(self, job_id: str, name: str) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._download_output, job_id, name), 200, _OCTET
+
+    def _download_output(self, job_id: str, name: str) -> bytes:
+        record = self._known_job(job_id)
+        data = self.staging.read(f"{self.staging.job_prefix(record.id)}outputs/{name}")
+        if data is None:
+            raise NotFound(f"job {job_id} has no output {name!r}")
+        return data
+
+    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
+        await asyncio.to_thread(self._delete_job_files, job_id)
+        return None, 204
+
+    def _delete_job_files(self, job_id: str) -> None:
+        with self._lock:
+            record = self._job_record(job_id)
+            if record is None:
+                self.staging.delete_prefix(self.staging.job_prefix(job_id))  # inputs of a job never started
+                return
+            if record.forgotten_at is None:
+                record = dataclasses.replace(record, forgotten_at=time.time())
+                self._save(record)
+            self._purge_if_due(record)
+
+    def _purge_if_due(self, record: JobRecord) -> None:
+        """Delete a forgotten job's S3 prefix and record once its retention has passed."""
+        assert record.forgotten_at is not None
+        if time.time() - record.forgotten_at >= self.settings.keep_job_files:
+            self.staging.delete_prefix(self.staging.job_prefix(record.id))
+            (self.settings.state_dir / "jobs" / f"{record.id}.json").unlink(missing_ok=True)
+
+    # -- records ----------------------------------------------------------------------------------------
+
+    def _path(self, record: PartitionRecord | JobRecord) -> Path:
+        kind = "partitions" if isinstance(record, PartitionRecord) else "jobs"
+        return self.settings.state_dir / kind / f"{record.id}.json"
+
+    def _save(self, record: PartitionRecord | JobRecord) -> None:
+        path = self._path(record)
+        partial = path.with_suffix(".part")
+        partial.write_text(json.dumps(converters.record_to_json(record)), encoding="utf-8")
+        partial.replace(path)  # atomic: a crash leaves the old record or the new one
+
+    def _partition_record(self, partition_id: str) -> PartitionRecord | None:
+        path = self.settings.state_dir / "partitions" / f"{partition_id}.json"
+        return converters.partition_from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+    def _partition_records(self) -> list[PartitionRecord]:
+        folder = self.settings.state_dir / "partitions"
+        return [
+            converters.partition_from_json(json.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(folder.glob("*.json"))
+        ]
+
+    def _job_record(self, job_id: str) -> JobRecord | None:
+        path = self.settings.state_dir / "jobs" / f"{job_id}.json"
+        return converters.job_from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+    def _job_records(self) -> list[JobRecord]:
+        folder = self.settings.state_dir / "jobs"
+        return [
+            converters.job_from_json(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))
+        ]
+
+    def _known_job(self, job_id: str) -> JobRecord:
+        record = self._job_record(job_id)
+        if record is None or record.forgotten_at is not None:
+            raise NotFound(f"job {job_id} is not known to site {self.settings.name}")
+        return record

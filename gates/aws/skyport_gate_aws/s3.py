@@ -1,0 +1,93 @@
+"""Every S3 call of the gate: job bundles, inputs, outputs, logs and markers, and presigned URLs.
+
+Layout under ``<prefix><site>/`` in the bucket::
+
+    partitions/<partition>/node-<rank>.sh   the job bundle node <rank> polls for (written by start_job)
+    jobs/<job>/inputs/<name>                 uploaded by the core before the job starts
+    jobs/<job>/outputs/<name>                declared outputs, put by node 0 when the job ends
+    jobs/<job>/stdout, stderr                node 0's logs (node r > 0: stdout.<r>, stderr.<r>)
+    jobs/<job>/started.<rank>                put when the node starts the job
+    jobs/<job>/exit.<rank>                   the node's exit status, put last
+    jobs/<job>/error.<rank>                  why the node could not run the job (an input it could not fetch)
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from skyport_gate_aws.ec2 import client_error_code
+from skyport_gate_aws.settings import AwsSettings
+
+logger = logging.getLogger(__name__)
+
+
+class Staging:
+    """One site's keys in its bucket."""
+
+    def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
+        self.settings = settings
+        self.bucket = settings.bucket
+        self.client = clients["s3"]
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def job_prefix(self, job_id: str) -> str:
+        return f"{self.settings.site_prefix}jobs/{job_id}/"
+
+    def bundle_key(self, partition_id: str, rank: int) -> str:
+        return f"{self.settings.site_prefix}partitions/{partition_id}/node-{rank}.sh"
+
+    # -- presigned URLs, the instance's only access ------------------------------------------------
+
+    def get_url(self, key: str) -> str:
+        url: str = self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.settings.url_expiry
+        )
+        return url
+
+    def put_url(self, key: str) -> str:
+        url: str = self.client.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.settings.url_expiry
+        )
+        return url
+
+    # -- objects --------------------------------------------------------------------------------
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
+
+    def read(self, key: str, offset: int = 0) -> bytes | None:
+        """The object's bytes from ``offset`` on; None when it does not exist."""
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if offset:
+            kwargs["Range"] = f"bytes={offset}-"
+        try:
+            data: bytes = self.client.get_object(**kwargs)["Body"].read()
+        except Exception as exc:
+            code = client_error_code(exc)
+            if code in ("NoSuchKey", "404"):
+                return None
+            if code == "InvalidRange":  # offset at or past the end: nothing more to read
+                return b""
+            raise
+        return data
+
+    def listing(self, prefix: str) -> dict[str, tuple[int, datetime.datetime]]:
+        """Keys under ``prefix`` (relative to it) -> (size, last modified)."""
+        found: dict[str, tuple[int, datetime.datetime]] = {}
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", ()):
+                found[item["Key"][len(prefix) :]] = (int(item["Size"]), item["LastModified"])
+        return found
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every key under ``prefix``; returns how many there were."""
+        keys = list(self.listing(prefix))
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1000 keys
+            batch = [{"Key": prefix + key} for key in keys[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+        return len(keys)

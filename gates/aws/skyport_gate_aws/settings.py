@@ -1,0 +1,210 @@
+"""The AWS gate's own settings, read from the site's ``settings`` mapping in the core's config.
+
+No credential is ever a setting: boto3 finds them through its default chain (environment,
+profile, instance role), see
+https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from skyport.errors import BadRequest
+
+# Instance types offered when the site names none: small general-purpose and compute shapes
+# that exist in every commercial region and are in the shipped price table.
+DEFAULT_FLAVORS = ("t3.micro", "t3.small", "t3.medium", "c5.large", "c5.xlarge", "m5.large", "m5.xlarge")
+
+# A SigV4 presigned URL lives at most 7 days:
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html
+MAX_URL_EXPIRY = 7 * 24 * 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class AwsSettings:
+    """One AWS site: where instances start, where files go, what is offered and how faults are retried."""
+
+    # -- identity, given by the core --------------------------------------------------------------
+    name: str  # site name; also the value of the skyport:site tag, so sites sharing an account stay apart
+    state_dir: Path  # the gate's own records of partitions and jobs
+    # -- where --------------------------------------------------------------------------------------
+    region: str
+    bucket: str  # S3 bucket for bundles, inputs, outputs and logs
+    prefix: str = "skyport/"  # key prefix inside the bucket
+    endpoint_url: str | None = None  # one endpoint for EC2 and S3 (a moto server); None means AWS itself
+    subnet_id: str | None = None
+    security_group_ids: tuple[str, ...] = ()
+    instance_profile: str | None = None  # IAM instance profile name; the bootstrap needs none
+    # -- what is offered ------------------------------------------------------------------------
+    flavors: tuple[str, ...] = DEFAULT_FLAVORS  # instance types offered, unless flavor_filters is set
+    flavor_filters: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    images: Mapping[str, str] = dataclasses.field(default_factory=dict)  # image name -> AMI ID
+    image_owners: tuple[str, ...] = ()  # describe_images Owners; with image_filters, adds found AMIs by Name
+    image_filters: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    default_image: str | None = None
+    max_nodes: int | None = None  # most instances alive at once for this site
+    spot: bool = False  # whether partitions may ask for spot capacity
+    # -- prices -----------------------------------------------------------------------------------
+    price_file: Path | None = None  # JSON like the shipped prices.json, replacing it
+    prices: Mapping[str, float] = dataclasses.field(default_factory=dict)  # instance type -> USD/hour
+    use_pricing_api: bool = False
+    poll_interval: float = 5.0  # seconds the core should wait between polls; each poll costs AWS calls
+    boot_time: float = 90.0  # seconds an instance typically takes to boot, for the scheduler's plans
+    # -- lifetimes --------------------------------------------------------------------------------
+    keep_job_files: float = 0.0  # seconds a job's S3 prefix is kept after delete_job_files
+    bundle_poll_interval: float = 5.0  # seconds between an instance's polls for its job bundle
+    bundle_wait: float = 3600.0  # seconds an instance waits for a job before powering off
+    url_expiry: int = MAX_URL_EXPIRY  # seconds presigned URLs stay valid
+    # -- faults -----------------------------------------------------------------------------------
+    launch_attempts: int = 5  # tries of run_instances refused for capacity, quota or throttling
+    launch_backoff: float = 30.0  # seconds before the second try, doubled each time
+    launch_backoff_max: float = 600.0
+    api_max_attempts: int = 3  # botocore's own retries of one call (its "standard" mode)
+
+    @property
+    def site_prefix(self) -> str:
+        """Every key of this site starts with this."""
+        return f"{self.prefix}{self.name}/"
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise BadRequest(f"aws setting {key!r} must be a list of strings, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def _filters(key: str, value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise BadRequest(f"aws setting {key!r} must map filter names to lists of values, got {value!r}")
+    return {str(name): _strings(f"{key}.{name}", values) for name, values in value.items()}
+
+
+def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise BadRequest(f"aws setting {key!r} must be a number >= {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _count(key: str, value: Any) -> int:
+    return int(_number(key, value, minimum=1))
+
+
+def _poll(key: str, value: Any) -> float:
+    return _number(key, value, minimum=0.05)
+
+
+def _expiry(key: str, value: Any) -> int:
+    expiry = int(_number(key, value, minimum=60))
+    if expiry > MAX_URL_EXPIRY:
+        raise BadRequest(f"aws setting {key!r} is at most {MAX_URL_EXPIRY} s (7 days, SigV4's limit)")
+    return expiry
+
+
+def _flag(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise BadRequest(f"aws setting {key!r} must be true or false, got {value!r}")
+    return value
+
+
+def _text(key: str, value: Any) -> str:
+    return str(value)
+
+
+def _prefix(key: str, value: Any) -> str:
+    text = str(value)
+    return text if not text or text.endswith("/") else text + "/"
+
+
+def _mapping(key: str, value: Any, what: str) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise BadRequest(f"aws setting {key!r} must map {what}, got {value!r}")
+    return value
+
+
+def _images(key: str, value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in _mapping(key, value, "image names to AMI IDs").items()}
+
+
+def _prices(key: str, value: Any) -> dict[str, float]:
+    raw = _mapping(key, value, "instance types to USD per hour")
+    return {str(k): _number(f"{key}.{k}", v) for k, v in raw.items()}
+
+
+def _path(key: str, value: Any) -> Path:
+    return Path(str(value)).expanduser()
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "region": _text,
+    "bucket": _text,
+    "prefix": _prefix,
+    "endpoint_url": _text,
+    "subnet_id": _text,
+    "security_group_ids": _strings,
+    "instance_profile": _text,
+    "flavor_filters": _filters,
+    "images": _images,
+    "image_owners": _strings,
+    "image_filters": _filters,
+    "default_image": _text,
+    "max_nodes": lambda key, value: int(_number(key, value)),
+    "spot": _flag,
+    "price_file": _path,
+    "prices": _prices,
+    "use_pricing_api": _flag,
+    "poll_interval": _number,
+    "boot_time": _number,
+    "keep_job_files": _number,
+    "bundle_poll_interval": _poll,
+    "bundle_wait": _number,
+    "url_expiry": _expiry,
+    "launch_attempts": _count,
+    "launch_backoff": _number,
+    "launch_backoff_max": _number,
+    "api_max_attempts": _count,
+}
+
+
+def load(raw: Mapping[str, Any]) -> AwsSettings:
+    """Check the site's settings and give them typed; every error names the key and what it needs."""
+    known = {"name", "state_dir", "flavors", *_PARSERS}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise BadRequest(f"aws settings: unknown keys {unknown}; known: {', '.join(sorted(known))}")
+    for key in ("name", "state_dir", "region", "bucket"):
+        if not raw.get(key):
+            raise BadRequest(f"aws settings: {key!r} is required")
+    values: dict[str, Any] = {"name": str(raw["name"]), "state_dir": Path(raw["state_dir"])}
+    values.update({key: parse(key, raw[key]) for key, parse in _PARSERS.items() if raw.get(key) is not None})
+    flavors = raw.get("flavors")
+    if isinstance(flavors, Mapping):  # a describe_instance_types filter instead of a list of names
+        values["flavor_filters"] = _filters("flavors", flavors)
+    elif flavors is not None:
+        values["flavors"] = _strings("flavors", flavors)
+        if not values["flavors"]:
+            raise BadRequest("aws setting 'flavors' must name at least one instance type")
+    settings = AwsSettings(**values)
+    if (
+        settings.default_image is not None
+        and not settings.image_filters
+        and settings.default_image not in settings.images
+    ):
+        raise BadRequest(
+            f"aws setting 'default_image' {settings.default_image!r} is not one of 'images': {sorted(settings.images)}"
+        )
+    return settings
+
+
+def load_prices(settings: AwsSettings) -> dict[str, float]:
+    """USD per hour by instance type for the site's region: the price file, then ``prices`` on top."""
+    path = settings.price_file or Path(__file__).with_name("prices.json")
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadRequest(f"aws setting 'price_file': cannot read {path}: {exc}") from exc
+    regional = table.get("regions", {}).get(settings.region, {})
+    return {**{str(k): float(v) for k, v in regional.items()}, **settings.prices}
