@@ -1,0 +1,86 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /user/flavor``: List all flavors"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Flavor
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset()
+
+
+def _request() -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": "/user/flavor",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[Flavor]]:
+    if response.status_code == 200:
+        return build_response(response, [Flavor.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client) -> Response[list[Flavor]]:
+    """List all flavors
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The flavors of every configured remote site, with prices.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request()))
+
+
+def sync(*, client: Client) -> list[Flavor]:
+    """List all flavors
+
+    Returns:
+        200: The flavors of every configured remote site, with prices.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client).parsed
+
+
+async def asyncio_detailed(*, client: Client) -> Response[list[Flavor]]:
+    """List all flavors
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The flavors of every configured remote site, with prices.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request()))
+
+
+async def asyncio(*, client: Client) -> list[Flavor]:
+    """List all flavors
+
+    Returns:
+        200: The flavors of every configured remote site, with prices.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client)).parsed

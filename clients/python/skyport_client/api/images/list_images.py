@@ -1,0 +1,86 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /user/image``: List all registered images"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Image
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset()
+
+
+def _request() -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": "/user/image",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[Image]]:
+    if response.status_code == 200:
+        return build_response(response, [Image.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client) -> Response[list[Image]]:
+    """List all registered images
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The images of every configured remote site.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request()))
+
+
+def sync(*, client: Client) -> list[Image]:
+    """List all registered images
+
+    Returns:
+        200: The images of every configured remote site.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client).parsed
+
+
+async def asyncio_detailed(*, client: Client) -> Response[list[Image]]:
+    """List all registered images
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The images of every configured remote site.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request()))
+
+
+async def asyncio(*, client: Client) -> list[Image]:
+    """List all registered images
+
+    Returns:
+        200: The images of every configured remote site.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client)).parsed

@@ -1,0 +1,99 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /user/job/{jobId}``: Find job by ID"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Job
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset({400, 404})
+
+
+def _request(*, job_id: str) -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": f"/user/job/{quote(str(job_id), safe='')}",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[Job]:
+    if response.status_code == 200:
+        return build_response(response, Job.from_dict(response.json()))
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client, job_id: str) -> Response[Job]:
+    """Find job by ID
+
+    Args:
+        job_id: Job ID.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The job.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request(job_id=job_id)))
+
+
+def sync(*, client: Client, job_id: str) -> Job:
+    """Find job by ID
+
+    Args:
+        job_id: Job ID.
+
+    Returns:
+        200: The job.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client, job_id=job_id).parsed
+
+
+async def asyncio_detailed(*, client: Client, job_id: str) -> Response[Job]:
+    """Find job by ID
+
+    Args:
+        job_id: Job ID.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The job.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id)))
+
+
+async def asyncio(*, client: Client, job_id: str) -> Job:
+    """Find job by ID
+
+    Args:
+        job_id: Job ID.
+
+    Returns:
+        200: The job.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client, job_id=job_id)).parsed

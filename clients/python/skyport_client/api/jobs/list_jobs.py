@@ -1,0 +1,118 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /user/job``: List all jobs
+
+The user's jobs, newest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Job, JobState
+from ...types import Response, build_response, present
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset({400})
+
+
+def _request(*, state: list[JobState] | None = None, limit: int | None = None) -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": "/user/job",
+        "params": present({"state": None if state is None else ",".join(str(item) for item in state), "limit": limit}),
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[Job]]:
+    if response.status_code == 200:
+        return build_response(response, [Job.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None
+) -> Response[list[Job]]:
+    """List all jobs
+
+    The user's jobs, newest first.
+
+    Args:
+        state: Only jobs in these states (letters, e.g. `Q,R`).
+        limit: At most this many jobs.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The jobs.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request(state=state, limit=limit)))
+
+
+def sync(*, client: Client, state: list[JobState] | None = None, limit: int | None = None) -> list[Job]:
+    """List all jobs
+
+    The user's jobs, newest first.
+
+    Args:
+        state: Only jobs in these states (letters, e.g. `Q,R`).
+        limit: At most this many jobs.
+
+    Returns:
+        200: The jobs.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client, state=state, limit=limit).parsed
+
+
+async def asyncio_detailed(
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None
+) -> Response[list[Job]]:
+    """List all jobs
+
+    The user's jobs, newest first.
+
+    Args:
+        state: Only jobs in these states (letters, e.g. `Q,R`).
+        limit: At most this many jobs.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The jobs.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request(state=state, limit=limit)))
+
+
+async def asyncio(*, client: Client, state: list[JobState] | None = None, limit: int | None = None) -> list[Job]:
+    """List all jobs
+
+    The user's jobs, newest first.
+
+    Args:
+        state: Only jobs in these states (letters, e.g. `Q,R`).
+        limit: At most this many jobs.
+
+    Returns:
+        200: The jobs.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client, state=state, limit=limit)).parsed

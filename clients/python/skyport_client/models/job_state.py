@@ -1,0 +1,18 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
+# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The JobState enum."""
+
+from enum import StrEnum
+
+
+class JobState(StrEnum):
+    """Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled."""
+
+    R = "R"
+    Q = "Q"
+    W = "W"
+    F = "F"
+    E = "E"
+    T = "T"
+    C = "C"

@@ -1,0 +1,102 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /jobs/{job_id}/outputs/{name}``: Download an output file"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset({404})
+
+
+def _request(*, job_id: str, name: str) -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": f"/jobs/{quote(str(job_id), safe='')}/outputs/{quote(str(name), safe='')}",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[bytes]:
+    if response.status_code == 200:
+        return build_response(response, response.content)
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client, job_id: str, name: str) -> Response[bytes]:
+    """Download an output file
+
+    Args:
+        job_id: Job ID, chosen by the core.
+        name: File name, relative to the job's work directory, without directories.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The file's bytes.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request(job_id=job_id, name=name)))
+
+
+def sync(*, client: Client, job_id: str, name: str) -> bytes:
+    """Download an output file
+
+    Args:
+        job_id: Job ID, chosen by the core.
+        name: File name, relative to the job's work directory, without directories.
+
+    Returns:
+        200: The file's bytes.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client, job_id=job_id, name=name).parsed
+
+
+async def asyncio_detailed(*, client: Client, job_id: str, name: str) -> Response[bytes]:
+    """Download an output file
+
+    Args:
+        job_id: Job ID, chosen by the core.
+        name: File name, relative to the job's work directory, without directories.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The file's bytes.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id, name=name)))
+
+
+async def asyncio(*, client: Client, job_id: str, name: str) -> bytes:
+    """Download an output file
+
+    Args:
+        job_id: Job ID, chosen by the core.
+        name: File name, relative to the job's work directory, without directories.
+
+    Returns:
+        200: The file's bytes.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client, job_id=job_id, name=name)).parsed

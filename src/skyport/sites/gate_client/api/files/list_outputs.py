@@ -1,0 +1,110 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /jobs/{job_id}/outputs``: List a job's output files
+
+The declared outputs that the job produced, once it has ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import FileInfo
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset({404})
+
+
+def _request(*, job_id: str) -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": f"/jobs/{quote(str(job_id), safe='')}/outputs",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[FileInfo]]:
+    if response.status_code == 200:
+        return build_response(response, [FileInfo.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client, job_id: str) -> Response[list[FileInfo]]:
+    """List a job's output files
+
+    The declared outputs that the job produced, once it has ended.
+
+    Args:
+        job_id: Job ID, chosen by the core.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The output files.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request(job_id=job_id)))
+
+
+def sync(*, client: Client, job_id: str) -> list[FileInfo]:
+    """List a job's output files
+
+    The declared outputs that the job produced, once it has ended.
+
+    Args:
+        job_id: Job ID, chosen by the core.
+
+    Returns:
+        200: The output files.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client, job_id=job_id).parsed
+
+
+async def asyncio_detailed(*, client: Client, job_id: str) -> Response[list[FileInfo]]:
+    """List a job's output files
+
+    The declared outputs that the job produced, once it has ended.
+
+    Args:
+        job_id: Job ID, chosen by the core.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The output files.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id)))
+
+
+async def asyncio(*, client: Client, job_id: str) -> list[FileInfo]:
+    """List a job's output files
+
+    The declared outputs that the job produced, once it has ended.
+
+    Args:
+        job_id: Job ID, chosen by the core.
+
+    Returns:
+        200: The output files.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client, job_id=job_id)).parsed

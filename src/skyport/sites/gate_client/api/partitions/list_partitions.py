@@ -1,0 +1,97 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /partitions``: List partitions
+
+Every partition this gate created and has not yet forgotten, deleted ones included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Partition
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset()
+
+
+def _request() -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": "/partitions",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[Partition]]:
+    if response.status_code == 200:
+        return build_response(response, [Partition.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client) -> Response[list[Partition]]:
+    """List partitions
+
+    Every partition this gate created and has not yet forgotten, deleted ones included.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The partitions.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request()))
+
+
+def sync(*, client: Client) -> list[Partition]:
+    """List partitions
+
+    Every partition this gate created and has not yet forgotten, deleted ones included.
+
+    Returns:
+        200: The partitions.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client).parsed
+
+
+async def asyncio_detailed(*, client: Client) -> Response[list[Partition]]:
+    """List partitions
+
+    Every partition this gate created and has not yet forgotten, deleted ones included.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The partitions.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request()))
+
+
+async def asyncio(*, client: Client) -> list[Partition]:
+    """List partitions
+
+    Every partition this gate created and has not yet forgotten, deleted ones included.
+
+    Returns:
+        200: The partitions.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client)).parsed

@@ -1,0 +1,13 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/enum.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The FileInfoKind enum."""
+
+from enum import StrEnum
+
+
+class FileInfoKind(StrEnum):
+    """Whether the file was uploaded with the job or produced by it."""
+
+    INPUT = "input"
+    OUTPUT = "output"

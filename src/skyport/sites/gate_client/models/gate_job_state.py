@@ -1,0 +1,18 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/enum.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The GateJobState enum."""
+
+from enum import StrEnum
+
+
+class GateJobState(StrEnum):
+    """pending: accepted, not running yet; running; finished: exited (exitcode says how);
+    failed: could not run or was lost (state_details says why); cancelled.
+    """
+
+    PENDING = "pending"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"

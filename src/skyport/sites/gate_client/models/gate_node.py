@@ -1,0 +1,43 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The GateNode model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GateNode:
+    """The GateNode schema.
+
+    Attributes:
+        name: Node name (host name, instance ID).
+        ip: Private IP address, when known.
+        state: The backend's own word for the node's state.
+    """
+
+    name: str
+    ip: str | None = None
+    state: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GateNode:
+        """Build from a decoded JSON object; keys the schema does not name are ignored."""
+        return cls(
+            name=data["name"],
+            ip=data.get("ip"),
+            state=data.get("state"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object; optional fields that are None are left out."""
+        result: dict[str, Any] = {
+            "name": self.name,
+            "ip": self.ip,
+            "state": self.state,
+        }
+        return {key: value for key, value in result.items() if value is not None}

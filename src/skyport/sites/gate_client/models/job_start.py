@@ -1,0 +1,75 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The JobStart model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JobStart:
+    """The JobStart schema.
+
+    Attributes:
+        id: An ID chosen by the core; letters, digits, "-" and "_".
+        partition_id: An ID chosen by the core; letters, digits, "-" and "_".
+        script: The job script; run with its shebang, /bin/sh when it has none.
+        name: Job name, for the backend's own listings.
+        env: Extra environment variables for the script.
+        cpus: CPUs per node.
+        mem: Memory per node in MiB; 0 means no limit.
+        gpus: GPUs per node.
+        nodes: Number of nodes of the partition to run on.
+        time_limit: Seconds after which the job is killed; 0 means no limit.
+        outputs: Files of the work directory to keep as outputs when the job ends.
+    """
+
+    id: str
+    partition_id: str
+    script: str
+    name: str | None = None
+    env: dict[str, str] | None = None
+    cpus: int | None = None
+    mem: int | None = None
+    gpus: int | None = None
+    nodes: int | None = None
+    time_limit: int | None = None
+    outputs: list[str] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobStart:
+        """Build from a decoded JSON object; keys the schema does not name are ignored."""
+        return cls(
+            id=data["id"],
+            partition_id=data["partition_id"],
+            script=data["script"],
+            name=data.get("name"),
+            env=None if data.get("env") is None else dict(data["env"]),
+            cpus=data.get("cpus"),
+            mem=data.get("mem"),
+            gpus=data.get("gpus"),
+            nodes=data.get("nodes"),
+            time_limit=data.get("time_limit"),
+            outputs=None if data.get("outputs") is None else list(data["outputs"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object; optional fields that are None are left out."""
+        result: dict[str, Any] = {
+            "id": self.id,
+            "partition_id": self.partition_id,
+            "script": self.script,
+            "name": self.name,
+            "env": None if self.env is None else dict(self.env),
+            "cpus": self.cpus,
+            "mem": self.mem,
+            "gpus": self.gpus,
+            "nodes": self.nodes,
+            "time_limit": self.time_limit,
+            "outputs": None if self.outputs is None else list(self.outputs),
+        }
+        return {key: value for key, value in result.items() if value is not None}

@@ -1,0 +1,68 @@
+# Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
+# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The Site model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Site:
+    """The Site schema.
+
+    Attributes:
+        kind: Gate kind (local, aws, slurm, or a third party's).
+        name: Site name from the gate's settings.
+        max_nodes: Most nodes this site will run at once (quota); absent means no limit.
+        spot: Whether partitions can be created on spot (interruptible) capacity.
+        poll_interval: Seconds between the core's polls of list_jobs and list_partitions while this site
+        has work. A local gate answers in microseconds and says 0.02; a cloud gate, whose
+        every poll costs API calls, says 5 or more.
+
+    boot_time: Seconds a new partition typically takes to become ready; the scheduler plans with it.
+    single_job: Whether each partition runs exactly one job and is spent afterwards (an EC2 instance
+    that powers off when its job ends). The core then never places a second job on it.
+
+    version: Version of the gate software.
+    """
+
+    kind: str
+    name: str
+    max_nodes: int | None = None
+    spot: bool | None = None
+    poll_interval: float | None = None
+    boot_time: float | None = None
+    single_job: bool | None = None
+    version: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Site:
+        """Build from a decoded JSON object; keys the schema does not name are ignored."""
+        return cls(
+            kind=data["kind"],
+            name=data["name"],
+            max_nodes=data.get("max_nodes"),
+            spot=data.get("spot"),
+            poll_interval=data.get("poll_interval"),
+            boot_time=data.get("boot_time"),
+            single_job=data.get("single_job"),
+            version=data.get("version"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object; optional fields that are None are left out."""
+        result: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.name,
+            "max_nodes": self.max_nodes,
+            "spot": self.spot,
+            "poll_interval": self.poll_interval,
+            "boot_time": self.boot_time,
+            "single_job": self.single_job,
+            "version": self.version,
+        }
+        return {key: value for key, value in result.items() if value is not None}
