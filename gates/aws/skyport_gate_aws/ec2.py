@@ -46,7 +46,7 @@ def connect(settings: AwsSettings) -> dict[str, Any]:
     # botocore retries throttled and 5xx calls itself ("standard" mode); the gate's own, slower
     # backoff for refused launches sits on top (see handlers.Handlers._launch).
     # https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
-    config = config_class(retries={"mode": "standard", "max_attempts": settings.api_max_attempts})
+    config = config_class(retries={"mode": "standard", "total_max_attempts": settings.api_max_attempts})
     session = boto3.session.Session(region_name=settings.region)
     clients = {name: session.client(name, endpoint_url=settings.endpoint_url, config=config) for name in ("ec2", "s3")}
     if settings.use_pricing_api:

@@ -247,9 +247,9 @@ class Handlers:
             )
             record = self._partition_record(partition_id)
             if record is None:
-                state = (
-                    "deleting" if any(converters.INSTANCE_ALIVE[i["State"]["Name"]] for i in instances) else "deleted"
-                )
+                after = self.ec2.instances(partition_id)
+                alive = any(converters.INSTANCE_ALIVE[i["State"]["Name"]] for i in after)
+                state = "deleting" if alive else "deleted"
                 return {"id": partition_id, "state": state}
             if record.intent != "delete":
                 record = dataclasses.replace(record, intent="delete", deleted_at=time.time(), state_details="deleted")

@@ -63,7 +63,7 @@ class AwsSettings:
     launch_attempts: int = 5  # tries of run_instances refused for capacity, quota or throttling
     launch_backoff: float = 30.0  # seconds before the second try, doubled each time
     launch_backoff_max: float = 600.0
-    api_max_attempts: int = 3  # botocore's own retries of one call (its "standard" mode)
+    api_max_attempts: int = 3  # attempts botocore makes of one call, first included ("standard" mode)
 
     @property
     def site_prefix(self) -> str:

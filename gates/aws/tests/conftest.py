@@ -145,7 +145,8 @@ class InstancePlayer:
 
     def _boot(self, instance_id: str) -> None:
         attribute = self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
-        script = base64.b64decode(attribute["UserData"]["Value"]).decode()
+        # An instance launched without user-data boots and idles until it is terminated, as on EC2.
+        script = base64.b64decode(attribute["UserData"].get("Value", "")).decode() or "sleep 3600"
         self.user_data[instance_id] = script
         workdir = self.root / instance_id
         workdir.mkdir(parents=True)
@@ -217,14 +218,12 @@ def aws_gate_settings(aws_world: dict[str, str], instance_player: InstancePlayer
     }
 
 
-@pytest.fixture
-def aws_gate(aws_gate_settings: dict[str, Any]) -> Iterator[httpx.Client]:
-    """An httpx client of the aws gate served by uvicorn on 127.0.0.1 (a free port); always stopped."""
+@contextlib.contextmanager
+def serving(settings: dict[str, Any]) -> Iterator[httpx.Client]:
+    """An httpx client of an aws gate served by uvicorn on 127.0.0.1 (a free port); always stopped."""
     from skyport_gate_aws import create_app
 
-    port = free_port()
-    config = uvicorn.Config(create_app(aws_gate_settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, name="aws-gate", daemon=True)
     thread.start()
     try:
@@ -233,8 +232,22 @@ def aws_gate(aws_gate_settings: dict[str, Any]) -> Iterator[httpx.Client]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the aws gate did not start")
             time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture
+def serve_aws_gate() -> Any:
+    """``with serve_aws_gate(settings) as client:`` serves a gate with settings of the test's choosing."""
+    return serving
+
+
+@pytest.fixture
+def aws_gate(aws_gate_settings: dict[str, Any]) -> Iterator[httpx.Client]:
+    """An httpx client of the aws gate bound to the moto server, served on 127.0.0.1; always stopped."""
+    with serving(aws_gate_settings) as client:
+        yield client
