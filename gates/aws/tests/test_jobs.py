@@ -143,3 +143,23 @@ def test_delete_job_files_forgets_the_job_and_its_s3_prefix(gate: httpx.Client, 
     assert gate.get("/jobs/j1").status_code == 404
     listing = aws_s3.list_objects_v2(Bucket="skyport-test", Prefix="skyport/aws/jobs/")
     assert listing.get("Contents", []) == []
+
+
+def test_job_past_its_time_limit_fails_saying_so(gate: httpx.Client) -> None:
+    ready_partition(gate)
+    gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "sleep 30", "time_limit": 1})
+
+    job = wait_for(gate, "/jobs/j1", ("finished", "failed"))
+
+    assert (job["state"], job["state_details"]) == ("failed", "killed: time limit of 1 s exceeded")
+
+
+def test_the_instance_powers_off_after_its_job(gate: httpx.Client) -> None:
+    ready_partition(gate)
+    gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true"})
+    wait_for(gate, "/jobs/j1", ("finished",))
+
+    partition = wait_for(gate, "/partitions/p1", ("deleted",))
+
+    assert partition["state"] == "deleted"
+    assert {n["state"] for n in partition["nodes"]} == {"terminated"}
