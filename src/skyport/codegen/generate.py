@@ -70,9 +70,12 @@ TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {"docstring": docstring, "comm
 class Renderer:
     """One template set, with the header every file it renders begins with."""
 
-    def __init__(self, templates: str, source: str, sha256: str) -> None:
+    def __init__(self, templates: str, source: str, sha256: str, custom: Path | None = None) -> None:
+        loader: jinja2.BaseLoader = jinja2.PackageLoader("skyport.codegen", f"templates/{templates}")
+        if custom is not None:  # a template there replaces the package's one of the same name
+            loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(custom / templates), loader])
         self.environment = jinja2.Environment(
-            loader=jinja2.PackageLoader("skyport.codegen", f"templates/{templates}"),
+            loader=loader,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -131,10 +134,10 @@ class Target:
     output: str
     files: Callable[[Renderer, Api], dict[str, str]]
 
-    def render(self) -> dict[str, str]:
-        """Every output file, unformatted: relative path -> text."""
+    def render(self, custom: Path | None = None) -> dict[str, str]:
+        """Every output file, unformatted: relative path -> text (``custom``: a folder of replacement templates)."""
         api = build_api(specs.load(self.spec), f"spec/{self.spec}.yaml")
-        return self.files(Renderer(self.templates, api.source, specs.sha256(self.spec)), api)
+        return self.files(Renderer(self.templates, api.source, specs.sha256(self.spec), custom), api)
 
 
 TARGETS = (
@@ -185,25 +188,28 @@ def differences(fresh: Path, committed: Path) -> list[str]:
     return sorted([*changed, *(new - old), *(old - new)])
 
 
-def render_into(folder: Path, targets: Iterable[Target]) -> None:
+def render_into(folder: Path, targets: Iterable[Target], custom: Path | None = None) -> None:
     """Render and format ``targets`` into ``folder`` as if it were the repository root."""
     for target in targets:
         output = folder / target.output
-        write_files(output, target.render())
+        write_files(output, target.render(custom))
         if any(output.rglob("*.py")):
             format_python(output)
 
 
-def generate(root: Path = ROOT, targets: Iterable[Target] = TARGETS, *, check: bool = False) -> list[str]:
+def generate(
+    root: Path = ROOT, targets: Iterable[Target] = TARGETS, *, check: bool = False, custom: Path | None = None
+) -> list[str]:
     """Regenerate ``targets`` under ``root``; the files that differed (relative to ``root``).
 
-    With ``check`` nothing is written: the caller fails when the list is not empty.
+    With ``check`` nothing is written: the caller fails when the list is not empty. ``custom`` is a
+    folder of template sets (``<custom>/python_client/tls.py.jinja``) replacing the package's ones.
     """
     targets = tuple(targets)
     found: list[str] = []
     with tempfile.TemporaryDirectory(prefix="skyport-codegen-") as scratch:
         fresh_root = Path(scratch)
-        render_into(fresh_root, targets)
+        render_into(fresh_root, targets, custom)
         for target in targets:
             fresh, committed = fresh_root / target.output, root / target.output
             changed = differences(fresh, committed)

@@ -388,7 +388,9 @@ class Outcome:
 
     @property
     def typescript_read(self) -> str:
-        return {"json": "await response.json()", "octet": "await response.blob()", "empty": "undefined"}[self.kind]
+        if self.kind == "json":
+            return f"(await response.json()) as {self.typescript}"
+        return "await response.blob()" if self.kind == "octet" else "undefined"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -492,6 +494,33 @@ class Operation:
     def module_doc(self) -> str:
         return _text(f"``{self.method.upper()} {self.path}``: {self.summary}", self.description)
 
+    # -- gate skeleton handlers (connexion passes parameters by their names in the spec, the body as ``body``)
+
+    @property
+    def handler_signature(self) -> str:
+        arguments = []
+        for p in self.arguments:
+            if not p.name.isidentifier():
+                raise ValueError(
+                    f"{self.id}: parameter {p.name!r} is not a Python identifier; a handler cannot take it"
+                )
+            annotation = p.type.python if isinstance(p.type, Primitive) else "Any"
+            if p.location == "body" and self.body is not None and self.body.kind == "json":
+                annotation = "dict[str, Any]"
+            arguments.append(f"{p.name}: {annotation}" if p.required else f"{p.name}: {annotation} | None = None")
+        return "".join(f", {a}" for a in arguments)
+
+    @property
+    def handler_doc(self) -> str:
+        answers = "\n".join(f"{o.status}: {o.description} ({o.python if o.type else 'no body'})" for o in self.outcomes)
+        args = "\n".join(f"{p.name}: {p.description}" for p in self.arguments)
+        return _text(
+            f"``{self.method.upper()} {self.path}``: {self.summary}",
+            self.description,
+            "Args:\n" + args if args else None,
+            "Returns:\n" + answers,
+        )
+
     # -- TypeScript
 
     @property
@@ -503,6 +532,14 @@ class Operation:
         return " | ".join(dict.fromkeys(o.typescript for o in self.outcomes))
 
     @property
+    def typescript_args(self) -> str:
+        """The ``args`` parameter: every argument of the operation as one object."""
+        if not self.arguments:
+            return ""
+        members = " ".join(f"{p.typescript_signature};" for p in self.arguments)
+        return f", args: {{ {members} }}" + ("" if any(p.required for p in self.arguments) else " = {}")
+
+    @property
     def typescript_path(self) -> str:
         template = self.path
         for p in self.parameters:
@@ -511,9 +548,55 @@ class Operation:
                 template = template.replace(f"{{{p.name}}}", value)
         return f"`{template}`"
 
+    def _typescript_values(self, location: str) -> str:
+        values = []
+        for p in self.parameters:
+            if p.location == location:
+                value = f"args.{p.typescript_name}"
+                if isinstance(p.type, Listing) and not p.explode:
+                    value += '?.join(",")' if not p.required else '.join(",")'
+                values.append(f"{json.dumps(p.name)}: {value}")
+        return "{ " + ", ".join(values) + " }" if values else "{}"
+
     @property
-    def typescript_arguments(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.arguments)
+    def typescript_query(self) -> str:
+        return self._typescript_values("query")
+
+    @property
+    def typescript_headers(self) -> str:
+        return self._typescript_values("header")
+
+    @property
+    def typescript_body(self) -> str:
+        """``[body, content type]`` expressions of the request body."""
+        if self.body is None:
+            return "undefined"
+        if self.body.kind == "json":
+            return "{ json: args.body }"
+        if self.body.kind == "octet":
+            return "{ bytes: args.body }"
+        parts = []
+        for p in self.body.parts:
+            if p.type == NAMED_FILES:
+                pairs = f"(args.{p.typescript_name} ?? [])"
+                parts.append(f"...{pairs}.map(([name, file]) => [{p.key}, file, name] as const)")
+            elif p.type == BINARY:
+                parts.append(f"[{p.key}, args.{p.typescript_name}, {p.key}] as const")
+            else:
+                parts.append(f"[{p.key}, args.{p.typescript_name}] as const")
+        return "{ form: [" + ", ".join(parts) + "] }"
+
+    @property
+    def typescript_doc(self) -> str:
+        args = "\n".join(f"@param args.{p.typescript_name} {p.description}" for p in self.arguments)
+        outcome = "; ".join(f"{o.status}: {o.description}" for o in self.outcomes)
+        return _text(
+            f"{self.method.upper()} {self.path}: {self.summary}",
+            self.description,
+            args or None,
+            f"@returns {outcome}",
+            "@throws ApiError when the server answers with an error (problem+json).",
+        )
 
 
 @dataclasses.dataclass(frozen=True)

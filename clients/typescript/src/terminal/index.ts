@@ -1,0 +1,605 @@
+// Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
+// Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+// Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+/**
+ * Skyport core terminal API
+ *
+ * The API the core daemon serves to terminals (the skyport CLI, the Python client, a
+ * JupyterHub spawner, curl). It is a superset of Sky Port's user API: the `/user/...` paths,
+ * field names and state letters are Sky Port's, so Sky Port's terminals work unchanged.
+ *
+ * Every request needs a client certificate issued by the daemon's CA (mutual TLS); the
+ * certificate's common name is the user. A user sees and changes only their own jobs: another
+ * user's job answers 404, as an unknown one does.
+ *
+ * Job states: Q queued, W waiting for resources, R running, T transferring files,
+ * F finished, E error, C cancelled.
+ */
+
+/**
+ * Whether the file was uploaded with the job or produced by it.
+ */
+export type FileInfoKind = "input" | "output";
+
+/**
+ * Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled.
+ */
+export type JobState = "R" | "Q" | "W" | "F" | "E" | "T" | "C";
+
+/**
+ * The values of ModifyJobModification.
+ */
+export type ModifyJobModification = "requeue";
+
+/**
+ * Node allocation state.
+ */
+export type NodeStateAlloc = "idle" | "stopped" | "offline" | "busy" | "maint";
+
+/**
+ * Node power state.
+ */
+export type NodeStatePower = "up" | "down";
+
+/**
+ * One file of a job (an input staged in or an output staged back).
+ */
+export interface FileInfo {
+  /** File name, relative to the job's work directory. */
+  name: string;
+  /** Size in bytes. */
+  size: number;
+  /** Whether the file was uploaded with the job or produced by it. */
+  kind?: FileInfoKind;
+}
+
+/**
+ * A node shape a remote site offers, with its price per node-hour.
+ */
+export interface Flavor {
+  /** Flavor ID, stable for a site and flavor name (set by the core). */
+  id?: string;
+  /** Flavor name as the site knows it (an EC2 instance type, a Slurm partition). */
+  name: string;
+  /** ID of the remote site offering this flavor (set by the core). */
+  remote_id?: string;
+  /** Resources one node of this flavor provides. */
+  resources?: Array<Resource>;
+  /** Price of one node of this flavor per hour, in US dollars. */
+  price?: number;
+  /** CPUs of one node. */
+  cpus?: number;
+  /** Memory of one node in MiB. */
+  mem?: number;
+  /** GPUs of one node. */
+  gpus?: number;
+  /** GPU model name, when the node has GPUs. */
+  gpu_model?: string;
+  /** CPU architecture (x86_64, arm64). */
+  arch?: string;
+}
+
+/**
+ * What a node boots or a job runs in (an AMI, a container image, or "host").
+ */
+export interface Image {
+  /** Image ID, stable for a site and image name (set by the core). */
+  id?: string;
+  /** Image name as the site knows it. */
+  name: string;
+  /** ID of the remote site offering this image (set by the core). */
+  remote_id?: string;
+  /** Image kind (host, ami, container). */
+  kind?: string;
+  /** Free text about the image. */
+  comment?: string;
+}
+
+/**
+ * A job known to the core.
+ */
+export interface Job {
+  /** Job ID. */
+  id?: string;
+  /** Job name. */
+  name?: string;
+  /** Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled. */
+  state?: JobState;
+  /** Why the job is in its state. */
+  state_details?: string;
+  /** When the job was accepted. */
+  submit_time?: string;
+  /** When the job started running. */
+  start_time?: string;
+  /** When the job ended. */
+  end_time?: string;
+  /** Run time in seconds. */
+  duration?: number;
+  /** Exit code, when the job exited by itself. */
+  exitcode?: number;
+  /** Signal number, when the job was killed by a signal. */
+  signal?: number;
+  /** Host names of the nodes allocated to the job. */
+  node_names?: Array<string>;
+  /** IP addresses of the nodes allocated to the job. */
+  node_ips?: Array<string>;
+  /** ID of the remote site the job runs or ran on. */
+  remote_id?: string;
+  /** ID of the flavor of the job's nodes. */
+  flavor_id?: string;
+  /** Resources the job asked for (per node, and nodes). */
+  request?: Array<Resource>;
+  /** Resources actually allocated. */
+  resources?: Array<Resource>;
+  /** A comment from the job script. */
+  comment?: string;
+  /** User who submitted the job (the client certificate's common name). */
+  owner?: string;
+  /** Explicit priority from the job script; higher runs first. */
+  priority?: number;
+  /** Work directory asked for by the job script. */
+  workdir?: string;
+  /** Time limit in seconds; 0 means none. */
+  time_limit?: number;
+  /** Names of the input files staged in. */
+  input_files?: Array<string>;
+  /** Names of the output files the job declares. */
+  output_files?: Array<string>;
+  /** Name of the remote site the job runs or ran on. */
+  remote_name?: string;
+  /** Name of the flavor of the job's nodes. */
+  flavor_name?: string;
+  /** When the scheduler plans to start the pending job. */
+  planned_start_time?: string;
+  /** Where the scheduler plans to run the pending job, in words. */
+  placement?: string;
+  /** Cost the scheduler expects, in US dollars. */
+  estimated_cost?: number;
+  /** Cost of the job's run so far, in US dollars. */
+  cost?: number;
+}
+
+/**
+ * A node of a partition the core created.
+ */
+export interface Node {
+  /** Node ID. */
+  id?: string;
+  /** Node name. */
+  name?: string;
+  /** Node host name. */
+  host?: string;
+  /** Unused; kept for Sky Port compatibility. */
+  api_port?: number;
+  /** Node power state. */
+  state_power?: NodeStatePower;
+  /** Node allocation state. */
+  state_alloc?: NodeStateAlloc;
+  /** Resources the node provides. */
+  resources?: Array<Resource>;
+  /** Roles assigned to the node. */
+  roles?: Array<NodeRole>;
+  /** Node IP address. */
+  ip?: string;
+  /** Remote site of the node. */
+  remote_name?: string;
+  /** Flavor of the node. */
+  flavor_name?: string;
+  /** Partition the node belongs to. */
+  partition_id?: string;
+}
+
+/**
+ * A node role.
+ */
+export interface NodeRole {
+  /** The id. */
+  id?: string;
+  /** The name. */
+  name?: string;
+  /** The comment. */
+  comment?: string;
+}
+
+/**
+ * Where and when the scheduler plans to run one pending job.
+ */
+export interface Placement {
+  /** Job ID. */
+  job_id: string;
+  /** Job name. */
+  job_name?: string;
+  /** Whether the scheduler found a place for the job. */
+  placed: boolean;
+  /** Planned start. */
+  start_time?: string;
+  /** Remote site of the placement. */
+  remote_name?: string;
+  /** Flavor of the nodes. */
+  flavor_name?: string;
+  /** Existing nodes the job is planned on. */
+  node_names?: Array<string>;
+  /** Number of nodes of a new partition the job needs. */
+  new_nodes?: number;
+  /** Expected cost in US dollars. */
+  estimated_cost?: number;
+  /** Why the job is placed where it is, or why it cannot be placed. */
+  reason?: string;
+}
+
+/**
+ * What went wrong and what to change, as RFC 9457 problem details.
+ */
+export interface Problem {
+  /** URI naming the kind of problem; "about:blank" when the title says it all. */
+  type?: string;
+  /** Short summary of the kind of problem, the same for every occurrence. */
+  title: string;
+  /** The HTTP status code of this response. */
+  status: number;
+  /** What happened in this case and what to fix. */
+  detail?: string;
+  /** The request path the problem occurred on. */
+  instance?: string;
+}
+
+/**
+ * A configured remote site.
+ */
+export interface RemoteSite {
+  /** Remote site ID, stable for a site name. */
+  id?: string;
+  /** Remote site name in the daemon's config. */
+  name?: string;
+  /** Account ID. */
+  account_id?: string;
+  /** Host of the site's gate. */
+  server?: string;
+  /** Port of the site's gate. */
+  port?: number;
+  /** Gate kind (local, aws, slurm, ...). */
+  kind?: string;
+  /** ID of the site's default image. */
+  default_image_id?: string;
+  /** ID of the site's default flavor. */
+  default_flavor_id?: string;
+  /** Total cost of jobs run on this site, in US dollars. */
+  spend?: number;
+  /** Whether the site's gate answers, and if not why. */
+  state_details?: string;
+}
+
+/**
+ * An amount of one resource, such as cpus=4 or mem=2048 (MiB).
+ */
+export interface Resource {
+  /** Resource name (cpus, mem, gpus, nodes, storage, time). */
+  name: string;
+  /** How many; mem and storage are in MiB, time in seconds. */
+  count?: number;
+}
+
+/** An error answer; `problem` is its RFC 9457 problem+json body. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Record<string, unknown>;
+
+  constructor(status: number, problem: Record<string, unknown>) {
+    super(`HTTP ${status} ${String(problem.title ?? "")}: ${String(problem.detail ?? "")}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** Short summary of the kind of problem. */
+  get title(): string {
+    return String(this.problem.title ?? "");
+  }
+
+  /** What happened in this case and what to fix. */
+  get detail(): string {
+    return String(this.problem.detail ?? "");
+  }
+}
+
+/** Where the server is; `fetch` can be replaced (a mutual-TLS agent in Node, a test double). */
+export interface ClientOptions {
+  baseUrl: string;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+type Scalar = string | number | boolean;
+type Part = readonly [string, Blob | Scalar | undefined, string?];
+
+interface RequestBody {
+  json?: unknown;
+  bytes?: Blob;
+  form?: ReadonlyArray<Part>;
+}
+
+/** The client every operation function takes. */
+export class Client {
+  readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+  }
+
+  /** Send one request; used by the operation functions. */
+  async request(
+    method: string,
+    path: string,
+    query: Record<string, Scalar | ReadonlyArray<Scalar> | undefined>,
+    headers: Record<string, Scalar | undefined>,
+    body?: RequestBody,
+  ): Promise<Response> {
+    const url = new URL(this.options.baseUrl.replace(/\/$/, "") + path);
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined) url.searchParams.append(key, String(item));
+      }
+    }
+    const sent: Record<string, string> = { ...this.options.headers };
+    for (const [key, value] of Object.entries(headers)) {
+      if (value !== undefined) sent[key] = String(value);
+    }
+    let payload: BodyInit | undefined;
+    if (body?.json !== undefined) {
+      sent["content-type"] = "application/json";
+      payload = JSON.stringify(body.json);
+    } else if (body?.bytes !== undefined) {
+      sent["content-type"] = "application/octet-stream";
+      payload = body.bytes;
+    } else if (body?.form !== undefined) {
+      const form = new FormData();
+      for (const [field, value, filename] of body.form) {
+        if (value instanceof Blob) form.append(field, value, filename ?? field);
+        else if (value !== undefined) form.append(field, String(value));
+      }
+      payload = form;
+    }
+    return (this.options.fetch ?? fetch)(url, { method, headers: sent, body: payload });
+  }
+}
+
+async function fail(response: Response): Promise<never> {
+  const text = await response.text();
+  let problem: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    problem = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : { detail: text };
+  } catch {
+    problem = { title: response.statusText, status: response.status, detail: text.slice(0, 1000) };
+  }
+  throw new ApiError(response.status, problem);
+}
+
+/**
+ * GET /user/image: List all registered images
+ *
+ * @returns 200: The images of every configured remote site.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listImages(client: Client): Promise<Array<Image>> {
+  const response = await client.request("GET", `/user/image`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Image>;
+  return fail(response);
+}
+
+/**
+ * GET /user/remote: List all remote sites
+ *
+ * @returns 200: The configured remote sites.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listRemotes(client: Client): Promise<Array<RemoteSite>> {
+  const response = await client.request("GET", `/user/remote`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<RemoteSite>;
+  return fail(response);
+}
+
+/**
+ * GET /user/node: List all nodes
+ *
+ * @returns 200: Nodes of the partitions that exist now.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listNodes(client: Client): Promise<Array<Node>> {
+  const response = await client.request("GET", `/user/node`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Node>;
+  return fail(response);
+}
+
+/**
+ * GET /user/flavor: List all flavors
+ *
+ * @returns 200: The flavors of every configured remote site, with prices.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listFlavors(client: Client): Promise<Array<Flavor>> {
+  const response = await client.request("GET", `/user/flavor`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Flavor>;
+  return fail(response);
+}
+
+/**
+ * GET /user/timetable: The plan for the user's pending jobs
+ *
+ * For each of the user's pending jobs, where and when the scheduler plans to run it, or why it cannot.
+ *
+ * @returns 200: One entry per pending job, earliest planned start first.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function getTimetable(client: Client): Promise<Array<Placement>> {
+  const response = await client.request("GET", `/user/timetable`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Placement>;
+  return fail(response);
+}
+
+/**
+ * GET /user/job: List all jobs
+ *
+ * The user's jobs, newest first.
+ *
+ * @param args.state Only jobs in these states (letters, e.g. `Q,R`).
+ * @param args.limit At most this many jobs.
+ *
+ * @returns 200: The jobs.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listJobs(client: Client, args: { state?: Array<JobState>; limit?: number; } = {}): Promise<Array<Job>> {
+  const response = await client.request("GET", `/user/job`, { "state": args.state?.join(","), "limit": args.limit }, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Job>;
+  return fail(response);
+}
+
+/**
+ * POST /user/job: Submit a new job script
+ *
+ * Submit a job script with `#SWM` directives, and optionally its input files. The answer is
+ * the new job's ID as plain bytes (Sky Port's shape). A script that cannot be parsed, a
+ * request no site can satisfy, or files over the size limit are refused with 400 or 413 and
+ * nothing is stored.
+ *
+ * @param args.scriptContent The job script.
+ * @param args.inputFiles Input files, staged into the job's work directory under their file names.
+ * @param args.path Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
+ *
+ * @returns 200: The job was accepted; the body is its ID.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function submitJob(client: Client, args: { scriptContent?: Blob; inputFiles?: Array<[string, Blob]>; path?: string; } = {}): Promise<Blob> {
+  const response = await client.request("POST", `/user/job`, { "path": args.path }, {}, { form: [["script_content", args.scriptContent, "script_content"] as const, ...(args.inputFiles ?? []).map(([name, file]) => ["input_files", file, name] as const)] });
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * GET /user/job/{jobId}: Find job by ID
+ *
+ * @param args.jobId Job ID.
+ *
+ * @returns 200: The job.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function getJob(client: Client, args: { jobId: string; }): Promise<Job> {
+  const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Job;
+  return fail(response);
+}
+
+/**
+ * DELETE /user/job/{jobId}: Cancel a job
+ *
+ * Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+ *
+ * @param args.jobId Job ID.
+ *
+ * @returns 200: The job is cancelled; the body says so in words.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function cancelJob(client: Client, args: { jobId: string; }): Promise<Blob> {
+  const response = await client.request("DELETE", `/user/job/${encodeURIComponent(String(args.jobId))}`, {}, {}, undefined);
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * PATCH /user/job/{jobId}: Update a job
+ *
+ * Change a job. The only modification is `requeue`: a job that ended (F, E or C) goes back
+ * to Q with its script and input files, and its earlier outputs are dropped.
+ *
+ * @param args.jobId Job ID.
+ * @param args.modification What to change; `requeue`.
+ *
+ * @returns 200: Done; the body says what changed.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function modifyJob(client: Client, args: { jobId: string; modification: ModifyJobModification; }): Promise<Blob> {
+  const response = await client.request("PATCH", `/user/job/${encodeURIComponent(String(args.jobId))}`, {}, { "modification": args.modification }, undefined);
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * GET /user/job/{jobId}/stdout: Job stdout
+ *
+ * What the job wrote to standard output so far, from `offset` on.
+ *
+ * @param args.jobId Job ID.
+ * @param args.offset Skip this many bytes from the start.
+ *
+ * @returns 200: Standard output.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function jobStdout(client: Client, args: { jobId: string; offset?: number; }): Promise<Blob> {
+  const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/stdout`, { "offset": args.offset }, {}, undefined);
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * GET /user/job/{jobId}/stderr: Job stderr
+ *
+ * What the job wrote to standard error so far, from `offset` on.
+ *
+ * @param args.jobId Job ID.
+ * @param args.offset Skip this many bytes from the start.
+ *
+ * @returns 200: Standard error.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function jobStderr(client: Client, args: { jobId: string; offset?: number; }): Promise<Blob> {
+  const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/stderr`, { "offset": args.offset }, {}, undefined);
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * GET /user/job/{jobId}/files: List a job's files
+ *
+ * The job's input files and the output files staged back after it ended.
+ *
+ * @param args.jobId Job ID.
+ *
+ * @returns 200: The files.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listJobFiles(client: Client, args: { jobId: string; }): Promise<Array<FileInfo>> {
+  const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/files`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<FileInfo>;
+  return fail(response);
+}
+
+/**
+ * GET /user/job/{jobId}/files/{name}: Download one of a job's files
+ *
+ * An output file when the job produced one of that name, otherwise the input file.
+ *
+ * @param args.jobId Job ID.
+ * @param args.name File name as listed by list_job_files.
+ *
+ * @returns 200: The file's bytes.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function downloadJobFile(client: Client, args: { jobId: string; name: string; }): Promise<Blob> {
+  const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/files/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
+  if (response.status === 200) return await response.blob();
+  return fail(response);
+}
