@@ -1,0 +1,260 @@
+"""Snapshot -> contiguous typed arrays for the kernel (sklearn's ``check_array`` role).
+
+Everything the kernel needs is decided here in Python and packed into ``array.array`` buffers:
+the job order (effective priority), which jobs may run at all (dependencies), which (site, flavor)
+groups each job allows, the nodes grouped by partition, what runs on them, and the offers sorted
+cheapest first. The kernel then only compares numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from skyport.scheduler.model import JobDemand, NodeSlot, SchedulerSettings, SiteOffer, Snapshot
+
+# Dependency states (Snapshot.job_states letters) after which a dependent job can never start.
+FAILED_STATES = frozenset("EC")
+SUCCEEDED_STATE = "F"
+
+# Why codes the kernel writes, one per job (``Outcome.why``); timetable.py turns them into words.
+READY = 0  # input only: the kernel may place the job
+WAITS_FOR_DEPENDENCY = 1  # set here: a dependency has not finished yet
+DEPENDENCY_FAILED = 2  # set here: a dependency failed or is unknown; the job never starts
+STARTS_NOW = 3  # on existing nodes, now
+RESERVED = 4  # on existing nodes, at a future time nothing later may delay
+NEW_PARTITION = 5  # a new partition is created for it now
+BEHIND_RESERVATIONS = 6  # fits existing nodes later, but only reserved jobs hold future slots
+QUOTA_FULL = 7  # only a new partition could run it and the allowed sites' quotas are used up
+OVER_PRICE = 8  # something could run it, but above its price ceiling
+NEVER_FITS = 9  # no allowed node or flavor is large enough
+
+# A running job past its time limit is assumed to end this many seconds from now.
+OVERRUN_GRACE = 1.0
+
+Kernel = Callable[..., None]
+DEFAULT_SETTINGS = SchedulerSettings()
+
+
+@dataclass(frozen=True)
+class Packed:
+    """The kernel's input: jobs in scheduling order and the cluster as flat arrays."""
+
+    now: float
+    reservation_depth: int
+    jobs: tuple[JobDemand, ...]  # in effective-priority order; index i is row i of every job_ array
+    blocked_by: tuple[str, ...]  # per job: the dependency that holds it back, or ""
+    groups: tuple[tuple[str, str], ...]  # (site, flavor) per group index
+    node_ids: tuple[str, ...]  # grouped by partition
+    partition_ids: tuple[str, ...]
+    offer_sites: tuple[SiteOffer, ...]  # per site index
+    offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
+    ints: Mapping[str, array[int]]  # the int64 (and the uint8 "allowed") arrays, by kernel argument name
+    floats: Mapping[str, array[float]]  # the float64 arrays, by kernel argument name
+
+    def call(self, kernel: Kernel) -> Outcome:
+        """Run ``kernel`` on these arrays and return what it wrote."""
+        a, f = self.ints, self.floats
+        out = Outcome.for_jobs(self.jobs, a["job_status"], a["site_free"])
+        kernel(
+            a["job_cpus"], a["job_mem"], a["job_gpus"], a["job_nodes"], f["job_duration"], f["job_max_price"],
+            a["job_allow"], a["job_shape"], a["allowed"],
+            a["part_first"], a["part_group"], f["part_price"],
+            a["node_cpus"], a["node_mem"], a["node_gpus"], f["node_available"],
+            a["run_node"], f["run_end"], a["run_cpus"], a["run_mem"], a["run_gpus"],
+            a["offer_group"], a["offer_site"], a["offer_cpus"], a["offer_mem"], a["offer_gpus"], f["offer_price"],
+            out.site_free, f["site_boot"],
+            self.now, self.reservation_depth,
+            out.why, out.start, out.offer, out.node_first, out.nodes,
+        )  # fmt: skip
+        return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the kernel writes: per job a why code, a start time, an offer index and node indexes."""
+
+    why: array[int]  # starts as the job's status from packing (READY or a dependency code)
+    start: array[float]  # planned start, or estimated start when not placed; nan when none
+    offer: array[int]  # index into Packed.offer_names when a new partition is planned, else -1
+    node_first: array[int]  # job i's node indexes are nodes[node_first[i] : node_first[i] + nodes]
+    nodes: array[int]
+    site_free: array[int]  # per site: quota left after this pass's new partitions; -1 = unlimited
+
+    @classmethod
+    def for_jobs(cls, jobs: Sequence[JobDemand], status: array[int], site_free: array[int]) -> Outcome:
+        first = array("q", bytes(8 * len(jobs)))
+        total = 0
+        for i, job in enumerate(jobs):
+            first[i] = total
+            total += job.nodes
+        return cls(
+            why=array("q", status),
+            start=array("d", [math.nan]) * len(jobs),
+            offer=array("q", [-1]) * len(jobs),
+            node_first=first,
+            nodes=array("q", [-1]) * total,
+            site_free=array("q", site_free),
+        )
+
+
+def effective_priorities(snapshot: Snapshot, settings: SchedulerSettings) -> dict[str, float]:
+    """Each pending job's effective priority (see :class:`SchedulerSettings`)."""
+    owners = {job.owner for job in snapshot.jobs} | {o for o, used in snapshot.usage.items() if used > 0}
+    total = sum(max(0.0, used) for used in snapshot.usage.values())
+    fair = total / len(owners) if owners and total > 0 else 0.0
+    shares = {owner: 2.0 ** -(max(0.0, snapshot.usage.get(owner, 0.0)) / fair) if fair else 1.0 for owner in owners}
+    scores = {}
+    for job in snapshot.jobs:
+        age = max(0.0, snapshot.now - job.submit_time)
+        age_factor = min(1.0, age / settings.max_age) if settings.max_age > 0 else 1.0
+        scores[job.id] = (
+            settings.priority_weight * job.priority
+            + settings.age_weight * age_factor
+            + settings.fair_share_weight * shares[job.owner]
+        )
+    return scores
+
+
+def scheduling_order(snapshot: Snapshot, settings: SchedulerSettings) -> list[JobDemand]:
+    """Pending jobs by effective priority, then submit time, then id: a total, repeatable order."""
+    scores = effective_priorities(snapshot, settings)
+    return sorted(snapshot.jobs, key=lambda job: (-scores[job.id], job.submit_time, job.id))
+
+
+def dependency_status(job: JobDemand, states: Mapping[str, str], pending: set[str]) -> tuple[int, str]:
+    """(READY | WAITS_FOR_DEPENDENCY | DEPENDENCY_FAILED, the dependency that decides it)."""
+    waiting = ""
+    for dep in job.depends_on:
+        state = states.get(dep, "Q" if dep in pending else "")
+        if state == SUCCEEDED_STATE:
+            continue
+        if not state or state in FAILED_STATES:
+            return DEPENDENCY_FAILED, dep
+        waiting = waiting or dep
+    return (WAITS_FOR_DEPENDENCY, waiting) if waiting else (READY, "")
+
+
+def _check(snapshot: Snapshot) -> None:
+    ids = [job.id for job in snapshot.jobs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("two pending jobs share an id")
+    for job in snapshot.jobs:
+        if job.nodes < 1 or min(job.cpus, job.mem, job.gpus, job.time_limit) < 0:
+            raise ValueError(f"job {job.id}: nodes must be >= 1 and cpus, mem, gpus, time_limit >= 0")
+
+
+def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> Packed:
+    """Validate ``snapshot`` and lay it out for the kernel."""
+    _check(snapshot)
+    now = snapshot.now
+    jobs = scheduling_order(snapshot, settings)
+    pending = {job.id for job in jobs}
+
+    groups: dict[tuple[str, str], int] = {}
+    partitions: dict[str, list[NodeSlot]] = {}
+    for node in snapshot.nodes:
+        groups.setdefault((node.site, node.flavor), len(groups))
+        partitions.setdefault(node.partition_id, []).append(node)
+    offers = sorted(
+        (
+            (f.price, site.boot_time, site.name, f.name, i, f)
+            for i, site in enumerate(snapshot.sites)
+            for f in site.flavors
+        ),
+        key=lambda o: o[:4],
+    )
+    for _, _, site_name, flavor_name, _, _ in offers:
+        groups.setdefault((site_name, flavor_name), len(groups))
+
+    a: dict[str, array[int]] = {}
+    f: dict[str, array[float]] = {}
+    _pack_jobs(a, f, jobs, groups, settings)
+    blocked = []
+    status = array("q")
+    for job in jobs:
+        code, dep = dependency_status(job, snapshot.job_states, pending)
+        status.append(code)
+        blocked.append(dep)
+    a["job_status"] = status
+
+    a["part_first"], a["part_group"], f["part_price"] = array("q", [0]), array("q"), array("d")
+    for nodes in partitions.values():
+        if len({(n.site, n.flavor) for n in nodes}) > 1:
+            raise ValueError(f"partition {nodes[0].partition_id} mixes sites or flavors")
+        a["part_first"].append(a["part_first"][-1] + len(nodes))
+        a["part_group"].append(groups[nodes[0].site, nodes[0].flavor])
+        f["part_price"].append(max(n.price for n in nodes))
+    ordered = [node for nodes in partitions.values() for node in nodes]
+    a["node_cpus"] = array("q", (n.cpus for n in ordered))
+    a["node_mem"] = array("q", (n.mem for n in ordered))
+    a["node_gpus"] = array("q", (n.gpus for n in ordered))
+    f["node_available"] = array("d", (max(now, n.available_at) for n in ordered))
+    runs = [(i, r) for i, n in enumerate(ordered) for r in n.running]
+    a["run_node"] = array("q", (i for i, _ in runs))
+    f["run_end"] = array("d", (max(r.end_time, now + OVERRUN_GRACE) for _, r in runs))
+    a["run_cpus"] = array("q", (r.cpus for _, r in runs))
+    a["run_mem"] = array("q", (r.mem for _, r in runs))
+    a["run_gpus"] = array("q", (r.gpus for _, r in runs))
+
+    a["offer_group"] = array("q", (groups[o[2], o[3]] for o in offers))
+    a["offer_site"] = array("q", (o[4] for o in offers))
+    a["offer_cpus"] = array("q", (o[5].cpus for o in offers))
+    a["offer_mem"] = array("q", (o[5].mem for o in offers))
+    a["offer_gpus"] = array("q", (o[5].gpus for o in offers))
+    f["offer_price"] = array("d", (o[5].price for o in offers))
+    a["site_free"] = array(
+        "q", (-1 if s.max_nodes is None else max(0, s.max_nodes - s.nodes_in_use) for s in snapshot.sites)
+    )
+    f["site_boot"] = array("d", (max(0.0, s.boot_time) for s in snapshot.sites))
+    return Packed(
+        now=now,
+        reservation_depth=max(0, settings.reservation_depth),
+        jobs=tuple(jobs),
+        blocked_by=tuple(blocked),
+        groups=tuple(groups),
+        node_ids=tuple(n.id for n in ordered),
+        partition_ids=tuple(partitions),
+        offer_sites=snapshot.sites,
+        offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
+        ints=a,
+        floats=f,
+    )
+
+
+def _pack_jobs(
+    a: dict[str, array[int]],
+    f: dict[str, array[float]],
+    jobs: Sequence[JobDemand],
+    groups: Mapping[tuple[str, str], int],
+    settings: SchedulerSettings,
+) -> None:
+    rows: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    shapes: dict[tuple[int, int, int, int, float, int, float], int] = {}
+    allowed = bytearray()
+    cpus, mem, gpus, nodes = array("q"), array("q"), array("q"), array("q")
+    duration, max_price, allow, shape = array("d"), array("d"), array("q"), array("q")
+    for job in jobs:
+        key = (job.sites, job.flavors)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = len(rows)
+            sites, flavors = set(job.sites), set(job.flavors)
+            allowed += bytes(
+                (not sites or site in sites) and (not flavors or flavor in flavors) for site, flavor in groups
+            )
+        seconds = float(job.time_limit or settings.default_time_limit)
+        ceiling = math.inf if job.max_price is None else job.max_price
+        cpus.append(job.cpus)
+        mem.append(job.mem)
+        gpus.append(job.gpus)
+        nodes.append(job.nodes)
+        duration.append(seconds)
+        max_price.append(ceiling)
+        allow.append(row)
+        shape.append(shapes.setdefault((job.cpus, job.mem, job.gpus, job.nodes, seconds, row, ceiling), len(shapes)))
+    a.update(job_cpus=cpus, job_mem=mem, job_gpus=gpus, job_nodes=nodes, job_allow=allow, job_shape=shape)
+    a["allowed"] = array("B", allowed)
+    f.update(job_duration=duration, job_max_price=max_price)
