@@ -1,0 +1,22 @@
+"""Skyport's local gate: jobs run as process groups on this machine, within the site's CPUs and memory.
+
+``create_app(settings)`` is the entry point ``local`` of the group ``skyport.gates``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connexion import AsyncApp
+
+from skyport.apps import build_app
+from skyport_gate_local import settings as settings_module
+from skyport_gate_local.handlers import VERSION, Handlers
+
+__all__ = ["VERSION", "Handlers", "create_app"]
+
+
+def create_app(settings: Mapping[str, Any]) -> AsyncApp:
+    """A connexion app serving spec/core-gate.yaml for the local site; see the README for settings."""
+    return build_app("core-gate", Handlers(settings_module.load(settings)))

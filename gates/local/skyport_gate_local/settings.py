@@ -1,0 +1,60 @@
+"""The local gate's own settings, read from the site's ``settings`` mapping in the core's config."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from skyport.errors import BadRequest
+
+_KNOWN = ("name", "state_dir", "cpus", "mem", "max_nodes", "kill_grace")
+
+
+def total_memory_mib() -> int:
+    """Physical memory of this machine in MiB."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalSettings:
+    """One local site: what of this machine its jobs may use, and where the gate keeps its records."""
+
+    name: str  # site name, given by the core
+    state_dir: Path  # the gate's records, job work directories and logs, given by the core
+    cpus: int  # CPUs jobs may use at once
+    mem: int  # MiB jobs may use at once
+    max_nodes: int = 1  # the machine itself: one node
+    kill_grace: float = 5.0  # seconds between SIGTERM and SIGKILL when a job is stopped
+
+
+def _whole(key: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise BadRequest(f"local setting {key!r} must be a whole number >= {minimum}, got {value!r}")
+    return value
+
+
+def load(raw: Mapping[str, Any]) -> LocalSettings:
+    """Check the site's settings and give them typed; every error names the key and what it needs."""
+    unknown = sorted(set(raw) - set(_KNOWN))
+    if unknown:
+        raise BadRequest(f"local settings: unknown keys {unknown}; known: {', '.join(_KNOWN)}")
+    for key in ("name", "state_dir"):
+        if not raw.get(key):
+            raise BadRequest(f"local settings: {key!r} is required")
+    grace = raw.get("kill_grace", 5.0)
+    if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
+        raise BadRequest(f"local setting 'kill_grace' must be a number of seconds >= 0, got {grace!r}")
+    max_nodes = _whole("max_nodes", raw.get("max_nodes", 1), 1)
+    if max_nodes != 1:
+        raise BadRequest(f"local setting 'max_nodes' must be 1 (the local machine is one node), got {max_nodes}")
+    return LocalSettings(
+        name=str(raw["name"]),
+        state_dir=Path(raw["state_dir"]).expanduser(),
+        cpus=_whole("cpus", raw.get("cpus", os.cpu_count() or 1), 1),
+        mem=_whole("mem", raw.get("mem", total_memory_mib()), 1),
+        max_nodes=max_nodes,
+        kill_grace=float(grace),
+    )
