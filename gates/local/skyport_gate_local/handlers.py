@@ -332,24 +332,24 @@ class Handlers:
             mem=job.mem,
         )
         try:
-            child = processes.spawn(launch)
+            pid, go = processes.spawn(launch)
         except OSError as exc:
             with self._lock:
                 self._end(job, "failed", f"could not start: {exc}")
             return
         with self._lock:
-            job.pid, job.pid_start = child.pid, processes.start_time(child.pid)
+            job.pid, job.pid_start = pid, processes.start_time(pid)
             if self._jobs.get(job.id) is not job or job.state != "pending":
                 # Cancelled or forgotten while it was being started: never let the script run.
-                processes.signal_group(child.pid, signal.SIGKILL)
+                processes.signal_group(pid, signal.SIGKILL)
             else:
-                job.state, job.state_details = "running", f"running on {self._node['name']} (pid {child.pid})"
+                job.state, job.state_details = "running", f"running on {self._node['name']} (pid {pid})"
                 self._save_job(job)
                 if job.time_limit:
                     self._arm_time_limit(job, job.time_limit)
-            self._watcher.watch(job.id, child.pid, job.pid_start, child)
-        processes.release(child)
-        logger.info("%s: started, pid %s", job.id, child.pid)
+            self._watcher.watch(job.id, pid, job.pid_start, child=True)
+        processes.release(go)
+        logger.info("%s: started, pid %s", job.id, pid)
 
     def _arm_time_limit(self, job: JobRecord, delay: float) -> None:
         pid = job.pid
@@ -424,7 +424,7 @@ class Handlers:
             if not job.active:
                 continue
             if job.pid is not None and processes.is_alive(job.pid, job.pid_start):
-                self._watcher.watch(job.id, job.pid, job.pid_start, None)
+                self._watcher.watch(job.id, job.pid, job.pid_start, child=False)
                 if job.state in ENDED:  # it was being stopped when the gate went down
                     processes.signal_group(job.pid, signal.SIGKILL)
                 elif job.time_limit:

@@ -24,7 +24,6 @@ import os
 import resource
 import selectors
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -32,10 +31,13 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# $1 is the status file, the rest the script's command. Traps keep the wrapper alive while the
+# $1 is the work directory, $2 the status file, the rest the script's command. Traps keep the wrapper alive while the
 # script dies of a group-wide signal, so it can record 128+N; a caught signal is reset to its
 # default in the exec'd script, so the script itself is not shielded.
-WRAPPER = 'trap : HUP INT TERM; read go || exit 125; status=$1; shift; "$@" </dev/null; echo $? >"$status"'
+WRAPPER = (
+    "trap : HUP INT TERM; read go || exit 125; "
+    'cd "$1" || exit 125; status=$2; shift 2; "$@" </dev/null; echo $? >"$status"'
+)
 
 _POLL_SECONDS = 0.05  # how often processes are checked when the kernel has no pidfd_open
 
@@ -64,42 +66,53 @@ def script_command(script: Path) -> list[str]:
     return ["/bin/sh", str(script)]
 
 
-def spawn(launch: Launch) -> subprocess.Popen[bytes]:
+def spawn(launch: Launch) -> tuple[int, int]:
     """Start the wrapper of one job in a new session, limited but held before running the script.
 
-    Call :func:`release` to let the script run.
+    Returns its pid and the write end of its go pipe: pass that to :func:`release` to let the
+    script run. The gate reaps the wrapper itself (``os.waitpid``), so no Popen object outlives it.
     """
-    argv = ["/bin/sh", "-c", WRAPPER, "skyport-job", str(launch.status), *script_command(launch.script)]
-    with launch.stdout.open("ab") as out, launch.stderr.open("ab") as err:
-        child = subprocess.Popen(
+    argv = ["/bin/sh", "-c", WRAPPER, "skyport-job", str(launch.workdir), str(launch.status)]
+    argv += script_command(launch.script)
+    go_read, go_write = os.pipe()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    out, err = os.open(launch.stdout, flags, 0o644), os.open(launch.stderr, flags, 0o644)
+    try:
+        pid = os.posix_spawn(
+            "/bin/sh",
             argv,
-            cwd=launch.workdir,
-            env=dict(launch.env),
-            stdin=subprocess.PIPE,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
+            dict(launch.env),
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, go_read, 0),
+                (os.POSIX_SPAWN_DUP2, out, 1),
+                (os.POSIX_SPAWN_DUP2, err, 2),
+            ],
+            setsid=True,
         )
+    except OSError:
+        os.close(go_write)
+        raise
+    finally:
+        for fd in (go_read, out, err):
+            os.close(fd)
     try:
         if launch.cpu_set:
-            os.sched_setaffinity(child.pid, launch.cpu_set)
+            os.sched_setaffinity(pid, launch.cpu_set)
         if launch.mem > 0:
             limit = launch.mem * 1024 * 1024
-            resource.prlimit(child.pid, resource.RLIMIT_AS, (limit, limit))
+            resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
     except OSError:
-        signal_group(child.pid, signal.SIGKILL)
-        child.wait()
+        os.close(go_write)  # the wrapper reads end of file and exits without running the script
+        os.waitpid(pid, 0)
         raise
-    return child
+    return pid, go_write
 
 
-def release(child: subprocess.Popen[bytes]) -> None:
-    """Let a spawned wrapper run its script."""
-    assert child.stdin is not None
+def release(go: int) -> None:
+    """Let a spawned wrapper run its script (``go`` is the pipe end :func:`spawn` returned)."""
     with contextlib.suppress(BrokenPipeError):
-        child.stdin.write(b"go\n")
-    with contextlib.suppress(BrokenPipeError):
-        child.stdin.close()
+        os.write(go, b"go\n")
+    os.close(go)
 
 
 def signal_group(pid: int, signum: int) -> None:
@@ -142,7 +155,7 @@ class _Watched:
     job_id: str
     pid: int
     pid_start: int | None
-    child: subprocess.Popen[bytes] | None
+    child: bool  # spawned by this gate, so it must reap it
     pidfd: int | None
 
 
@@ -164,8 +177,8 @@ class Watcher:
         self._thread = threading.Thread(target=self._run, name="skyport-local-watcher", daemon=True)
         self._thread.start()
 
-    def watch(self, job_id: str, pid: int, pid_start: int | None, child: subprocess.Popen[bytes] | None) -> None:
-        """Call ``on_exit(job_id)`` once the wrapper ``pid`` has ended (and been reaped, if ``child``)."""
+    def watch(self, job_id: str, pid: int, pid_start: int | None, *, child: bool) -> None:
+        """Call ``on_exit(job_id)`` once the wrapper ``pid`` has ended (and been reaped, if it is a ``child``)."""
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except ProcessLookupError:
@@ -228,8 +241,10 @@ class Watcher:
                 self._selector.register(watched.pidfd, selectors.EVENT_READ, watched)
 
     def _polled_alive(self, watched: _Watched) -> bool:
-        if watched.child is not None:
-            return watched.child.poll() is None
+        if watched.child:
+            with contextlib.suppress(ChildProcessError):
+                return os.waitpid(watched.pid, os.WNOHANG) == (0, 0)
+            return False
         return is_alive(watched.pid, watched.pid_start)
 
     def _finish(self, watched: _Watched) -> None:
@@ -240,8 +255,9 @@ class Watcher:
         # Until the wrapper is reaped its pid stays reserved, so the group is still surely ours:
         # end whatever the script left running in the background.
         signal_group(watched.pid, signal.SIGKILL)
-        if watched.child is not None:
-            watched.child.wait()
+        if watched.child:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(watched.pid, 0)
         try:
             self._on_exit(watched.job_id)
         except Exception:
