@@ -51,24 +51,26 @@ class Packed:
     partition_ids: tuple[str, ...]
     offer_sites: tuple[SiteOffer, ...]  # per site index
     offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
+    status: array[int]  # per job: READY or a dependency code; the kernel's why codes start from it
+    site_free: array[int]  # per site: nodes left under its quota; -1 = unlimited
     ints: Mapping[str, array[int]]  # the int64 (and the uint8 "allowed") arrays, by kernel argument name
     floats: Mapping[str, array[float]]  # the float64 arrays, by kernel argument name
 
     def call(self, kernel: Kernel) -> Outcome:
         """Run ``kernel`` on these arrays and return what it wrote."""
-        a, f = self.ints, self.floats
-        out = Outcome.for_jobs(self.jobs, a["job_status"], a["site_free"])
+        out = Outcome.for_jobs(self.jobs, self.status, self.site_free)
         kernel(
-            a["job_cpus"], a["job_mem"], a["job_gpus"], a["job_nodes"], f["job_duration"], f["job_max_price"],
-            a["job_allow"], a["job_shape"], a["allowed"],
-            a["part_first"], a["part_group"], f["part_price"],
-            a["node_cpus"], a["node_mem"], a["node_gpus"], f["node_available"],
-            a["run_node"], f["run_end"], a["run_cpus"], a["run_mem"], a["run_gpus"],
-            a["offer_group"], a["offer_site"], a["offer_cpus"], a["offer_mem"], a["offer_gpus"], f["offer_price"],
-            out.site_free, f["site_boot"],
-            self.now, self.reservation_depth,
-            out.why, out.start, out.offer, out.node_first, out.nodes,
-        )  # fmt: skip
+            **self.ints,
+            **self.floats,
+            site_free=out.site_free,
+            now=self.now,
+            reservation_depth=self.reservation_depth,
+            out_why=out.why,
+            out_start=out.start,
+            out_offer=out.offer,
+            out_node_first=out.node_first,
+            out_nodes=out.nodes,
+        )
         return out
 
 
@@ -178,7 +180,6 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         code, dep = dependency_status(job, snapshot.job_states, pending)
         status.append(code)
         blocked.append(dep)
-    a["job_status"] = status
 
     a["part_first"], a["part_group"], f["part_price"] = array("q", [0]), array("q"), array("d")
     for nodes in partitions.values():
@@ -205,7 +206,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
     a["offer_mem"] = array("q", (o[5].mem for o in offers))
     a["offer_gpus"] = array("q", (o[5].gpus for o in offers))
     f["offer_price"] = array("d", (o[5].price for o in offers))
-    a["site_free"] = array(
+    site_free = array(
         "q", (-1 if s.max_nodes is None else max(0, s.max_nodes - s.nodes_in_use) for s in snapshot.sites)
     )
     f["site_boot"] = array("d", (max(0.0, s.boot_time) for s in snapshot.sites))
@@ -219,6 +220,8 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         partition_ids=tuple(partitions),
         offer_sites=snapshot.sites,
         offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
+        status=status,
+        site_free=site_free,
         ints=a,
         floats=f,
     )

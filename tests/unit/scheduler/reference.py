@@ -8,6 +8,7 @@ sorted allocation lists, every candidate start time tried in order. It lives in 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass
 
@@ -18,12 +19,49 @@ from skyport.scheduler import inputs
 class Alloc:
     start: float
     end: float
-    cpus: int
-    mem: int
-    gpus: int
+    want: tuple[int, int, int]  # cpus, mem, gpus
+
+
+@dataclass
+class Nodes:
+    """Every node's capacity, available time and allocations (running, started now, reserved)."""
+
+    capacity: list[tuple[int, int, int]]
+    available: Sequence[float]
+    allocs: list[list[Alloc]]
+
+    def has_room(self, node: int, want: tuple[int, int, int]) -> bool:
+        return all(have >= need for have, need in zip(self.capacity[node], want, strict=True))
+
+    def free_at(self, node: int, point: float, want: tuple[int, int, int]) -> bool:
+        live = [a.want for a in self.allocs[node] if a.start <= point < a.end]
+        used = [sum(column) for column in zip(*live, strict=True)] if live else [0, 0, 0]
+        return all(have - u >= need for have, u, need in zip(self.capacity[node], used, want, strict=True))
+
+    def fits(self, node: int, t: float, duration: float, want: tuple[int, int, int]) -> bool:
+        """Room on the node for ``want`` over [t, t + duration)."""
+        if t < self.available[node] or not self.has_room(node, want):
+            return False
+        points = [t] + [a.start for a in self.allocs[node] if t < a.start < t + duration]
+        return all(self.free_at(node, p, want) for p in points)
+
+    def earliest(self, nodes: range, count: int, duration: float, want: tuple[int, int, int]) -> float:
+        """First time at which ``count`` of ``nodes`` all have room: a node's available time or an end."""
+        ends = {a.end for n in nodes for a in self.allocs[n]}
+        for t in sorted({self.available[n] for n in nodes} | ends):
+            if sum(self.fits(n, t, duration, want) for n in nodes) >= count:
+                return t
+        return math.inf
+
+    def take(self, nodes: range, count: int, t: float, duration: float, want: tuple[int, int, int]) -> list[int]:
+        taken = [n for n in nodes if self.fits(n, t, duration, want)][:count]
+        for n in taken:
+            self.allocs[n].append(Alloc(t, t + duration, want))
+        return taken
 
 
 def schedule(
+    *,
     job_cpus: Sequence[int],
     job_mem: Sequence[int],
     job_gpus: Sequence[int],
@@ -63,34 +101,12 @@ def schedule(
 ) -> None:
     """Place jobs in the given (priority) order; see docs/scheduler.md for the rules."""
     del job_shape  # only the kernel's cache needs it
-    n_groups = len(allowed) // (max(job_allow) + 1) if len(job_allow) else 0
-    allocs: list[list[Alloc]] = [[] for _ in node_cpus]
-    for node, end, cpus, mem, gpus in zip(run_node, run_end, run_cpus, run_mem, run_gpus, strict=True):
-        allocs[node].append(Alloc(-math.inf, end, cpus, mem, gpus))
-    capacity = list(zip(node_cpus, node_mem, node_gpus, strict=True))
-
-    def has_room(node: int, want: tuple[int, int, int]) -> bool:
-        return all(have >= need for have, need in zip(capacity[node], want, strict=True))
-
-    def free_at(node: int, point: float, want: tuple[int, int, int]) -> bool:
-        used = [0, 0, 0]
-        for a in allocs[node]:
-            if a.start <= point < a.end:
-                used = [used[0] + a.cpus, used[1] + a.mem, used[2] + a.gpus]
-        return all(have - u >= need for have, u, need in zip(capacity[node], used, want, strict=True))
-
-    def fits(node: int, t: float, duration: float, want: tuple[int, int, int]) -> bool:
-        if t < node_available[node] or not has_room(node, want):
-            return False
-        points = [t] + [a.start for a in allocs[node] if t < a.start < t + duration]
-        return all(free_at(node, p, want) for p in points)
-
-    def earliest(nodes: range, count: int, duration: float, want: tuple[int, int, int]) -> float:
-        candidates = sorted({node_available[n] for n in nodes} | {a.end for n in nodes for a in allocs[n]})
-        for t in candidates:
-            if sum(fits(n, t, duration, want) for n in nodes) >= count:
-                return t
-        return math.inf
+    groups = len(allowed) // (max(job_allow) + 1) if len(job_allow) else 0
+    cluster = Nodes(list(zip(node_cpus, node_mem, node_gpus, strict=True)), node_available, [[] for _ in node_cpus])
+    for node, end, *want in zip(run_node, run_end, run_cpus, run_mem, run_gpus, strict=True):
+        cluster.allocs[node].append(Alloc(-math.inf, end, (want[0], want[1], want[2])))
+    offers = list(zip(offer_group, offer_site, offer_cpus, offer_mem, offer_gpus, offer_price, strict=True))
+    partitions = [range(part_first[p], part_first[p + 1]) for p in range(len(part_group))]
 
     reserved = 0
     for j in range(len(job_cpus)):
@@ -98,56 +114,58 @@ def schedule(
             continue
         want = (job_cpus[j], job_mem[j], job_gpus[j])
         count, duration, ceiling = job_nodes[j], job_duration[j], job_max_price[j]
-        row = job_allow[j] * n_groups
+        row = allowed[job_allow[j] * groups : (job_allow[j] + 1) * groups]
 
         best, best_part, room = math.inf, -1, False
-        for p in range(len(part_group)):
-            nodes = range(part_first[p], part_first[p + 1])
-            if not allowed[row + part_group[p]] or len(nodes) < count:
+        for p, nodes in enumerate(partitions):
+            if not row[part_group[p]] or len(nodes) < count:
                 continue
-            room = room or sum(has_room(n, want) for n in nodes) >= count
-            if part_price[p] * count > ceiling:
-                continue
-            t = earliest(nodes, count, duration, want)
+            room = room or sum(cluster.has_room(n, want) for n in nodes) >= count
+            t = cluster.earliest(nodes, count, duration, want) if part_price[p] * count <= ceiling else math.inf
             if t < best:
                 best, best_part = t, p
 
-        chosen, affordable = -1, False
+        chosen, affordable, fitting = -1, False, False
         if best > now:
-            for k in range(len(offer_group)):
-                if not allowed[row + offer_group[k]]:
-                    continue
-                if offer_cpus[k] < want[0] or offer_mem[k] < want[1] or offer_gpus[k] < want[2]:
-                    continue
-                room = True
-                if offer_price[k] * count > ceiling:
-                    continue
-                affordable = True
-                if 0 <= site_free[offer_site[k]] < count:
-                    continue
-                chosen = k
-                break
+            chosen, affordable, fitting = _cheapest_offer(offers, row, want, count, ceiling, site_free=site_free)
         offer_start = now + site_boot[offer_site[chosen]] if chosen >= 0 else math.inf
 
-        if best <= now or (offer_start >= best and best < math.inf and reserved < reservation_depth):
-            if best > now:
-                reserved += 1
-            nodes = range(part_first[best_part], part_first[best_part + 1])
-            taken = [n for n in nodes if fits(n, best, duration, want)][:count]
-            for i, n in enumerate(taken):
-                allocs[n].append(Alloc(best, best + duration, *want))
-                out_nodes[out_node_first[j] + i] = n
+        if best <= now or (best <= offer_start and best < math.inf and reserved < reservation_depth):
+            reserved += best > now
+            taken = cluster.take(partitions[best_part], count, best, duration, want)
+            out_nodes[out_node_first[j] : out_node_first[j] + count] = array("q", taken)
             out_why[j] = inputs.STARTS_NOW if best <= now else inputs.RESERVED
             out_start[j] = best
         elif offer_start < best:
-            if site_free[offer_site[chosen]] >= 0:
-                site_free[offer_site[chosen]] -= count
+            site_free[offer_site[chosen]] -= count if site_free[offer_site[chosen]] >= 0 else 0
             out_why[j], out_start[j], out_offer[j] = inputs.NEW_PARTITION, offer_start, chosen
         elif best < math.inf:
             out_why[j], out_start[j] = inputs.BEHIND_RESERVATIONS, best
-        elif affordable:
-            out_why[j] = inputs.QUOTA_FULL
-        elif room:
-            out_why[j] = inputs.OVER_PRICE
         else:
-            out_why[j] = inputs.NEVER_FITS
+            out_why[j] = (
+                inputs.QUOTA_FULL if affordable else inputs.OVER_PRICE if room or fitting else inputs.NEVER_FITS
+            )
+
+
+def _cheapest_offer(
+    offers: Sequence[tuple[int, int, int, int, int, float]],
+    row: Sequence[int],
+    want: tuple[int, int, int],
+    count: int,
+    ceiling: float,
+    *,
+    site_free: Sequence[int],
+) -> tuple[int, bool, bool]:
+    """(first allowed offer that fits, is affordable and within quota, or -1; any affordable; any fitting)."""
+    affordable = fitting = False
+    for k, (group, site, *have, price) in enumerate(offers):
+        if not row[group] or any(h < w for h, w in zip(have, want, strict=True)):
+            continue
+        fitting = True
+        if price * count > ceiling:
+            continue
+        affordable = True
+        if 0 <= site_free[site] < count:
+            continue
+        return k, affordable, fitting
+    return -1, affordable, fitting
