@@ -319,7 +319,8 @@ class Handlers:
         workdir.mkdir(parents=True, exist_ok=True)
         script = job_dir / "script"
         script.write_text(body["script"], encoding="utf-8")
-        env = {**os.environ, **body.get("env", {}), "SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id}
+        # The gate's job ID by default; the core sends its own job ID in ``env``, and that wins.
+        env = {**os.environ, "SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, **body.get("env", {})}
         launch = processes.Launch(
             job_id=job.id,
             workdir=workdir,
