@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import POLL_TIMEOUT, wait_for, wait_until_gone
+from local_gate_support import POLL_TIMEOUT, wait_for, wait_until_gone
 
 OCTET = {"Content-Type": "application/octet-stream"}
 

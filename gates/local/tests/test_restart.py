@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
-from conftest import GateProcess, wait_for, wait_until_gone
+from local_gate_support import GateProcess, wait_for, wait_until_gone
 
 
 def test_a_restarted_gate_picks_up_a_running_job_and_its_final_status(gate_process: GateProcess) -> None:
