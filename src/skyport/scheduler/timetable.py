@@ -7,8 +7,10 @@ A reason answers "why is my job not running?" or "when will it start?" in one li
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from skyport.scheduler import inputs
@@ -24,16 +26,22 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
     """One :class:`Placement` per job of ``packed``, in its scheduling order."""
     states = job_states or {}
     now = packed.now
+    part_first, part_price, durations = (
+        packed.ints["part_first"],
+        packed.floats["part_price"],
+        packed.floats["job_duration"],
+    )
+    new_partitions: dict[tuple[int, int, float], tuple[NewPartition, str]] = {}  # many jobs share one
     placements = []
     for i, job in enumerate(packed.jobs):
         why = out.why[i]
         start = None if math.isnan(out.start[i]) else out.start[i]
-        hours = packed.floats["job_duration"][i] / 3600.0
+        hours = durations[i] / 3600.0
         if why in (inputs.STARTS_NOW, inputs.RESERVED):
             first = out.node_first[i]
             indexes = out.nodes[first : first + job.nodes]
             node_ids = tuple(packed.node_ids[n] for n in indexes)
-            price = packed.floats["part_price"][_partition_of(packed, indexes[0])]
+            price = part_price[bisect_right(part_first, indexes[0]) - 1]
             placements.append(
                 Placement(
                     job_id=job.id,
@@ -45,35 +53,29 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
                 )
             )
         elif why == inputs.NEW_PARTITION:
-            site, flavor, price = packed.offer_names[out.offer[i]]
-            new = NewPartition(site=site, flavor=flavor, count=job.nodes, price=price)
+            key = (out.offer[i], job.nodes, out.start[i])
+            if key not in new_partitions:
+                site, flavor, price = packed.offer_names[out.offer[i]]
+                new_partitions[key] = (
+                    NewPartition(site=site, flavor=flavor, count=job.nodes, price=price),
+                    f"new partition: {job.nodes} x {flavor} on {site} at {_money(price)}/h per node; "
+                    f"ready at {clock(out.start[i], now)}",
+                )
+            new, reason = new_partitions[key]
             placements.append(
                 Placement(
                     job_id=job.id,
                     placed=True,
                     start_time=start,
                     new_partition=new,
-                    estimated_cost=price * job.nodes * hours,
-                    reason=f"new partition: {job.nodes} x {flavor} on {site} at {_money(price)}/h per node; "
-                    f"ready at {clock(start or now, now)}",
+                    estimated_cost=new.price * job.nodes * hours,
+                    reason=reason,
                 )
             )
         else:
             reason = _not_placed(packed, out, i, states)
             placements.append(Placement(job_id=job.id, placed=False, start_time=start, reason=reason))
     return Timetable(placements=tuple(placements))
-
-
-def _partition_of(packed: Packed, node: int) -> int:
-    first = packed.ints["part_first"]
-    low, high = 0, len(first) - 2
-    while low < high:  # the last partition whose first node is <= node
-        middle = (low + high + 1) // 2
-        if first[middle] <= node:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _on_nodes(job: JobDemand, why: int, node_ids: Sequence[str], start: float | None, now: float) -> str:
@@ -180,8 +182,13 @@ def memory_text(mib: int) -> str:
 
 
 def clock(t: float, now: float) -> str:
-    """Local time of day, with the date when it is not today."""
-    when, today = time.localtime(t), time.localtime(now)
+    """Local time of day (to the minute), with the date when it is not today."""
+    return _clock(int(t // 60), int(now // 60))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(minute: int, now_minute: int) -> str:
+    when, today = time.localtime(minute * 60), time.localtime(now_minute * 60)
     if (when.tm_year, when.tm_yday) == (today.tm_year, today.tm_yday):
         return time.strftime("%H:%M", when)
     return time.strftime("%Y-%m-%d %H:%M", when)
