@@ -154,9 +154,9 @@ def _missing_resource(job: JobDemand, flavors: Sequence[FlavorOffer]) -> str | N
     if not flavors:
         return f"no flavor named {' or '.join(job.flavors)} on the allowed sites"
     for wanted, offered, label in (
-        (job.cpus, [f.cpus for f in flavors], f"{job.cpus} cpus"),
+        (job.cpus, [f.cpus for f in flavors], f"{job.cpus} cpu{'s' if job.cpus != 1 else ''}"),
         (job.mem, [f.mem for f in flavors], f"{memory_text(job.mem)} memory"),
-        (job.gpus, [f.gpus for f in flavors], f"{job.gpus} gpus"),
+        (job.gpus, [f.gpus for f in flavors], f"{job.gpus} gpu{'s' if job.gpus != 1 else ''}"),
     ):
         if wanted > max(offered):
             return f"no flavor on allowed sites has {label}"
