@@ -15,6 +15,8 @@ setup(
     ext_modules=cythonize(
         [Extension("skyport._sched", ["src/skyport/_sched.pyx"])],
         compiler_directives={"boundscheck": debug, "wraparound": debug, "initializedcheck": debug},
+        # The checked C goes to its own folder, so the next plain build does not reuse it.
+        build_dir="build/cython-debug" if debug else None,
         force=debug,
     ),
 )
