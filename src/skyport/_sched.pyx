@@ -7,7 +7,7 @@
 
 Inputs and outputs are flat typed arrays; ``skyport.scheduler.inputs`` packs them and
 ``skyport.scheduler.timetable`` reads the result and writes the reasons. docs/scheduler.md explains
-the rules. Every loop runs without the GIL.
+the rules. The placement loop runs without the GIL.
 
 Each node keeps its allocations (what runs there, what started in this pass, and reservations) in a
 list sorted by end time. A job's earliest start on a node is the first of (the node's available

@@ -46,9 +46,7 @@ class Packed:
     reservation_depth: int
     jobs: tuple[JobDemand, ...]  # in effective-priority order; index i is row i of every job_ array
     blocked_by: tuple[str, ...]  # per job: the dependency that holds it back, or ""
-    groups: tuple[tuple[str, str], ...]  # (site, flavor) per group index
     node_ids: tuple[str, ...]  # grouped by partition
-    partition_ids: tuple[str, ...]
     offer_sites: tuple[SiteOffer, ...]  # per site index
     offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
     status: array[int]  # per job: READY or a dependency code; the kernel's why codes start from it
@@ -215,9 +213,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         reservation_depth=max(0, settings.reservation_depth),
         jobs=tuple(jobs),
         blocked_by=tuple(blocked),
-        groups=tuple(groups),
         node_ids=tuple(n.id for n in ordered),
-        partition_ids=tuple(partitions),
         offer_sites=snapshot.sites,
         offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
         status=status,
