@@ -21,6 +21,7 @@ from skyport_client.api.jobs import (
     submit_job,
 )
 from skyport_client.api.timetable import get_timetable
+from skyport_client.models import JobState, ModifyJobModification
 
 from skyport.cli import render
 from skyport.cli.context import Context
@@ -110,7 +111,9 @@ def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> 
 def jobs(obj: Context, states: tuple[str, ...], limit: int | None) -> None:
     """List your jobs, newest first."""
     with obj.client() as client:
-        items = [j.to_dict() for j in list_jobs.sync(client=client, state=list(states) or None, limit=limit)]
+        items = [
+            j.to_dict() for j in list_jobs.sync(client=client, state=[JobState(s) for s in states] or None, limit=limit)
+        ]
     if obj.as_json:
         return render.as_json(items)
     render.job_table(items)
@@ -143,7 +146,9 @@ def cancel(obj: Context, job_id: str) -> None:
 def requeue(obj: Context, job_id: str) -> None:
     """Run the ended job JOB_ID again, with the same script and inputs."""
     with obj.client() as client:
-        click.echo(modify_job.sync(client=client, job_id=job_id, modification="requeue").decode().strip())
+        click.echo(
+            modify_job.sync(client=client, job_id=job_id, modification=ModifyJobModification.REQUEUE).decode().strip()
+        )
 
 
 @click.command()

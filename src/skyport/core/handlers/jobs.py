@@ -41,7 +41,8 @@ async def cancel_job(jobId: str) -> Result:
     return f"job {job.id} cancelled\n".encode(), 200
 
 
-async def modify_job(jobId: str, modification: str) -> Result:
+async def modify_job(jobId: str) -> Result:
+    # connexion validates the `modification` header against the spec; `requeue` is its only value.
     job = await core().jobs.requeue(user(), jobId)
     return f"job {job.id} requeued\n".encode(), 200
 
