@@ -23,8 +23,14 @@ STATE_NAMES = {
 _STATE_STYLES = {"R": "cyan", "F": "green", "E": "red", "C": "yellow", "W": "magenta", "T": "cyan"}
 
 
+_PIPE_WIDTH = 200  # a pipe or a log file has no width; don't squeeze tables into 80 columns
+
+
 def console() -> Console:
-    return Console(soft_wrap=False)
+    out = Console(soft_wrap=False)
+    if not out.is_terminal:
+        out.width = _PIPE_WIDTH
+    return out
 
 
 def as_json(data: Any) -> None:
@@ -57,7 +63,8 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
         return
     out = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        out.add_column(column, overflow="fold")
+        # IDs are copied into the next command: never fold them.
+        out.add_column(column, overflow="fold", no_wrap=column == "ID")
     for row in rows:
         out.add_row(*("" if cell is None else str(cell) for cell in row))
     console().print(out)

@@ -38,7 +38,8 @@ class TerminalApp:
     def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
-        self.limit = core.settings.max_upload + _MULTIPART_OVERHEAD
+        self.max_upload = core.settings.max_upload
+        self.limit = self.max_upload + _MULTIPART_OVERHEAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +52,10 @@ class TerminalApp:
             return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            detail = f"the request body is {int(length)} bytes; the daemon accepts at most {self.limit}"
+            detail = (
+                f"the request body is {int(length)} bytes; the daemon accepts at most {self.max_upload} bytes "
+                "of script and input files (max_upload in the daemon's config.yaml)"
+            )
             await _problem(send, 413, TooLarge.title, detail)
             return
         enter(self.core, user)
@@ -65,7 +69,10 @@ class TerminalApp:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise TooLarge(f"the request body exceeds {self.limit} bytes")
+                raise TooLarge(
+                    f"the request body exceeds the {self.max_upload} bytes of script and input files the daemon "
+                    "accepts (max_upload in the daemon's config.yaml)"
+                )
             return message
 
         return limited

@@ -149,6 +149,10 @@ class JobService:
                 raise BadRequest(f"depends on job {job_id}, which does not exist")
 
     async def get(self, user: str, job_id: str) -> Job:
+        try:
+            uuid.UUID(job_id)
+        except ValueError:
+            raise BadRequest(f"{job_id!r} is not a job id: job ids are UUIDs, as `skyport jobs` lists them") from None
         job = await self.store.run(queries.get_job, job_id, user)
         if job is None:
             raise JobNotFound(job_id)

@@ -15,9 +15,15 @@ Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
 
 
 async def submit_job(
-    script_content: UploadFile | None = None, input_files: list[UploadFile] | None = None, path: str | None = None
+    script_content: UploadFile | None = None,
+    input_files: list[UploadFile] | None = None,
+    path: str | None = None,
+    body: dict[str, Any] | None = None,
 ) -> Result:
-    script = await script_content.read() if script_content is not None else None
+    # A part without a filename is a form field, not a file: connexion hands it over in ``body``.
+    # Sky Port's swmclient sends the script that way.
+    field = (body or {}).get("script_content")
+    script = await script_content.read() if script_content is not None else field.encode() if field else None
     inputs = [(upload.filename or "", await upload.read()) for upload in input_files or []]
     job = await core().jobs.submit(user(), script, inputs, path)
     return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
