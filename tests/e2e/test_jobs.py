@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,6 @@ from skyport_client.errors import ApiError
 from tests.conftest import Daemon
 
 TIMEOUT = 60.0
-
-
-@pytest.fixture
-def client(daemon: Daemon) -> Iterator[Client]:
-    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
-        yield client
 
 
 def submit(client: Client, script: str, inputs: list[tuple[str, bytes]] | None = None) -> str:

@@ -78,11 +78,19 @@ def job_table(jobs: Sequence[dict[str, Any]]) -> None:
             state(job["state"]),
             when(job.get("submit_time")),
             where(job),
+            cost(job),
             job.get("state_details", ""),
         )
         for job in jobs
     ]
-    table("Jobs", ("ID", "NAME", "STATE", "SUBMITTED", "WHERE", "DETAILS"), rows)
+    table("Jobs", ("ID", "NAME", "STATE", "SUBMITTED", "WHERE", "COST", "DETAILS"), rows)
+
+
+def cost(job: dict[str, Any]) -> str:
+    """What the job cost so far, or "~" what it is expected to cost when it has not started."""
+    if job.get("state") in ("Q", "W") and job.get("estimated_cost") is not None:
+        return f"~{money(job['estimated_cost'])}"
+    return money(job.get("cost"))
 
 
 def where(job: dict[str, Any]) -> str:

@@ -66,6 +66,7 @@ class Loop:
             fair_share_half_life=settings.fair_share_half_life,
         )
         self.timetable = scheduler.Timetable(placements=())
+        self.nodes: dict[str, scheduler.NodeSlot] = {}  # the nodes the timetable places jobs on
         self._wake = asyncio.Event()
         self._stopping = False
         self._observed_at: dict[str, float] = {}
@@ -243,6 +244,7 @@ class Loop:
         self.timetable = scheduler.plan(snapshot, self.scheduler_settings)
         by_id = {job.id: job for job in pending}
         nodes = {node.id: node for node in snapshot.nodes}
+        self.nodes = nodes
         for placement in self.timetable.placements:
             job = by_id[placement.job_id]
             if not placement.placed or placement.start_time is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -25,8 +26,10 @@ def _resources(request: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"name": name, "count": int(request[key])} for name, key in names if request.get(key)]
 
 
-def job(job: Job, placement: scheduler.Placement | None, now: float) -> dict[str, Any]:
-    """A job as the API shows it; a pending job carries the scheduler's plan for it."""
+def job(
+    job: Job, placement: scheduler.Placement | None, nodes: Mapping[str, scheduler.NodeSlot], now: float
+) -> dict[str, Any]:
+    """A job as the API shows it; a pending job carries the scheduler's plan for it (on ``nodes``)."""
     request = job.request
     body: dict[str, Any] = {
         "id": job.id,
@@ -62,22 +65,24 @@ def job(job: Job, placement: scheduler.Placement | None, now: float) -> dict[str
     if placement is not None and job.state in PENDING:
         body["state_details"] = placement.reason or job.state_details
         body["planned_start_time"] = timestamp(placement.start_time)
-        body["placement"] = where(placement)
+        body["placement"] = where(placement, nodes)
         body["estimated_cost"] = round(placement.estimated_cost, 6)
     return {key: value for key, value in body.items() if value is not None}
 
 
-def where(placement: scheduler.Placement) -> str | None:
-    """The placement in words: "local:0", "new partition: 2 x c5.large on aws"."""
+def where(placement: scheduler.Placement, nodes: Mapping[str, scheduler.NodeSlot]) -> str | None:
+    """The placement in words: "local (local): p-1f0c:0", "new partition: 2 x c5.large on aws"."""
     if placement.new_partition is not None:
         new = placement.new_partition
         return f"new partition: {new.count} x {new.flavor} on {new.site}"
     if placement.node_ids:
-        return ", ".join(placement.node_ids)
+        listed = ", ".join(placement.node_ids)
+        first = nodes.get(placement.node_ids[0])
+        return f"{first.site} ({first.flavor}): {listed}" if first else listed
     return None
 
 
-def plan(placement: scheduler.Placement, job: Job) -> dict[str, Any]:
+def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler.NodeSlot]) -> dict[str, Any]:
     """One timetable entry."""
     body: dict[str, Any] = {
         "job_id": placement.job_id,
@@ -93,6 +98,9 @@ def plan(placement: scheduler.Placement, job: Job) -> dict[str, Any]:
         body["new_nodes"] = placement.new_partition.count
     elif placement.node_ids:
         body["node_names"] = list(placement.node_ids)
+        if first := nodes.get(placement.node_ids[0]):
+            body["remote_name"] = first.site
+            body["flavor_name"] = first.flavor
     return {key: value for key, value in body.items() if value is not None}
 
 

@@ -33,13 +33,13 @@ async def list_jobs(state: list[str] | None = None, limit: int | None = None) ->
     running = core()
     now = time.time()
     jobs = await running.jobs.list_jobs(user(), state or (), limit)
-    return [views.job(job, running.loop.timetable.for_job(job.id), now) for job in jobs], 200
+    return [views.job(job, running.loop.timetable.for_job(job.id), running.loop.nodes, now) for job in jobs], 200
 
 
 async def get_job(jobId: str) -> Result:
     running = core()
     job = await running.jobs.get(user(), jobId)
-    return views.job(job, running.loop.timetable.for_job(job.id), time.time()), 200
+    return views.job(job, running.loop.timetable.for_job(job.id), running.loop.nodes, time.time()), 200
 
 
 async def cancel_job(jobId: str) -> Result:

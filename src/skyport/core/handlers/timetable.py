@@ -12,6 +12,10 @@ from skyport.jobs.states import PENDING
 async def get_timetable() -> tuple[Any, int]:
     running = core()
     pending = {job.id: job for job in await running.jobs.list_jobs(user(), [s.value for s in PENDING])}
-    entries = [views.plan(p, pending[p.job_id]) for p in running.loop.timetable.placements if p.job_id in pending]
+    entries = [
+        views.plan(p, pending[p.job_id], running.loop.nodes)
+        for p in running.loop.timetable.placements
+        if p.job_id in pending
+    ]
     entries.sort(key=lambda entry: (entry.get("start_time") is None, entry.get("start_time") or ""))
     return entries, 200

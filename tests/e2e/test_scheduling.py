@@ -1,0 +1,88 @@
+"""What the scheduler tells a user through a real daemon: why a job waits, when it will start, what is impossible.
+
+The daemon's only site is the local gate with 2 CPUs and 2048 MiB (the ``home`` fixture), so two
+one-CPU jobs fill it and a third must wait for the first of them to reach its time limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import httpx
+import pytest
+from skyport_client import Client
+from skyport_client.api.jobs import get_job
+
+from tests.conftest import Daemon
+from tests.e2e.test_cli import skyport
+from tests.e2e.test_jobs import submit, wait_for
+
+SLEEPER = "#!/bin/sh\n#SWM name sleeper\n#SWM cpus 1\n#SWM time 10m\nsleep 600\n"
+
+
+def planned(client: Client, job_id: str, timeout: float = 30.0) -> dict[str, object]:
+    """The job once the scheduler has planned it (a planned start time is in its record)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = get_job.sync(client=client, job_id=job_id).to_dict()
+        if "planned_start_time" in job:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} was never planned: {job}")
+        time.sleep(0.05)
+
+
+def test_a_job_that_waits_says_for_what_and_until_when(daemon: Daemon, client: Client) -> None:
+    running = [submit(client, SLEEPER) for _ in range(2)]
+    for job_id in running:
+        wait_for(client, job_id, "R")
+    started = time.time()
+    waiting = submit(client, "#!/bin/sh\n#SWM name third\n#SWM cpus 2\n#SWM time 5m\ntrue\n")
+
+    job = planned(client, waiting)
+    assert job["state"] == "Q"
+    details = str(job["state_details"])
+    assert "waiting for" in details and "cpus=2" in details and "next free at" in details, details
+    planned_start = dt.datetime.fromisoformat(str(job["planned_start_time"]).replace("Z", "+00:00")).timestamp()
+    # Both sleepers hold a CPU until their 10-minute limit: the third job cannot start before that.
+    assert started + 590 < planned_start < started + 660, job
+    assert str(job["placement"]).startswith("local (local): "), job
+    assert job["estimated_cost"] == 0  # the local site costs nothing
+
+    shown = skyport(daemon, "show", waiting).stdout
+    assert "next free at" in shown and "Planned start" in shown, shown
+    listed = skyport(daemon, "jobs").stdout
+    assert waiting in listed and "next free at" in listed and "~$0.0000" in listed, listed
+    timetable = json.loads(skyport(daemon, "--json", "timetable").stdout)
+    assert [entry["job_id"] for entry in timetable] == [waiting], timetable
+    assert "third" in skyport(daemon, "timetable").stdout
+
+    for job_id in running:
+        skyport(daemon, "cancel", job_id)
+    assert wait_for(client, waiting, "F")["state"] == "F"
+
+
+@pytest.mark.parametrize(
+    ("directive", "named"),
+    [("cpus 64", "cpus"), ("mem 512G", "mem"), ("gpus 1", "gpu"), ("flavor c5.large", "c5.large")],
+)
+def test_a_request_no_site_can_ever_meet_is_refused_at_submit(
+    daemon: Daemon, client: Client, directive: str, named: str
+) -> None:
+    wait_for_offers(daemon)
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
+        response = http.post("/user/job", files={"script_content": ("job.sh", f"#!/bin/sh\n#SWM {directive}\ntrue\n")})
+        assert response.status_code == 400, response.text
+        assert named in response.json()["detail"], response.json()
+        assert http.get("/user/job").json() == []
+
+
+def wait_for_offers(daemon: Daemon, timeout: float = 30.0) -> None:
+    """Until the local site has answered the daemon (before that the daemon cannot know what is impossible)."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
+        while http.get("/user/flavor").json() == []:
+            assert time.monotonic() < deadline, "the local site never answered"
+            time.sleep(0.05)
