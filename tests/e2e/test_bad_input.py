@@ -62,9 +62,15 @@ def test_declared_input_that_was_not_uploaded_is_a_400(http: httpx.Client) -> No
     assert_no_jobs(http)
 
 
-def test_request_no_site_can_satisfy_is_a_400_naming_the_resource(http: httpx.Client) -> None:
-    response = http.post("/user/job", files={"script_content": ("job.sh", b"#SWM mem 512G\ntrue\n")})
-    assert_problem(response, 400, "mem")
+@pytest.mark.parametrize(
+    ("directive", "named"),
+    [("cpus 64", "cpus"), ("mem 512G", "mem"), ("gpus 1", "gpu"), ("flavor c5.large", "c5.large")],
+)
+def test_request_no_site_can_ever_meet_is_a_400_naming_the_resource(
+    http: httpx.Client, directive: str, named: str
+) -> None:
+    response = http.post("/user/job", files={"script_content": ("job.sh", f"#SWM {directive}\ntrue\n")})
+    assert_problem(response, 400, named)
     assert_no_jobs(http)
 
 
