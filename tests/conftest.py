@@ -22,6 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
+from skyport_client import Client
 
 from skyport import pki
 
@@ -117,6 +118,13 @@ def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def client(daemon: Daemon) -> Iterator[Client]:
+    """The generated client of the running daemon, as alice over mutual TLS, on one keep-alive connection."""
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+        yield client
 
 
 def _postgres_bin() -> Path | None:

@@ -7,23 +7,13 @@ Run with numbers: ``.venv/bin/pytest tests/bench/test_daemon.py --benchmark-enab
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
-import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 from skyport_client import Client
 from skyport_client.api.jobs import list_jobs, submit_job
 from skyport_client.api.remotes import list_remotes
 
-from tests.conftest import Daemon
-
 TRUE = b"#!/bin/sh\ntrue\n"
-
-
-@pytest.fixture
-def client(daemon: Daemon) -> Iterator[Client]:
-    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:  # one keep-alive connection
-        yield client
 
 
 def test_submit_latency_against_a_read_in_the_same_run(benchmark: BenchmarkFixture, client: Client) -> None:
