@@ -1,0 +1,111 @@
+"""A job on an aws site, from `skyport submit` to its result, through a real daemon and a moto server.
+
+The daemon mounts the aws gate for a site bound to a real ``moto_server`` process on loopback
+(EC2 and S3). Nothing plays EC2's part of running an instance except the ``instance_player``
+fixture (gates/aws/tests/aws_support.py): it reads the user-data of each instance the gate
+launches and runs it on this machine against moto's S3, so the job really runs through the
+bootstrap script a real instance boots with, and its power-off terminates the instance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from gates.aws.tests.aws_support import aws_client
+from tests.conftest import Daemon, free_port
+from tests.e2e.test_cli import skyport
+
+pytestmark = pytest.mark.aws
+
+T3_MICRO_PRICE = 0.0104  # us-east-1, gates/aws/skyport_gate_aws/prices.json
+SCRIPT = """#!/bin/sh
+#SWM name aws-reverse
+#SWM site aws
+#SWM flavor t3.micro
+#SWM input words.txt
+#SWM output reversed.txt
+tac words.txt > reversed.txt
+sleep 2
+echo "reversed $(wc -l < words.txt) lines"
+"""
+
+
+@pytest.fixture
+def aws_daemon(home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any]) -> Any:
+    """A daemon with the local site and an aws site on the moto server; always stopped."""
+    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    config["sites"].append({"name": "aws", "kind": "aws", "settings": site})
+    (home / "config.yaml").write_text(yaml.safe_dump(config))
+    running = Daemon(home, free_port(), tmp_path / "daemon.log")
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def seconds(value: str) -> float:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def instances(endpoint: str) -> dict[str, str]:
+    """Every instance moto knows: ID -> state."""
+    reservations = aws_client("ec2", endpoint).describe_instances()["Reservations"]
+    return {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
+
+
+def test_a_job_with_an_input_file_runs_on_aws_and_costs_what_it_ran(
+    aws_daemon: Daemon, aws_world: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "reverse.job"
+    script.write_text(SCRIPT)
+    (tmp_path / "words.txt").write_text("one\ntwo\nthree\n")
+
+    job = json.loads(skyport(aws_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
+
+    assert job["state"] == "F", job["state_details"]
+    assert job["remote_name"] == "aws" and job["flavor_name"] == "t3.micro"
+    assert skyport(aws_daemon, "logs", job["id"]).stdout == "reversed 3 lines\n"
+    dest = tmp_path / "results"
+    skyport(aws_daemon, "fetch", job["id"], "--dest", str(dest))
+    assert (dest / "reversed.txt").read_text() == "three\ntwo\none\n"
+
+    ran_hours = (seconds(job["end_time"]) - seconds(job["start_time"])) / 3600
+    assert job["cost"] == pytest.approx(T3_MICRO_PRICE * ran_hours, abs=2e-6)
+    assert job["cost"] > 0
+    assert "$0.0000" in skyport(aws_daemon, "show", job["id"]).stdout  # shown to 4 places: < $0.0001
+    remotes = {r["name"]: r for r in json.loads(skyport(aws_daemon, "--json", "remotes").stdout)}
+    assert remotes["aws"]["spend"] == pytest.approx(job["cost"], abs=2e-6)
+    assert remotes["local"]["spend"] == 0
+
+    assert instances(aws_world["endpoint"]), "the gate launched no instance"
+    deadline = time.monotonic() + 30
+    while set((launched := instances(aws_world["endpoint"])).values()) != {"terminated"}:
+        assert time.monotonic() < deadline, f"instances still up after the job ended: {launched}"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    ("directive", "named"),
+    [("flavor x9.enormous", "x9.enormous"), ("image no-such-ami", "no-such-ami"), ("gpus 8", "gpu")],
+)
+def test_what_the_aws_site_does_not_offer_is_a_400_at_submit(aws_daemon: Daemon, directive: str, named: str) -> None:
+    with httpx.Client(base_url=aws_daemon.url, verify=aws_daemon.ssl_context()) as http:
+        deadline = time.monotonic() + 30
+        while "t3.micro" not in {flavor["name"] for flavor in http.get("/user/flavor").json()}:
+            assert time.monotonic() < deadline, "the aws site never answered"
+            time.sleep(0.1)
+        script = f"#!/bin/sh\n#SWM site aws\n#SWM {directive}\ntrue\n"
+        response = http.post("/user/job", files={"script_content": ("job.sh", script)})
+        assert response.status_code == 400, response.text
+        assert named in response.json()["detail"]
+        assert http.get("/user/job").json() == []
