@@ -71,6 +71,9 @@ class Loop:
         self._stopping = False
         self._observed_at: dict[str, float] = {}
         self._observations: dict[str, Observation] = {}
+        # Gate job ID -> when this daemon started it, until a gate's answer shows the run: an answer
+        # older than the start cannot know it (a site is asked at most every poll_interval).
+        self._started_at: dict[str, float] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -151,13 +154,17 @@ class Loop:
                 result.append(job)
                 continue
             try:
-                result.append(await self._reconcile_job(job, gate, observation.jobs.get(job.gate_job_id)))
+                seen = observation.jobs.get(job.gate_job_id)
+                result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name]))
             except GateError as exc:
                 logger.warning("%s: %s", job.id, exc.detail)
                 result.append(job)
         return result
 
-    async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None) -> Job:
+    async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> Job:
+        if seen is None and self._started_at.get(job.gate_job_id, -math.inf) >= observed_at:
+            return job  # started after the gate was last asked: wait for an answer that can know it
+        self._started_at.pop(job.gate_job_id, None)
         if job.state in TERMINAL:
             if seen is not None and seen.state not in _ENDED:
                 await gate.cancel(job.gate_job_id)
@@ -335,6 +342,7 @@ class Loop:
                 outputs=list(request.outputs),
             )
         )
+        self._started_at[job.gate_job_id] = time.time()
         fields = _run_fields(seen)
         fields.setdefault("start_time", time.time())
         await self.service.change(
