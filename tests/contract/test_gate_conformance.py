@@ -79,8 +79,15 @@ def local_gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GateUnderTe
         process.wait(10)
 
 
+@pytest.fixture
+def aws_gate_under_test(aws_gate: httpx.Client) -> GateUnderTest:
+    """The aws gate on a moto server; the instance player (gates/aws/tests/aws_support.py) runs its instances."""
+    return GateUnderTest(aws_gate, flavor="t3.micro")
+
+
 GATES = [
     pytest.param("local_gate", id="local"),
+    pytest.param("aws_gate_under_test", id="aws", marks=pytest.mark.aws),
 ]
 
 
