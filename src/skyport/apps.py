@@ -11,13 +11,19 @@ import functools
 import inspect
 import json
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 
-from connexion import AsyncApp
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+
+with warnings.catch_warnings():
+    # connexion imports starlette's test client, which warns that it wants httpx2, on every
+    # `skyport daemon` and `skyport gate`. Nothing here uses that client.
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from connexion import AsyncApp
+    from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+    from connexion.resolver import Resolver
 
 from skyport import specs
 from skyport.errors import SkyportError

@@ -87,17 +87,21 @@ def _site(raw: Any, index: int) -> SiteConfig:
     return SiteConfig(str(raw["name"]), str(raw["kind"]), dict(raw.get("settings") or {}), raw.get("url"))
 
 
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping (an empty file is an empty one)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadRequest(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise BadRequest(f"{path}: expected a mapping at the top level")
+    return raw
+
+
 def load(home: Path, **overrides: Any) -> Settings:
     """Settings from ``home/config.yaml`` (if present), then ``overrides`` (None values ignored)."""
     path = home / CONFIG_FILE
-    raw: dict[str, Any] = {}
-    if path.exists():
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise BadRequest(f"{path}: not valid YAML: {exc}") from exc
-        if not isinstance(raw, dict):
-            raise BadRequest(f"{path}: expected a mapping at the top level")
+    raw = read_mapping(path) if path.exists() else {}
     values: dict[str, Any] = {}
     listen = raw.pop("listen", None) or {}
     if "host" in listen:

@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 import click
-import yaml
 
 from skyport import config
 from skyport.cli.context import Context
@@ -55,7 +54,7 @@ def gate(obj: Context, kind: str, config_file: Path | None, port: int, host: str
     from skyport.sites.registry import gate_app
 
     check_home(obj.home)
-    settings = yaml.safe_load(config_file.read_text(encoding="utf-8")) if config_file else {}
+    settings = config.read_mapping(config_file) if config_file else {}
     name = str(settings.pop("name", kind))
     state_dir = obj.home / "gates" / name
     app = gate_app(config.SiteConfig(name=name, kind=kind, settings=settings), str(state_dir))

@@ -1,0 +1,106 @@
+"""`skyport gate aws --config FILE`: the aws gate as its own process, over mutual TLS, bound to moto.
+
+Instances are played by the ``instance_player`` fixture (aws_support.py): it runs each launched
+instance's user-data on this machine against moto's S3.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from gates.aws.tests.aws_support import free_port
+from skyport import pki
+
+pytestmark = pytest.mark.aws
+
+WAIT = 60.0
+
+
+def gate_command(home: Path, config: Path, port: int) -> list[str]:
+    skyport = [sys.executable, "-m", "skyport", "--home", str(home)]
+    return [*skyport, "gate", "aws", "--config", str(config), "--port", str(port)]
+
+
+@pytest.fixture
+def served(aws_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[httpx.Client]:
+    """The gate started as an operator starts it, and a client holding a certificate of the home's CA."""
+    home = tmp_path / "home"
+    pki.init_authority(home, "alice")
+    config = tmp_path / "aws.yaml"
+    config.write_text(yaml.safe_dump({k: v for k, v in aws_gate_settings.items() if k != "state_dir"}))
+    port = free_port()
+    log = tmp_path / "gate.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(gate_command(home, config, port), stdout=out, stderr=subprocess.STDOUT)
+    client = httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=pki.client_context(home), timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.get("/site").raise_for_status()
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(10)
+
+
+def wait_for(client: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT
+    while (body := client.get(path).json())["state"] not in states:
+        assert time.monotonic() < deadline, body
+        time.sleep(0.1)
+    result: dict[str, Any] = body
+    return result
+
+
+def test_served_gate_runs_a_job_over_mutual_tls(served: httpx.Client) -> None:
+    site = served.get("/site").json()
+    assert (site["kind"], site["name"], site["single_job"]) == ("aws", "aws", True)
+    assert served.post("/partitions", json={"id": "p1", "flavor": "t3.micro", "count": 1}).status_code == 201
+    assert wait_for(served, "/partitions/p1", ("ready", "failed"))["state"] == "ready"
+    started = served.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "#!/bin/sh\necho served\n"})
+    assert started.status_code == 201, started.text
+    job = wait_for(served, "/jobs/j1", ("finished", "failed", "cancelled"))
+    assert (job["state"], job.get("exitcode")) == ("finished", 0), job
+    assert served.get("/jobs/j1/stdout").content == b"served\n"
+
+
+def test_served_gate_refuses_a_client_without_a_certificate(served: httpx.Client) -> None:
+    url = str(served.base_url)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{url}/site", verify=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name: aws\nregion: us-east-1\nflavors: [t3.micro]\n", "'bucket' is required"),
+        ("name: aws\nbucket: b\nbogus: 1\n", "unknown keys ['bogus']"),
+        ("name: [aws\n", "not valid YAML"),
+        ("- a list\n", "expected a mapping"),
+    ],
+)
+def test_a_wrong_config_is_a_message_and_a_failed_exit(tmp_path: Path, content: str, message: str) -> None:
+    home = tmp_path / "home"
+    pki.init_authority(home, "alice")
+    config = tmp_path / "aws.yaml"
+    config.write_text(content)
+    command = gate_command(home, config, free_port())
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
