@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from skyport import __version__
-from skyport.cli import daemon, init, jobs, sites
+from skyport.cli import conformance, daemon, init, jobs, sites
 from skyport.cli.context import Context, fail_cleanly
 from skyport.codegen.cli import codegen
 from skyport.config import default_home
@@ -74,6 +74,7 @@ for command in (
     sites.flavors,
     sites.images,
     codegen,
+    conformance.conformance,
 ):
     cli.add_command(command)
 
