@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -109,15 +110,25 @@ class Daemon:
         return pki.client_context(self.home, cert, key)
 
 
-@pytest.fixture
-def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
-    """A running daemon on a free port; always stopped afterwards."""
-    running = Daemon(home, free_port(), tmp_path / "daemon.log")
+@contextlib.contextmanager
+def running_daemon(home: Path, log: Path, sites: list[dict[str, Any]] | None = None) -> Iterator[Daemon]:
+    """A daemon on a free port, with ``sites`` in place of the home's when given; always stopped."""
+    if sites is not None:
+        config = yaml.safe_load((home / "config.yaml").read_text())
+        (home / "config.yaml").write_text(yaml.safe_dump({**config, "sites": sites}))
+    running = Daemon(home, free_port(), log)
     running.start()
     try:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
+    """A running daemon on a free port; always stopped afterwards."""
+    with running_daemon(home, tmp_path / "daemon.log") as running:
+        yield running
 
 
 @pytest.fixture

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-import yaml
 from click.testing import CliRunner
 from skyport_client import Client
 from skyport_client.api.jobs import download_job_file, get_job, job_stdout, submit_job
 
 from skyport.codegen.cli import codegen
 from skyport.core.daemon import server_config
-from tests.conftest import Daemon, free_port
+from tests.conftest import Daemon, free_port, running_daemon
 
 FILLED = Path(__file__).parents[1] / "fixtures" / "memgate_handlers.py"
 
@@ -60,15 +59,8 @@ def memgate_url(home: Path, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def memgate_daemon(home: Path, tmp_path: Path, memgate_url: str) -> Iterator[Daemon]:
     """A daemon whose only site is the memgate gate, reached by URL."""
-    config = yaml.safe_load((home / "config.yaml").read_text())
-    config["sites"] = [{"name": "mem", "kind": "memgate", "url": memgate_url}]
-    (home / "config.yaml").write_text(yaml.safe_dump(config))
-    running = Daemon(home, free_port(), tmp_path / "daemon.log")
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
+    with running_daemon(home, tmp_path / "daemon.log", [{"name": "mem", "kind": "memgate", "url": memgate_url}]) as d:
+        yield d
 
 
 def test_a_job_runs_through_a_gate_built_from_the_skeleton(memgate_daemon: Daemon) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 import yaml
 
 from gates.aws.tests.aws_support import aws_client
-from tests.conftest import Daemon, free_port
+from tests.conftest import Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 
 pytestmark = pytest.mark.aws
@@ -39,18 +40,12 @@ echo "reversed $(wc -l < words.txt) lines"
 
 
 @pytest.fixture
-def aws_daemon(home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any]) -> Any:
+def aws_daemon(home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any]) -> Iterator[Daemon]:
     """A daemon with the local site and an aws site on the moto server; always stopped."""
     site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
-    config = yaml.safe_load((home / "config.yaml").read_text())
-    config["sites"].append({"name": "aws", "kind": "aws", "settings": site})
-    (home / "config.yaml").write_text(yaml.safe_dump(config))
-    running = Daemon(home, free_port(), tmp_path / "daemon.log")
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
+    local = yaml.safe_load((home / "config.yaml").read_text())["sites"]
+    with running_daemon(home, tmp_path / "daemon.log", [*local, {"name": "aws", "kind": "aws", "settings": site}]) as d:
+        yield d
 
 
 def seconds(value: str) -> float:
