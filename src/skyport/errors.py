@@ -94,6 +94,14 @@ class Conflict(SkyportError):
     title = "Conflict"
 
 
+class JobChanged(Conflict):
+    """A job changed state under a change made from an older copy of it; nothing was written."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"job {job_id} changed state meanwhile; nothing was done, try again")
+        self.job_id = job_id
+
+
 class TooLarge(SkyportError):
     status = 413
     title = "Request too large"

@@ -79,11 +79,26 @@ def test_saving_a_state_change_records_the_transition(store: Store) -> None:
     job = new_job()
     store.call(queries.insert_job, job)
     step = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
-    store.call(queries.save_job, dataclasses.replace(job, state=JobState.RUNNING), step)
+    assert store.call(
+        queries.save_job, dataclasses.replace(job, state=JobState.RUNNING), step, expected=JobState.QUEUED
+    )
     assert store.call(queries.get_job, job.id).state == JobState.RUNNING  # type: ignore[union-attr]
     assert [(t.source, t.target, t.reason) for t in store.call(queries.history, job.id)] == [
         (JobState.QUEUED, JobState.RUNNING, "running on local")
     ]
+
+
+def test_a_change_made_from_a_stale_copy_writes_nothing(store: Store) -> None:
+    """The loop and a terminal both change jobs: a change from an older copy must not undo a newer one."""
+    job = new_job()
+    store.call(queries.insert_job, job)
+    cancel = transition(job.id, JobState.QUEUED, JobState.CANCELLED, "cancelled by alice")
+    assert store.call(queries.save_job, dataclasses.replace(job, state=JobState.CANCELLED), cancel, expected=job.state)
+    start = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
+    stale = dataclasses.replace(job, state=JobState.RUNNING)
+    assert not store.call(queries.save_job, stale, start, expected=job.state)
+    assert store.call(queries.get_job, job.id).state == JobState.CANCELLED  # type: ignore[union-attr]
+    assert [t.target for t in store.call(queries.history, job.id)] == [JobState.CANCELLED]
 
 
 def test_active_jobs_include_ended_runs_the_gate_still_holds(store: Store) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from skyport import scheduler
 from skyport.config import Settings
-from skyport.errors import GateError
+from skyport.errors import GateError, JobChanged
 from skyport.jobs.record import Job
 from skyport.jobs.service import JobService, demand
 from skyport.jobs.states import PENDING, TERMINAL, JobState
@@ -88,6 +88,9 @@ class Loop:
             self._wake.clear()
             try:
                 busy = await self.run_pass()
+            except JobChanged as exc:
+                logger.info("%s; the next pass starts from the stored state", exc.detail)
+                busy = True
             except Exception:
                 logger.exception("scheduling pass failed; retrying")
                 busy = False
@@ -113,7 +116,7 @@ class Loop:
         partitions = {p.id: p for p in await self.store.run(partition_queries.live_partitions)}
         observations = await self._observe(jobs, partitions, now)
         jobs = await self._reconcile_jobs(jobs, observations)
-        await self._reconcile_partitions(partitions, observations, jobs, now)
+        jobs = await self._reconcile_partitions(partitions, observations, jobs, now)
         pending = [job for job in jobs if job.state in PENDING]
         if pending:
             await self._schedule(pending, jobs, partitions, now)
@@ -217,7 +220,9 @@ class Loop:
         observations: dict[str, Observation],
         jobs: list[Job],
         now: float,
-    ) -> None:
+    ) -> list[Job]:
+        """Record what gates say of partitions; returns ``jobs`` with the changes made to them."""
+        by_id = {job.id: job for job in jobs}
         for record in list(partitions.values()):
             observation = observations.get(record.site)
             if observation is None or observation.problem:
@@ -236,11 +241,19 @@ class Loop:
             if updated != record:
                 await self.store.run(partition_queries.save_partition, updated)
                 partitions[record.id] = updated
-            if seen.state == "failed":
-                for job in jobs:
-                    if job.partition_id == record.id and job.state == JobState.WAITING:
-                        reason = f"site {record.site} could not create {record.count} x {record.flavor}: "
-                        await self.service.change(job, JobState.ERROR, reason + (seen.state_details or "failed"))
+            waiting = [job for job in by_id.values() if job.partition_id == record.id and job.state == JobState.WAITING]
+            wanted = f"{record.count} x {record.flavor} on {record.site}"
+            for job in waiting:
+                if seen.state == "failed":
+                    reason = f"site {record.site} could not create {record.count} x {record.flavor}: "
+                    by_id[job.id] = await self.service.change(
+                        job, JobState.ERROR, reason + (seen.state_details or "failed")
+                    )
+                elif seen.state == "creating" and seen.state_details:
+                    # Say why the job still waits: "AWS refused: InsufficientInstanceCapacity ...; attempt 2 of 5".
+                    details = f"waiting for a new partition: {wanted}: {seen.state_details}"
+                    by_id[job.id] = await self.service.update(job, state_details=details)
+        return list(by_id.values())
 
     # -- scheduling -------------------------------------------------------------------------------
 

@@ -63,7 +63,8 @@ def job(
         if job.start_time is not None:
             body["resources"] = _resources(request.to_dict())
     if placement is not None and job.state in PENDING:
-        body["state_details"] = placement.reason or job.state_details
+        if job.state == JobState.QUEUED:  # a W job's own details say what its new partition is waiting for
+            body["state_details"] = placement.reason or job.state_details
         body["planned_start_time"] = timestamp(placement.start_time)
         body["placement"] = where(placement, nodes)
         body["estimated_cost"] = round(placement.estimated_cost, 6)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport import scheduler
-from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobNotFound, TooLarge
+from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobChanged, JobNotFound, TooLarge
 from skyport.jobs import script as scripts
 from skyport.jobs.files import JobFiles, check_name
 from skyport.jobs.record import Job
@@ -223,13 +223,14 @@ class JobService:
             return await self.update(job, state_details=reason, **fields)
         step = transition(job.id, job.state, target, reason)
         changed = dataclasses.replace(job, state=target, state_details=reason, **fields)
-        await self.store.run(queries.save_job, changed, step)
+        if not await self.store.run(queries.save_job, changed, step, expected=job.state):
+            raise JobChanged(job.id)
         logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
         return changed
 
     async def update(self, job: Job, **fields: Any) -> Job:
         """Change fields other than the state."""
         changed = dataclasses.replace(job, **fields)
-        if changed != job:
-            await self.store.run(queries.save_job, changed)
+        if changed != job and not await self.store.run(queries.save_job, changed, expected=job.state):
+            raise JobChanged(job.id)
         return changed

@@ -76,10 +76,16 @@ def job_states(connection: sa.Connection, job_ids: Sequence[str]) -> dict[str, J
     return {row.id: JobState(row.state) for row in connection.execute(query)}
 
 
-def save_job(connection: sa.Connection, job: Job, change: Transition | None = None) -> None:
-    """Write the whole job and, when its state changed, the transition that changed it."""
+def save_job(connection: sa.Connection, job: Job, change: Transition | None = None, *, expected: JobState) -> bool:
+    """Write the whole job and, when its state changed, the transition that changed it.
+
+    Only while the stored job is still in state ``expected``: False, and nothing written, when
+    something else changed it first (the loop and a terminal both change jobs).
+    """
     values = _job_values(job)
-    connection.execute(jobs.update().where(jobs.c.id == job.id).values(**values))
+    query = jobs.update().where(jobs.c.id == job.id, jobs.c.state == expected.value).values(**values)
+    if connection.execute(query).rowcount != 1:
+        return False
     if change is not None:
         connection.execute(
             transitions.insert().values(
@@ -90,6 +96,7 @@ def save_job(connection: sa.Connection, job: Job, change: Transition | None = No
                 reason=change.reason,
             )
         )
+    return True
 
 
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:
