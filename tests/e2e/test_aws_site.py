@@ -20,7 +20,7 @@ import httpx
 import pytest
 import yaml
 
-from gates.aws.tests.aws_support import aws_client
+from gates.aws.tests.aws_support import FaultyEc2, aws_client
 from tests.conftest import Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 
@@ -104,3 +104,58 @@ def test_what_the_aws_site_does_not_offer_is_a_400_at_submit(aws_daemon: Daemon,
         assert response.status_code == 400, response.text
         assert named in response.json()["detail"]
         assert http.get("/user/job").json() == []
+
+
+@pytest.fixture
+def refusing_aws_daemon(
+    home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any], faulty_ec2: FaultyEc2
+) -> Iterator[Daemon]:
+    """A daemon whose aws site reaches EC2 through a proxy that refuses the launches a test queues."""
+    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
+    site.update(endpoint_url=faulty_ec2.url, launch_attempts=2, launch_backoff=1.0)
+    with running_daemon(home, tmp_path / "daemon.log", [{"name": "aws", "kind": "aws", "settings": site}]) as d:
+        yield d
+
+
+def details_until_ended(daemon: Daemon, job_id: str) -> tuple[dict[str, Any], list[str]]:
+    """The ended job, and every state_details it showed while waiting for its partition."""
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
+        while (job := http.get(f"/user/job/{job_id}").json())["state"] not in "FEC":
+            if job["state"] == "W" and job["state_details"] not in seen:
+                seen.append(job["state_details"])
+            assert time.monotonic() < deadline, job
+            time.sleep(0.05)
+    return job, seen
+
+
+def submit(daemon: Daemon, folder: Path, script: str) -> str:
+    path = folder / "job.sh"
+    path.write_text(script)
+    return skyport(daemon, "submit", str(path)).stdout.strip()
+
+
+def test_a_refused_launch_keeps_the_job_waiting_and_says_why_then_it_runs(
+    refusing_aws_daemon: Daemon, faulty_ec2: FaultyEc2, tmp_path: Path
+) -> None:
+    faulty_ec2.refusals.append((500, "InsufficientInstanceCapacity", "We currently do not have sufficient capacity"))
+    job_id = submit(refusing_aws_daemon, tmp_path, "#!/bin/sh\necho ran\n")
+
+    job, waiting = details_until_ended(refusing_aws_daemon, job_id)
+
+    assert job["state"] == "F", job["state_details"]
+    assert any("InsufficientInstanceCapacity" in details for details in waiting), waiting
+
+
+def test_launches_refused_every_time_end_the_job_in_E_saying_what_aws_refused(
+    refusing_aws_daemon: Daemon, faulty_ec2: FaultyEc2, aws_world: dict[str, str], tmp_path: Path
+) -> None:
+    faulty_ec2.refusals.extend([(400, "VcpuLimitExceeded", "You have requested more vCPU capacity than allowed")] * 2)
+    job_id = submit(refusing_aws_daemon, tmp_path, "#!/bin/sh\necho never\n")
+
+    job, _ = details_until_ended(refusing_aws_daemon, job_id)
+
+    assert job["state"] == "E"
+    assert "VcpuLimitExceeded" in job["state_details"], job["state_details"]
+    assert set(instances(aws_world["endpoint"]).values()) <= {"terminated"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -22,9 +23,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 import warnings
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +254,62 @@ def aws_gate(aws_gate_settings: dict[str, Any]) -> Iterator[httpx.Client]:
     """An httpx client of the aws gate bound to the moto server, served on 127.0.0.1; always stopped."""
     with serving(aws_gate_settings) as client:
         yield client
+
+
+ERROR_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
+    "<Message>{message}</Message></Error></Errors><RequestID>skyport-test</RequestID></Response>"
+)
+
+
+class FaultyEc2:
+    """A proxy to moto that refuses the next RunInstances calls with queued EC2 errors."""
+
+    def __init__(self, upstream: str) -> None:
+        self.refusals: list[tuple[int, str, str]] = []  # (HTTP status, code, message), first refused first
+        target = urllib.parse.urlsplit(upstream)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if b"Action=RunInstances" in body and proxy.refusals:
+                    status, code, message = proxy.refusals.pop(0)
+                    payload = ERROR_XML.format(code=code, message=message).encode()
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                connection.request(self.command, self.path, body=body, headers=dict(self.headers))
+                answer = connection.getresponse()
+                payload = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                connection.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="faulty-ec2", daemon=True)
+
+
+@pytest.fixture
+def faulty_ec2(aws_world: dict[str, str]) -> Iterator[FaultyEc2]:
+    proxy = FaultyEc2(aws_world["endpoint"])
+    proxy.thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.server.shutdown()
+        proxy.server.server_close()

@@ -1,84 +1,25 @@
 """AWS refusing to launch: capacity, quota and throttling keep a partition creating, then fail it.
 
-moto never refuses a launch, so these tests put a real HTTP proxy between the gate and the moto
-server that answers RunInstances with the error EC2 sends (same XML body, same HTTP status) for
-as many calls as a test asks, and forwards everything else to moto. Spot interruption cannot be
+moto never refuses a launch, so these tests put a real HTTP proxy (``FaultyEc2`` in
+aws_support.py) between the gate and the moto server that answers RunInstances with the error EC2
+sends (same XML body, same HTTP status) for as many calls as a test asks, and forwards everything
+else to moto. Spot interruption cannot be
 produced by moto or by a proxy (it is an instance's StateReason, set by EC2 itself), so its
 mapping is tested on the converter directly.
 """
 
 from __future__ import annotations
 
-import http.client
-import threading
-import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 from skyport_gate_aws import converters
 
+from gates.aws.tests.aws_support import FaultyEc2
+
 pytestmark = pytest.mark.aws
-
-ERROR_XML = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
-    "<Message>{message}</Message></Error></Errors><RequestID>skyport-test</RequestID></Response>"
-)
-
-
-class FaultyEc2:
-    """A proxy to moto that refuses the next RunInstances calls with queued EC2 errors."""
-
-    def __init__(self, upstream: str) -> None:
-        self.refusals: list[tuple[int, str, str]] = []  # (HTTP status, code, message), first refused first
-        target = urllib.parse.urlsplit(upstream)
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if b"Action=RunInstances" in body and proxy.refusals:
-                    status, code, message = proxy.refusals.pop(0)
-                    payload = ERROR_XML.format(code=code, message=message).encode()
-                    self.send_response(status)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
-                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-                connection.request(self.command, self.path, body=body, headers=dict(self.headers))
-                answer = connection.getresponse()
-                payload = answer.read()
-                self.send_response(answer.status)
-                for key, value in answer.getheaders():
-                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-                connection.close()
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="faulty-ec2", daemon=True)
-
-
-@pytest.fixture
-def faulty_ec2(aws_world: dict[str, str]) -> Iterator[FaultyEc2]:
-    proxy = FaultyEc2(aws_world["endpoint"])
-    proxy.thread.start()
-    try:
-        yield proxy
-    finally:
-        proxy.server.shutdown()
-        proxy.server.server_close()
 
 
 @pytest.fixture
