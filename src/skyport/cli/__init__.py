@@ -59,6 +59,7 @@ def cli(ctx: click.Context, home: Path | None, url: str | None, as_json: bool, v
 for command in (
     init.init,
     init.user,
+    init.server_cert,
     daemon.daemon,
     daemon.gate,
     jobs.submit,

@@ -31,6 +31,20 @@ def init(obj: Context, name: str | None) -> None:
     click.echo("Next: skyport daemon")
 
 
+@click.command("server-cert")
+@click.argument("names", nargs=-1, required=True)
+@click.pass_obj
+def server_cert(obj: Context, names: tuple[str, ...]) -> None:
+    """Issue the home's server certificate anew, for this machine and the host NAMES (or IPs).
+
+    For a gate on another host: run this with that host's name, copy the home there, and start
+    `skyport gate KIND --config FILE --host 0.0.0.0` on it; the daemon then reaches it by that
+    name. Restart a running daemon to serve the new certificate.
+    """
+    held = pki.issue_server(obj.home, names)
+    click.echo(f"Issued {obj.home / pki.SERVER_CERT} for {', '.join(held)}")
+
+
 @click.group()
 def user() -> None:
     """Manage the users who may talk to the daemon."""

@@ -3,7 +3,8 @@
 Everything lives in the Skyport home directory (``~/.skyport`` by default)::
 
     ca.pem, ca-key.pem        the CA that signs everything below (the key never leaves home)
-    server.pem, server-key.pem  the daemon's and gates' TLS server certificate (localhost, 127.0.0.1)
+    server.pem, server-key.pem  the daemon's and gates' TLS server certificate (localhost, 127.0.0.1,
+                              and the hosts given to ``skyport server-cert``)
     cert.pem, key.pem         the home owner's client certificate; CN = user name
     users/NAME/{cert,key}.pem certificates issued with ``skyport user add NAME``
 
@@ -20,6 +21,7 @@ from skyport.pki.authority import (
     client_context,
     common_name,
     init_authority,
+    issue_server,
     issue_user,
     server_context,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "client_context",
     "common_name",
     "init_authority",
+    "issue_server",
     "issue_user",
     "server_context",
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import os
 import ssl
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -23,6 +24,7 @@ CLIENT_CERT = "cert.pem"
 CLIENT_KEY = "key.pem"
 
 _VALIDITY = dt.timedelta(days=3650)
+LOCAL_NAMES = ("localhost", "127.0.0.1")  # every server certificate names this machine
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
@@ -65,7 +67,16 @@ def _load_ca(home: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     return cert, key
 
 
-def _issue(home: Path, common: str, cert_path: Path, key_path: Path, *, server: bool) -> None:
+def _alternative_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def _issue(
+    home: Path, common: str, cert_path: Path, key_path: Path, *, server: bool, names: Sequence[str] = ()
+) -> None:
     ca_cert, ca_key = _load_ca(home)
     key = ec.generate_private_key(ec.SECP256R1())
     builder = (
@@ -94,7 +105,7 @@ def _issue(home: Path, common: str, cert_path: Path, key_path: Path, *, server: 
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
         ).add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName([_alternative_name(n) for n in dict.fromkeys([*LOCAL_NAMES, *names])]),
             critical=False,
         )
     else:
@@ -152,6 +163,21 @@ def issue_user(home: Path, user: str) -> Path:
         raise Conflict(f"user {user} already has a certificate in {folder}")
     _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, server=False)
     return folder
+
+
+def issue_server(home: Path, names: Sequence[str]) -> list[str]:
+    """Issue the home's server certificate anew, naming this machine and ``names`` (hosts or IPs).
+
+    For a gate served on another host: copy the home there and serve it with ``skyport gate``.
+    Returns every name the new certificate holds.
+    """
+    if not (home / CA_CERT).exists():
+        raise BadRequest(f"no CA in {home}: run `skyport init` first")
+    for name in names:
+        if not name or any(c.isspace() or c in "/:@" for c in name):
+            raise BadRequest(f"{name!r} is not a host name or IP address")
+    _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, server=True, names=names)
+    return list(dict.fromkeys([*LOCAL_NAMES, *names]))
 
 
 def server_context(home: Path) -> ssl.SSLContext:
