@@ -12,13 +12,25 @@ from tests.conftest import Daemon
 
 
 def skyport(
-    daemon: Daemon | None, *args: str, home: Path | None = None, check: bool = True
+    daemon: Daemon | None,
+    *args: str,
+    home: Path | None = None,
+    check: bool = True,
+    stdin: str | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SKYPORT_HOME": str(home or (daemon.home if daemon else ""))}
     if daemon is not None:
         env["SKYPORT_URL"] = daemon.url
     result = subprocess.run(
-        [sys.executable, "-m", "skyport", *args], check=False, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "skyport", *args],
+        check=False,
+        env=env,
+        input=stdin,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if check:
         assert result.returncode == 0, result.stderr
@@ -84,3 +96,11 @@ def test_init_creates_a_home_and_is_safe_to_repeat(tmp_path: Path) -> None:
 def test_unknown_job_is_a_message(daemon: Daemon) -> None:
     result = skyport(daemon, "show", "00000000-0000-0000-0000-000000000000", check=False)
     assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_submit_reads_the_script_from_standard_input(daemon: Daemon, tmp_path: Path) -> None:
+    (tmp_path / "name.txt").write_text("stdin\n")
+    script = "#!/bin/sh\n#SWM input name.txt\necho hello from $(cat name.txt)\n"
+    submitted = skyport(daemon, "--json", "submit", "-", "--wait", stdin=script, cwd=tmp_path)
+    job_id = json.loads(submitted.stdout)["id"]
+    assert skyport(daemon, "logs", job_id).stdout == "hello from stdin\n"

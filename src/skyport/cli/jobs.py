@@ -31,12 +31,12 @@ ENDED = {"F", "E", "C"}
 _POLL = 0.5
 
 
-def _declared_inputs(script_path: Path, script: bytes) -> list[Path]:
-    """Input files the script declares that exist on this machine (relative to the script)."""
+def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
+    """Input files the script declares that exist on this machine (relative to ``folder``)."""
     found = []
     for declared in parse(decode(script)).inputs:
         path = Path(declared).expanduser()
-        path = path if path.is_absolute() else script_path.parent / path
+        path = path if path.is_absolute() else folder / path
         if path.is_file():
             found.append(path)
     return found
@@ -64,7 +64,7 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("script", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("script", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
     "-i",
     "--input",
@@ -77,9 +77,11 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
 @click.option("--wait", is_flag=True, help="Wait until the job ends; exit 0 only if it finished (F).")
 @click.pass_obj
 def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> None:
-    """Submit the job script SCRIPT and print the new job's ID."""
-    content = script.read_bytes()
-    files = {path.name: path for path in (*_declared_inputs(script, content), *inputs)}
+    """Submit the job script SCRIPT (- reads it from standard input) and print the new job's ID."""
+    from_stdin = str(script) == "-"
+    content = sys.stdin.buffer.read() if from_stdin else script.read_bytes()
+    declared = _declared_inputs(Path.cwd() if from_stdin else script.parent, content)
+    files = {path.name: path for path in (*declared, *inputs)}
     with obj.client() as client:
         job_id = submit_job.sync(
             client=client,
