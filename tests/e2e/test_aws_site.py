@@ -159,3 +159,24 @@ def test_launches_refused_every_time_end_the_job_in_E_saying_what_aws_refused(
     assert job["state"] == "E"
     assert "VcpuLimitExceeded" in job["state_details"], job["state_details"]
     assert set(instances(aws_world["endpoint"]).values()) <= {"terminated"}
+
+
+def test_instances_a_lost_store_left_behind_are_terminated_when_the_daemon_starts(
+    home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any], aws_world: dict[str, str]
+) -> None:
+    ec2 = aws_client("ec2", aws_world["endpoint"])
+    tags = [{"Key": "skyport:site", "Value": "aws"}, {"Key": "skyport:partition", "Value": "p-from-a-lost-store"}]
+    orphan = ec2.run_instances(
+        ImageId=aws_world["ami"],
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
+    )["Instances"][0]["InstanceId"]
+    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
+
+    with running_daemon(home, tmp_path / "daemon.log", [{"name": "aws", "kind": "aws", "settings": site}]):
+        deadline = time.monotonic() + 30
+        while (state := instances(aws_world["endpoint"])[orphan]) != "terminated":
+            assert time.monotonic() < deadline, f"the orphan instance is still {state}"
+            time.sleep(0.2)

@@ -41,6 +41,7 @@ from skyport.store import partitions as partition_queries
 logger = logging.getLogger(__name__)
 
 _ENDED = {"finished", "failed", "cancelled"}
+SWEEP_INTERVAL = 300.0  # seconds between looks at a site the store has nothing on
 
 
 @dataclasses.dataclass
@@ -129,6 +130,9 @@ class Loop:
         self, jobs: Sequence[Job], partitions: dict[str, PartitionRecord], now: float
     ) -> dict[str, Observation]:
         wanted = {job.site for job in jobs if job.site} | {p.site for p in partitions.values()}
+        # Every site now and then, and all of them on start: what a site holds that the store does
+        # not know (instances a crash or a lost store left behind) is deleted by _tidy.
+        wanted |= {gate.name for gate in self.sites if now - self._observed_at.get(gate.name, 0.0) >= SWEEP_INTERVAL}
         due = [
             gate
             for gate in self.sites
