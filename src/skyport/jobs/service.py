@@ -27,6 +27,7 @@ from skyport.store import Store
 from skyport.store import jobs as queries
 
 logger = logging.getLogger(__name__)
+_CANCEL_ATTEMPTS = 5
 
 
 def demand(job_id: str, owner: str, submit_time: float, request: scripts.JobRequest) -> scheduler.JobDemand:
@@ -179,13 +180,22 @@ class JobService:
         return None if path is None else await asyncio.to_thread(path.read_bytes)
 
     async def cancel(self, user: str, job_id: str) -> Job:
-        """Move the job to C; the loop then stops what runs on the gate."""
-        job = await self.get(user, job_id)
-        if job.state in TERMINAL:
-            raise Conflict(f"job {job_id} already ended in state {job.state.value}; nothing to cancel")
-        job = await self.change(job, JobState.CANCELLED, f"cancelled by {user}", end_time=time.time())
-        self.wake()
-        return job
+        """Move the job to C; the loop then stops what runs on the gate.
+
+        The loop may move the job on (Q to R, say) between reading it and cancelling it: then the
+        cancel is made again from the job as it is now.
+        """
+        for _ in range(_CANCEL_ATTEMPTS):
+            job = await self.get(user, job_id)
+            if job.state in TERMINAL:
+                raise Conflict(f"job {job_id} already ended in state {job.state.value}; nothing to cancel")
+            try:
+                job = await self.change(job, JobState.CANCELLED, f"cancelled by {user}", end_time=time.time())
+            except JobChanged:
+                continue
+            self.wake()
+            return job
+        raise JobChanged(job_id)
 
     async def requeue(self, user: str, job_id: str) -> Job:
         """Put an ended job back to Q as a new run with the same script and inputs."""
