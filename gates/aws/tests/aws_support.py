@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -263,10 +264,18 @@ ERROR_XML = (
 
 
 class FaultyEc2:
-    """A proxy to moto that refuses the next RunInstances calls with queued EC2 errors."""
+    """A proxy to moto that refuses the next RunInstances calls with queued EC2 errors.
+
+    It also stands in for the AWS Pricing API, which moto does not have: ``GetProducts`` is
+    answered in the Pricing API's own shape (a PriceList of JSON documents with OnDemand terms)
+    from ``prices``, an empty PriceList for a type not in it; ``pricing_filters`` keeps what each
+    call asked for.
+    """
 
     def __init__(self, upstream: str) -> None:
         self.refusals: list[tuple[int, str, str]] = []  # (HTTP status, code, message), first refused first
+        self.prices: dict[str, float] = {}  # instance type -> USD per hour the Pricing API answers
+        self.pricing_filters: list[dict[str, str]] = []
         target = urllib.parse.urlsplit(upstream)
         proxy = self
 
@@ -274,15 +283,26 @@ class FaultyEc2:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def _answer(self, status: int, payload: bytes, content_type: str = "text/xml") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.headers.get("X-Amz-Target") == "AWSPriceListService.GetProducts":
+                    filters = {f["Field"]: f["Value"] for f in json.loads(body)["Filters"]}
+                    proxy.pricing_filters.append(filters)
+                    asked = filters["instanceType"]
+                    listed = [_price_document(asked, proxy.prices[asked])] if asked in proxy.prices else []
+                    answer = {"FormatVersion": "aws_v1", "PriceList": listed}
+                    self._answer(200, json.dumps(answer).encode(), "application/x-amz-json-1.1")
+                    return
                 if b"Action=RunInstances" in body and proxy.refusals:
                     status, code, message = proxy.refusals.pop(0)
-                    payload = ERROR_XML.format(code=code, message=message).encode()
-                    self.send_response(status)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    self._answer(status, ERROR_XML.format(code=code, message=message).encode())
                     return
                 connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
                 connection.request(self.command, self.path, body=body, headers=dict(self.headers))
@@ -302,6 +322,14 @@ class FaultyEc2:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="faulty-ec2", daemon=True)
+
+
+def _price_document(instance_type: str, usd: float) -> str:
+    """One PriceList entry as GetProducts returns it: a JSON document in a string."""
+    dimension = {"unit": "Hrs", "pricePerUnit": {"USD": f"{usd:.10f}"}, "description": f"{instance_type} Linux"}
+    term = {"priceDimensions": {"SKU1.TERM1.DIM1": dimension}, "sku": "SKU1", "offerTermCode": "TERM1"}
+    product = {"productFamily": "Compute Instance", "attributes": {"instanceType": instance_type}, "sku": "SKU1"}
+    return json.dumps({"product": product, "terms": {"OnDemand": {"SKU1.TERM1": term}}, "serviceCode": "AmazonEC2"})
 
 
 @pytest.fixture

@@ -158,3 +158,18 @@ def test_another_sites_instances_are_not_listed(
     )
 
     assert aws_gate.get("/partitions").json() == []
+
+
+def test_the_pricing_api_prices_flavors_when_asked_and_the_table_the_rest(
+    aws_gate_settings: dict[str, Any], faulty_ec2: Any, serve_aws_gate: Any
+) -> None:
+    """moto has no Pricing API: the FaultyEc2 proxy (aws_support.py) answers GetProducts in its shape."""
+    faulty_ec2.prices["t3.micro"] = 0.0123
+    settings = {**aws_gate_settings, "endpoint_url": faulty_ec2.url, "use_pricing_api": True}
+    with serve_aws_gate(settings) as gate:
+        flavors = {f["name"]: f["price"] for f in gate.get("/flavors").json()}
+
+    assert flavors["t3.micro"] == 0.0123
+    assert flavors["c5.large"] == 0.085  # not in the Pricing API's answer: the shipped table
+    asked = next(f for f in faulty_ec2.pricing_filters if f["instanceType"] == "t3.micro")
+    assert (asked["regionCode"], asked["operatingSystem"], asked["tenancy"]) == ("us-east-1", "Linux", "Shared")
