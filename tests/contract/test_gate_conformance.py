@@ -79,9 +79,16 @@ def aws_gate_under_test(aws_gate: httpx.Client) -> GateUnderTest:
     return GateUnderTest(aws_gate, flavor="t3.micro")
 
 
+@pytest.fixture
+def slurm_gate_under_test(slurm_gate: httpx.Client) -> GateUnderTest:
+    """The slurm gate on a real one-node Slurm started by the tests (gates/slurm/tests/slurm_support.py)."""
+    return GateUnderTest(slurm_gate, flavor="debug", timeout=60)
+
+
 GATES = [
     pytest.param("local_gate", id="local"),
     pytest.param("aws_gate_under_test", id="aws", marks=pytest.mark.aws),
+    pytest.param("slurm_gate_under_test", id="slurm", marks=pytest.mark.slurm),
 ]
 
 

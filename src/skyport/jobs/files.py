@@ -26,7 +26,8 @@ def check_name(name: str) -> str:
     return name
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as f:
@@ -62,10 +63,10 @@ class JobFiles:
         return self.folder(job_id) / INPUTS / check_name(name)
 
     def write_output(self, job_id: str, name: str, data: bytes) -> None:
-        _write_atomic(self.folder(job_id) / OUTPUTS / check_name(name), data)
+        write_atomic(self.folder(job_id) / OUTPUTS / check_name(name), data)
 
     def write_log(self, job_id: str, stream: str, data: bytes) -> None:
-        _write_atomic(self.folder(job_id) / stream, data)
+        write_atomic(self.folder(job_id) / stream, data)
 
     def read_log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
         path = self.folder(job_id) / stream

@@ -1,0 +1,23 @@
+"""Skyport's Slurm gate: jobs as sbatch batch jobs on a cluster, files on its shared filesystem.
+
+``create_app(settings)`` is the entry point ``slurm`` of the group ``skyport.gates``. Run it on a
+host with Slurm's client commands (a login node), as the user the jobs run as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connexion import AsyncApp
+
+from skyport.apps import build_app
+from skyport_gate_slurm import settings as settings_module
+from skyport_gate_slurm.handlers import VERSION, Handlers
+
+__all__ = ["VERSION", "Handlers", "create_app"]
+
+
+def create_app(settings: Mapping[str, Any]) -> AsyncApp:
+    """A connexion app serving spec/core-gate.yaml for one Slurm site; see the README for settings."""
+    return build_app("core-gate", Handlers(settings_module.load(settings)))

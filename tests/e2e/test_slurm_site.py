@@ -1,0 +1,58 @@
+"""A job on a Slurm site, from `skyport submit` to its result, through a real daemon and a real Slurm.
+
+The daemon mounts the slurm gate for a site on a one-node Slurm (Debian's slurm-wlm) that the
+tests start (gates/slurm/tests/slurm_support.py); the job is an sbatch batch job there.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Daemon, running_daemon
+from tests.e2e.test_cli import skyport
+
+pytestmark = pytest.mark.slurm
+
+
+@pytest.fixture
+def slurm_daemon(home: Path, tmp_path: Path, slurm_gate_settings: dict[str, Any]) -> Iterator[Daemon]:
+    site = {key: value for key, value in slurm_gate_settings.items() if key not in ("name", "state_dir")}
+    with running_daemon(home, tmp_path / "daemon.log", [{"name": "lab", "kind": "slurm", "settings": site}]) as d:
+        yield d
+
+
+def test_a_job_with_an_input_file_runs_as_a_slurm_batch_job(slurm_daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "count.job"
+    script.write_text(
+        "#!/bin/sh\n#SWM name count\n#SWM input words.txt\n#SWM output count.txt\n#SWM cpus 2\n#SWM time 5m\n"
+        'wc -l < words.txt > count.txt\necho "on slurm job $SLURM_JOB_ID"\n'
+    )
+    (tmp_path / "words.txt").write_text("a\nb\nc\nd\n")
+
+    job = json.loads(skyport(slurm_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
+
+    assert job["state"] == "F", job["state_details"]
+    assert (job["remote_name"], job["flavor_name"]) == ("lab", "debug")
+    assert skyport(slurm_daemon, "logs", job["id"]).stdout.startswith("on slurm job ")
+    skyport(slurm_daemon, "fetch", job["id"], "--dest", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "count.txt").read_text().strip() == "4"
+    flavors = json.loads(skyport(slurm_daemon, "--json", "flavors").stdout)
+    assert [(f["name"], f["cpus"]) for f in flavors] == [("debug", 2)]
+
+
+def test_a_request_larger_than_the_clusters_nodes_is_refused_at_submit(slurm_daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "big.job"
+    script.write_text("#!/bin/sh\n#SWM cpus 64\ntrue\n")
+    deadline = time.monotonic() + 30
+    while not json.loads(skyport(slurm_daemon, "--json", "flavors").stdout):  # the site answers soon after start
+        assert time.monotonic() < deadline, "the slurm site never answered the daemon"
+        time.sleep(0.1)
+    result = skyport(slurm_daemon, "submit", str(script), check=False)
+    assert result.returncode == 1
+    assert "64 cpus" in result.stderr
