@@ -23,6 +23,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2")
     from connexion import AsyncApp
     from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+    from connexion.options import SwaggerUIOptions
     from connexion.resolver import Resolver
 
 from skyport import specs
@@ -106,6 +107,7 @@ def build_app(spec: str, handlers: object, *, validate_responses: bool = False) 
         strict_validation=True,
         validate_responses=validate_responses,
         pythonic_params=False,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False),  # the spec is served as /openapi.json
     )
     app.add_error_handler(SkyportError, _skyport_error)
     app.add_error_handler(UnicodeDecodeError, _undecodable_body)

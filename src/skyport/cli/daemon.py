@@ -27,7 +27,6 @@ def daemon(obj: Context, port: int | None, host: str | None) -> None:
     settings = config.load(obj.home, port=port, host=host)
     if not logging.getLogger().isEnabledFor(logging.INFO):
         logging.getLogger("skyport").setLevel(logging.INFO)
-    click.echo(f"skyport daemon on https://{settings.host}:{settings.port}, home {settings.home}", err=True)
     asyncio.run(serve(settings))
 
 
