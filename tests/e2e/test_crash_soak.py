@@ -1,0 +1,59 @@
+"""Soak: the daemon is SIGKILLed again and again while jobs go through; no job is lost or run twice.
+
+Bounded by default (CI): 60 jobs, 4 kills. ``SKYPORT_SOAK_JOBS`` and ``SKYPORT_SOAK_KILLS`` make it
+longer, e.g. ``SKYPORT_SOAK_JOBS=1000 SKYPORT_SOAK_KILLS=30 pytest -m slow tests/e2e/test_crash_soak.py``.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+from skyport_client import Client
+from skyport_client.api.jobs import list_jobs, submit_job
+
+from tests.conftest import Daemon
+
+pytestmark = pytest.mark.slow
+
+JOBS = int(os.environ.get("SKYPORT_SOAK_JOBS", "60"))
+KILLS = int(os.environ.get("SKYPORT_SOAK_KILLS", "4"))
+
+
+def submit_all(daemon: Daemon, script: bytes, count: int) -> list[str]:
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+        return [submit_job.sync(client=client, script_content=script).decode() for _ in range(count)]
+
+
+def states(daemon: Daemon) -> dict[str, str]:
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+        return {job.id: str(job.state) for job in list_jobs.sync(client=client)}
+
+
+def test_no_job_is_lost_or_run_twice_across_repeated_kills(daemon: Daemon, tmp_path: Path) -> None:
+    runs = tmp_path / "runs.log"
+    script = f'#!/bin/sh\nsleep 0.$(( $$ % 5 ))\necho "$SKYPORT_JOB_ID" >> {runs}\n'.encode()
+    chooser = random.Random(20261124)  # the same kill moments on every run of the test
+    submitted: list[str] = []
+    per_round = -(-JOBS // (KILLS + 1))
+    for _ in range(KILLS):
+        submitted += submit_all(daemon, script, per_round)
+        time.sleep(chooser.uniform(0.0, 1.5))
+        daemon.kill()
+        daemon.start()
+    submitted += submit_all(daemon, script, JOBS - len(submitted))
+
+    deadline = time.monotonic() + 60 + JOBS
+    while not set((seen := states(daemon)).values()) <= set("FEC"):
+        assert time.monotonic() < deadline, collections.Counter(seen.values())
+        time.sleep(0.2)
+
+    assert sorted(seen) == sorted(submitted), "a job was lost"
+    assert collections.Counter(seen.values()) == {"F": len(submitted)}
+    ran = collections.Counter(runs.read_text().split())
+    assert set(ran) == set(submitted)
+    assert [job for job, times in ran.items() if times > 1] == [], "a job ran twice"
