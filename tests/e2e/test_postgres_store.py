@@ -25,18 +25,16 @@ pytestmark = pytest.mark.postgres
 def postgres_daemon(home: Path, tmp_path: Path, postgres_url: str) -> Iterator[Daemon]:
     """A daemon whose store is a fresh database of the test PostgreSQL server."""
     database = f"skyport_{uuid.uuid4().hex[:12]}"
-    server = postgres_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+    server = postgres_url.rsplit("/", 1)[0]  # postgresql+psycopg://user@host:port
+    with psycopg.connect(f"{server.replace('+psycopg', '')}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {database}")
     config = yaml.safe_load((home / "config.yaml").read_text())
-    (home / "config.yaml").write_text(
-        yaml.safe_dump({**config, "store": postgres_url.rsplit("/", 1)[0] + f"/{database}"})
-    )
+    (home / "config.yaml").write_text(yaml.safe_dump({**config, "store": f"{server}/{database}"}))
     with running_daemon(home, tmp_path / "daemon.log") as daemon:
         yield daemon
 
 
-def test_jobs_run_and_survive_a_killed_daemon_on_postgres(postgres_daemon: Daemon, tmp_path: Path) -> None:
+def test_jobs_run_and_survive_a_killed_daemon_on_postgres(postgres_daemon: Daemon) -> None:
     assert not (postgres_daemon.home / "skyport.db").exists()  # the store really is PostgreSQL
     with Client(postgres_daemon.url, ssl_context=postgres_daemon.ssl_context()) as client:
         done = submit(client, "#!/bin/sh\necho on postgres\n")
