@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import time
 
 from skyport_client import Client
@@ -43,11 +44,12 @@ def test_a_job_that_waits_says_for_what_and_until_when(daemon: Daemon, client: C
     job = planned(client, waiting)
     assert job["state"] == "Q"
     details = str(job["state_details"])
-    assert "waiting for" in details and "cpus=2" in details and "next free at" in details, details
+    assert details.startswith("waiting for 1 x cpus=2; next free at ") and f"on local/{socket.gethostname()}" in details
     planned_start = dt.datetime.fromisoformat(str(job["planned_start_time"]).replace("Z", "+00:00")).timestamp()
     # Both sleepers hold a CPU until their 10-minute limit: the third job cannot start before that.
     assert started + 590 < planned_start < started + 660, job
-    assert str(job["placement"]).startswith("local (local): "), job
+    host = socket.gethostname()  # the local gate's one node is this machine
+    assert job["placement"] == f"local/{host} (local)", job
     assert job["estimated_cost"] == 0  # the local site costs nothing
 
     shown = skyport(daemon, "show", waiting).stdout

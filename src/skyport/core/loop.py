@@ -507,6 +507,7 @@ def _slots(
             price=record.price,
             available_at=available,
             running=tuple(loads[index]),
+            label=f"{record.site}/{record.node_names[index] if index < len(record.node_names) else index}",
         )
         for index in range(record.count)
     ]

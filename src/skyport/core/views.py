@@ -72,14 +72,14 @@ def job(
 
 
 def where(placement: scheduler.Placement, nodes: Mapping[str, scheduler.NodeSlot]) -> str | None:
-    """The placement in words: "local (local): p-1f0c:0", "new partition: 2 x c5.large on aws"."""
+    """The placement in words: "local/vm (local)", "new partition: 2 x c5.large on aws"."""
     if placement.new_partition is not None:
         new = placement.new_partition
         return f"new partition: {new.count} x {new.flavor} on {new.site}"
     if placement.node_ids:
-        listed = ", ".join(placement.node_ids)
+        listed = ", ".join(nodes[n].label if n in nodes else n for n in placement.node_ids)
         first = nodes.get(placement.node_ids[0])
-        return f"{first.site} ({first.flavor}): {listed}" if first else listed
+        return f"{listed} ({first.flavor})" if first else listed
     return None
 
 
@@ -98,7 +98,7 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
         body["flavor_name"] = placement.new_partition.flavor
         body["new_nodes"] = placement.new_partition.count
     elif placement.node_ids:
-        body["node_names"] = list(placement.node_ids)
+        body["node_names"] = [nodes[n].label if n in nodes else n for n in placement.node_ids]
         if first := nodes.get(placement.node_ids[0]):
             body["remote_name"] = first.site
             body["flavor_name"] = first.flavor

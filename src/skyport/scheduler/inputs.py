@@ -47,6 +47,7 @@ class Packed:
     jobs: tuple[JobDemand, ...]  # in effective-priority order; index i is row i of every job_ array
     blocked_by: tuple[str, ...]  # per job: the dependency that holds it back, or ""
     node_ids: tuple[str, ...]  # grouped by partition
+    node_labels: tuple[str, ...]  # the same nodes as reasons name them
     offer_sites: tuple[SiteOffer, ...]  # per site index
     offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
     status: array[int]  # per job: READY or a dependency code; the kernel's why codes start from it
@@ -214,6 +215,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         jobs=tuple(jobs),
         blocked_by=tuple(blocked),
         node_ids=tuple(n.id for n in ordered),
+        node_labels=tuple(n.label or n.id for n in ordered),
         offer_sites=snapshot.sites,
         offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
         status=status,

@@ -58,6 +58,7 @@ class NodeSlot:
     price: float = 0.0  # per hour
     available_at: float = 0.0  # when the node can take jobs (partition still creating -> future)
     running: tuple[Running, ...] = ()
+    label: str = ""  # how reasons name the node to a user ("local/vm"); the id when empty
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
                     start_time=start,
                     node_ids=node_ids,
                     estimated_cost=price * job.nodes * hours,
-                    reason=_on_nodes(job, why, node_ids, start, now),
+                    reason=_on_nodes(job, why, [packed.node_labels[n] for n in indexes], start, now),
                 )
             )
         elif why == inputs.NEW_PARTITION:
@@ -78,10 +78,10 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
     return Timetable(placements=tuple(placements))
 
 
-def _on_nodes(job: JobDemand, why: int, node_ids: Sequence[str], start: float | None, now: float) -> str:
-    shown = ", ".join(node_ids[:_SHOWN_NODES])
-    if len(node_ids) > _SHOWN_NODES:
-        shown += f" (+{len(node_ids) - _SHOWN_NODES} more)"
+def _on_nodes(job: JobDemand, why: int, labels: Sequence[str], start: float | None, now: float) -> str:
+    shown = ", ".join(labels[:_SHOWN_NODES])
+    if len(labels) > _SHOWN_NODES:
+        shown += f" (+{len(labels) - _SHOWN_NODES} more)"
     if why == inputs.STARTS_NOW:
         return f"starts now on {shown}"
     return f"waiting for {demand_text(job)}; next free at {clock(start or now, now)} on {shown} (reserved)"
