@@ -138,6 +138,25 @@ def client(daemon: Daemon) -> Iterator[Client]:
         yield client
 
 
+NPM_CACHE = Path(os.environ.get("SKYPORT_TEST_CACHE", Path.home() / ".cache" / "skyport-tests")) / "npm"
+
+
+def npm_tool(package: str, version: str, binary: str) -> Path:
+    """``binary`` of the npm ``package@version``, installed once into a cache shared by test runs.
+
+    Skips the test when npm is missing; the registry must be reachable the first time.
+    """
+    if shutil.which("npm") is None:
+        pytest.skip(f"npm is not installed: {package} cannot be installed")
+    prefix = NPM_CACHE / f"{package}@{version}"
+    path = prefix / "node_modules" / ".bin" / binary
+    if not path.exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"{package}@{version}"]
+        subprocess.run(command, check=True, capture_output=True)
+    return path
+
+
 def _postgres_bin() -> Path | None:
     found = shutil.which("initdb")
     if found:

@@ -7,35 +7,22 @@ reachable the first time).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from skyport.codegen.generate import ROOT
+from tests.conftest import npm_tool
 
 CLIENT = ROOT / "clients" / "typescript"
-CACHE = Path(os.environ.get("SKYPORT_TEST_CACHE", Path.home() / ".cache" / "skyport-tests")) / "typescript"
 
 
 @pytest.fixture(scope="module")
 def tsc() -> Path:
     """The tsc of the TypeScript version clients/typescript/package.json pins, installed once."""
-    if shutil.which("npm") is None:
-        pytest.skip("npm is not installed: the TypeScript client cannot be type-checked")
     version = json.loads((CLIENT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["typescript"]
-    prefix = CACHE / version
-    binary = prefix / "node_modules" / ".bin" / "tsc"
-    if not binary.exists():
-        prefix.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"typescript@{version}"],
-            check=True,
-            capture_output=True,
-        )
-    return binary
+    return npm_tool("typescript", version, "tsc")
 
 
 def test_typescript_clients_type_check(tsc: Path) -> None:
