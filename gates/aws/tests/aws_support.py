@@ -34,7 +34,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+
+from gates.local.tests.local_gate_support import serving as serve_app
 
 # Importing connexion warns twice (starlette.testclient: "install httpx2", a UserWarning that
 # pyproject's DeprecationWarning filter misses; jsonschema: RefResolver is deprecated); with
@@ -227,21 +228,8 @@ def serving(settings: dict[str, Any]) -> Iterator[httpx.Client]:
     """An httpx client of an aws gate served by uvicorn on 127.0.0.1 (a free port); always stopped."""
     from skyport_gate_aws import create_app
 
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="aws-gate", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the aws gate did not start")
-            time.sleep(0.02)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serve_app(create_app(settings)) as client:
+        yield client
 
 
 @pytest.fixture

@@ -82,13 +82,13 @@ def kill_leftover_jobs(state_dir: Path) -> None:
 def serving(app: Any) -> Iterator[httpx.Client]:
     """An httpx client of ``app`` served by uvicorn on 127.0.0.1 (a free port); always stopped."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="local-gate", daemon=True)
+    thread = threading.Thread(target=server.run, name="gate", daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the local gate did not start")
+                raise RuntimeError("the gate did not start")
             time.sleep(0.02)
         port = server.servers[0].sockets[0].getsockname()[1]
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
