@@ -20,7 +20,7 @@ import httpx
 import pytest
 import yaml
 
-from gates.aws.tests.aws_support import FaultyEc2, aws_client
+from gates.aws.tests.aws_support import FaultyEc2, aws_client, launch_tagged
 from tests.conftest import Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 
@@ -164,15 +164,7 @@ def test_launches_refused_every_time_end_the_job_in_E_saying_what_aws_refused(
 def test_instances_a_lost_store_left_behind_are_terminated_when_the_daemon_starts(
     home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any], aws_world: dict[str, str]
 ) -> None:
-    ec2 = aws_client("ec2", aws_world["endpoint"])
-    tags = [{"Key": "skyport:site", "Value": "aws"}, {"Key": "skyport:partition", "Value": "p-from-a-lost-store"}]
-    orphan = ec2.run_instances(
-        ImageId=aws_world["ami"],
-        InstanceType="t3.micro",
-        MinCount=1,
-        MaxCount=1,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
-    )["Instances"][0]["InstanceId"]
+    orphan = launch_tagged(aws_world, "aws", "p-from-a-lost-store")
     site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
 
     with running_daemon(home, tmp_path / "daemon.log", [{"name": "aws", "kind": "aws", "settings": site}]):

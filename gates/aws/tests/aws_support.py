@@ -108,6 +108,20 @@ def aws_client(service: str, endpoint: str) -> Any:
     return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
 
+def launch_tagged(world: dict[str, str], site: str, partition: str) -> str:
+    """Launch, behind the gate's back, an instance tagged as the gate tags its own; returns its ID."""
+    tags = [{"Key": "skyport:site", "Value": site}, {"Key": "skyport:partition", "Value": partition}]
+    launched = aws_client("ec2", world["endpoint"]).run_instances(
+        ImageId=world["ami"],
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
+    )
+    instance_id: str = launched["Instances"][0]["InstanceId"]
+    return instance_id
+
+
 class InstancePlayer:
     """Plays every launched instance of one moto server: runs its user-data, powers it off."""
 

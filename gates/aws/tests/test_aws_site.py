@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from gates.aws.tests.aws_support import launch_tagged
+
 pytestmark = pytest.mark.aws
 
 
@@ -129,14 +131,7 @@ def test_deleting_an_unknown_partition_answers_deleted(aws_gate: httpx.Client) -
 def test_tagged_instances_without_a_record_are_listed_for_the_core_to_delete(
     aws_gate: httpx.Client, aws_world: dict[str, str], instance_player: Any
 ) -> None:
-    tags = [{"Key": "skyport:site", "Value": "aws"}, {"Key": "skyport:partition", "Value": "lost"}]
-    instance_player.ec2.run_instances(
-        ImageId=aws_world["ami"],
-        InstanceType="t3.micro",
-        MinCount=1,
-        MaxCount=1,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
-    )
+    launch_tagged(aws_world, "aws", "lost")
 
     listed = {p["id"]: p for p in aws_gate.get("/partitions").json()}
     swept = aws_gate.delete("/partitions/lost").json()
@@ -148,14 +143,7 @@ def test_tagged_instances_without_a_record_are_listed_for_the_core_to_delete(
 def test_another_sites_instances_are_not_listed(
     aws_gate: httpx.Client, aws_world: dict[str, str], instance_player: Any
 ) -> None:
-    tags = [{"Key": "skyport:site", "Value": "other"}, {"Key": "skyport:partition", "Value": "theirs"}]
-    instance_player.ec2.run_instances(
-        ImageId=aws_world["ami"],
-        InstanceType="t3.micro",
-        MinCount=1,
-        MaxCount=1,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
-    )
+    launch_tagged(aws_world, "other", "theirs")
 
     assert aws_gate.get("/partitions").json() == []
 
