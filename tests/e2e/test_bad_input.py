@@ -52,6 +52,13 @@ def test_script_that_is_not_text_is_a_400(http: httpx.Client) -> None:
 
 def test_submit_without_a_script_is_a_400(http: httpx.Client) -> None:
     assert_problem(http.post("/user/job", files={"other": ("x", b"y")}), 400)
+    assert_problem(http.post("/user/job"), 400, "no job script")  # curl -X POST: no body, no Content-Type
+    assert_no_jobs(http)
+
+
+def test_a_body_without_a_content_type_is_a_415(http: httpx.Client) -> None:
+    response = http.post("/user/job", content=b"#!/bin/sh\ntrue\n")  # no Content-Type at all
+    assert_problem(response, 415, "no Content-Type")
     assert_no_jobs(http)
 
 

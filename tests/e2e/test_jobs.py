@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from skyport_client.api.jobs import (
 )
 from skyport_client.errors import ApiError
 
+from skyport import pki
 from tests.conftest import Daemon
 
 TIMEOUT = 60.0
@@ -137,3 +139,22 @@ def test_job_environment_names_the_job(client: Client) -> None:
     wait_for(client, job_id)
     assert job_stdout.sync(client=client, job_id=job_id).split() == [job_id.encode(), b"alice"]
     assert os.environ.get("SWM_JOBID") is None
+
+
+def test_the_daemons_owner_submits_a_script_by_path_and_others_may_not(daemon: Daemon, tmp_path: Path) -> None:
+    """Sky Port's ``POST /user/job?path=``: a script (and absolute inputs) on the daemon's own host."""
+    data = tmp_path / "data.txt"
+    data.write_text("from the host\n")
+    script = tmp_path / "on-host.sh"
+    script.write_text(f"#!/bin/sh\n#SWM input {data}\ncat data.txt\n")
+    owner = pki.issue_user(daemon.home, getpass.getuser())
+    with Client(daemon.url, ssl_context=daemon.ssl_context(owner / "cert.pem", owner / "key.pem")) as client:
+        job_id = submit_job.sync(client=client, path=str(script)).decode()
+        assert wait_for(client, job_id)["state"] == "F"
+        assert job_stdout.sync(client=client, job_id=job_id) == b"from the host\n"
+        with pytest.raises(ApiError) as missing:
+            submit_job.sync(client=client, path=str(tmp_path / "nowhere.sh"))
+        assert missing.value.status_code == 400 and "no job script at" in missing.value.detail
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice, pytest.raises(ApiError) as refused:
+        submit_job.sync(client=alice, path=str(script))
+    assert refused.value.status_code == 403 and "only the daemon's owner" in refused.value.detail

@@ -23,6 +23,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _MULTIPART_OVERHEAD = 64 * 1024
+_EMPTY_FORM = b"multipart/form-data; boundary=skyport-empty-form"
+
+
+def _has_body(scope: Scope) -> bool:
+    headers = dict(scope["headers"])
+    return b"transfer-encoding" in headers or headers.get(b"content-length", b"0") not in (b"0", b"")
 
 
 async def _problem(send: Send, status: int, title: str, detail: str) -> None:
@@ -58,6 +64,13 @@ class TerminalApp:
             )
             await _problem(send, 413, TooLarge.title, detail)
             return
+        if scope["method"] == "POST" and b"content-type" not in dict(scope["headers"]):
+            if _has_body(scope):
+                detail = "the request has a body but no Content-Type; submit jobs as multipart/form-data"
+                await _problem(send, 415, "Unsupported Media Type", detail)
+                return
+            # No body at all (Sky Port's `POST /user/job?path=...`, or curl -X POST): an empty form.
+            scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
         enter(self.core, user)
         await self.api(scope, self._limited(receive), send)
 
