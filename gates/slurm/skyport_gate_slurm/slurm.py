@@ -49,6 +49,27 @@ class QueuedJob:
     nodes: str
 
 
+SINFO_FORMAT = "%R|%N|%c|%m|%G"  # one line per node and partition: partition|node|cpus|MiB|gres
+
+
+def parse_sinfo(text: str) -> list[PartitionInfo]:
+    """Partitions from ``sinfo -h -N -o SINFO_FORMAT``, each with the shape of its smallest node."""
+    found: dict[str, PartitionInfo] = {}
+    for line in text.splitlines():
+        name, node, cpus, mem, gres = line.split("|")
+        name = name.rstrip("*")  # the default partition is starred in some formats
+        # gres such as "gpu:4", "gpu:a100:4(S:0-1)" or "gpu:a100:2,gpu:v100:1"; "(null)" for none
+        gpus = sum(int(n) for n in re.findall(r"gpu(?::[^:,()]+)?:(\d+)", gres))
+        shape = (int(cpus.rstrip("+")), int(mem.rstrip("+")), gpus)
+        seen = found.get(name)
+        if seen is None:
+            found[name] = PartitionInfo(name, (node,), *shape)
+        elif node not in seen.nodes:
+            smallest = (min(seen.cpus, shape[0]), min(seen.mem, shape[1]), min(seen.gpus, shape[2]))
+            found[name] = PartitionInfo(name, (*seen.nodes, node), *smallest)
+    return list(found.values())
+
+
 class Slurm:
     """The Slurm client commands, with ``SLURM_CONF`` when the site names one."""
 
@@ -66,17 +87,7 @@ class Slurm:
         return done.stdout
 
     def partitions(self) -> list[PartitionInfo]:
-        found: dict[str, PartitionInfo] = {}
-        for line in self.run(["sinfo", "-h", "-N", "-o", "%R|%N|%c|%m|%G"]).splitlines():
-            name, node, cpus, mem, gres = line.split("|")
-            gpus = sum(int(n) for n in re.findall(r"gpu(?::[^:,()]+)?:(\d+)", gres))
-            seen = found.get(name)
-            if seen is None:
-                found[name] = PartitionInfo(name, (node,), int(cpus), int(mem.rstrip("+")), gpus)
-            elif node not in seen.nodes:
-                shape = (min(seen.cpus, int(cpus)), min(seen.mem, int(mem.rstrip("+"))), min(seen.gpus, gpus))
-                found[name] = PartitionInfo(name, (*seen.nodes, node), *shape)
-        return list(found.values())
+        return parse_sinfo(self.run(["sinfo", "-h", "-N", "-o", SINFO_FORMAT]))
 
     def submit(self, wrapper: str, options: Sequence[str]) -> str:
         """``sbatch`` the wrapper script (given on standard input); returns Slurm's job ID."""

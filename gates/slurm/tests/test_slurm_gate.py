@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from skyport_gate_slurm import create_app, settings
+from skyport_gate_slurm.slurm import PartitionInfo, parse_sinfo
 
 from gates.local.tests.local_gate_support import serving
 from skyport.errors import BadRequest
@@ -97,3 +98,20 @@ def test_an_unknown_flavor_is_a_400_naming_the_offered_ones(slurm_gate: httpx.Cl
 def test_a_bad_setting_is_named(raw: dict[str, Any], message: str) -> None:
     with pytest.raises(BadRequest, match=message.replace("[", r"\[").replace("]", r"\]")):
         settings.load(raw)
+
+
+def test_sinfo_lines_become_partitions_with_their_smallest_node_and_gpus() -> None:
+    """sinfo output of a cluster this machine cannot be: several nodes, GPUs of two kinds."""
+    text = "\n".join(
+        [
+            "cpu|n1|64|256000|(null)",
+            "cpu|n2|32|128000+|(null)",
+            "gpu|g1|32|192000|gpu:a100:4(S:0-1)",
+            "gpu|g2|32|192000|gpu:a100:2,gpu:v100:2",
+            "cpu|n1|64|256000|(null)",
+        ]
+    )
+    assert parse_sinfo(text) == [
+        PartitionInfo("cpu", ("n1", "n2"), cpus=32, mem=128000, gpus=0),
+        PartitionInfo("gpu", ("g1", "g2"), cpus=32, mem=192000, gpus=4),
+    ]
