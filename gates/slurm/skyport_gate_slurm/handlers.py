@@ -211,7 +211,8 @@ class Handlers:
             (folder / "job.sh").write_text(script)
             (folder / "job.sh").chmod(0o755)
             env = {"SKYPORT_JOB_ID": body["id"], **body.get("env", {})}
-            slurm_id = await asyncio.to_thread(self.slurm.submit, _wrapper("job.sh", env), self._options(body, folder))
+            options = self._options(body, partition, folder)
+            slurm_id = await asyncio.to_thread(self.slurm.submit, _wrapper("job.sh", env), options)
             job = JobRecord(
                 id=body["id"],
                 partition_id=partition["id"],
@@ -225,8 +226,7 @@ class Handlers:
             self._save_job(job)
         return job.to_wire(), 201
 
-    def _options(self, body: dict[str, Any], folder: Path) -> list[str]:
-        partition = self._partition(body["partition_id"])
+    def _options(self, body: dict[str, Any], partition: dict[str, Any], folder: Path) -> list[str]:
         options = [
             f"--job-name=skyport-{body['id']}",
             f"--partition={partition['flavor']}",

@@ -26,8 +26,7 @@ _MULTIPART_OVERHEAD = 64 * 1024
 _EMPTY_FORM = b"multipart/form-data; boundary=skyport-empty-form"
 
 
-def _has_body(scope: Scope) -> bool:
-    headers = dict(scope["headers"])
+def _has_body(headers: dict[bytes, bytes]) -> bool:
     return b"transfer-encoding" in headers or headers.get(b"content-length", b"0") not in (b"0", b"")
 
 
@@ -56,7 +55,8 @@ class TerminalApp:
         if not user:
             await _problem(send, 401, "Unauthorized", "a client certificate issued by the daemon's CA is required")
             return
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
             detail = (
                 f"the request body is {int(length)} bytes; the daemon accepts at most {self.max_upload} bytes "
@@ -64,8 +64,8 @@ class TerminalApp:
             )
             await _problem(send, 413, TooLarge.title, detail)
             return
-        if scope["method"] == "POST" and b"content-type" not in dict(scope["headers"]):
-            if _has_body(scope):
+        if scope["method"] == "POST" and b"content-type" not in headers:
+            if _has_body(headers):
                 detail = "the request has a body but no Content-Type; submit jobs as multipart/form-data"
                 await _problem(send, 415, "Unsupported Media Type", detail)
                 return
