@@ -20,7 +20,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("skyport-*.whl")
+    (built,) = out.glob("skyport_hpc-*.whl")
     return zipfile.ZipFile(built)
 
 

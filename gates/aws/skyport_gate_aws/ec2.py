@@ -27,7 +27,7 @@ def _boto3() -> Any:
         import boto3  # noqa: PLC0415 - only the aws gate needs boto3, and only once it is used
         from botocore.config import Config  # noqa: PLC0415
     except ImportError as exc:
-        raise ImportError("the aws gate needs boto3: pip install skyport-gate-aws (or pip install boto3)") from exc
+        raise ImportError("the aws gate needs boto3: pip install skyport-hpc-gate-aws (or pip install boto3)") from exc
     return boto3, Config
 
 

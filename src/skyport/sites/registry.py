@@ -54,7 +54,7 @@ def gate_app(config: SiteConfig, state_dir: str) -> Any:
         known = ", ".join(sorted(gates)) or "none"
         raise BadRequest(
             f"site {config.name}: no gate of kind {config.kind!r} is installed (installed: {known}); "
-            f"pip install skyport-gate-{config.kind}, or give the site a url"
+            f"pip install 'skyport-hpc[aws]' or 'skyport-hpc[slurm]' for Skyport's own, or give the site a url"
         )
     create_app = gates[config.kind].load()
     return create_app({**config.settings, "name": config.name, "state_dir": state_dir})

@@ -1,0 +1,50 @@
+"""Our distributions have names nobody else has on PyPI and pin each other's exact version."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import skyport
+
+ROOT = Path(__file__).parents[2]
+PROJECTS = {
+    "skyport-hpc": ROOT,
+    "skyport-hpc-client": ROOT / "clients/python",
+    "skyport-hpc-gate-local": ROOT / "gates/local",
+    "skyport-hpc-gate-aws": ROOT / "gates/aws",
+    "skyport-hpc-gate-slurm": ROOT / "gates/slurm",
+    "skyport-hpc-jupyterhub": ROOT / "clients/jupyterhub",
+}
+
+
+def project(name: str) -> dict[str, Any]:
+    table: dict[str, Any] = tomllib.loads((PROJECTS[name] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return table
+
+
+def requirements(name: str) -> list[str]:
+    table = project(name)
+    extras = table.get("optional-dependencies", {})
+    return [*table.get("dependencies", []), *(r for rows in extras.values() for r in rows)]
+
+
+def test_every_distribution_has_its_name_and_the_core_version() -> None:
+    for name in PROJECTS:
+        assert project(name)["name"] == name
+        assert project(name)["version"] == skyport.__version__, name
+
+
+def test_a_requirement_on_one_of_ours_pins_the_same_version() -> None:
+    pins = 0
+    for name in PROJECTS:
+        for requirement in requirements(name):
+            match = re.match(r"(skyport[a-z0-9-]*)(\[[a-z,]+\])?(.*)", requirement)
+            if match is None or match[1] == name:  # the core's test extra names the core's own extras
+                continue
+            assert match[1] in PROJECTS, f"{name} requires {requirement!r}, which is not one of ours"
+            assert match[3] == f"=={skyport.__version__}", f"{name} requires {requirement!r} without the exact version"
+            pins += 1
+    assert pins >= 5
