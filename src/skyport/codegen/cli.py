@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import click
@@ -29,6 +30,10 @@ from skyport.codegen.skeleton import write_skeleton
 @click.pass_context
 def codegen(ctx: click.Context, check: bool, root: Path, custom_templates: Path | None) -> None:
     """Generate the clients from spec/: the Python client, the core's gate client, the TypeScript client."""
+    if importlib.util.find_spec("ruff") is None:
+        raise click.ClickException(
+            "skyport codegen formats its output with ruff, which is not installed: pip install 'skyport-hpc[codegen]'"
+        )
     if ctx.invoked_subcommand is not None:
         return
     try:
