@@ -1,33 +1,40 @@
-"""The wheel users install holds what the daemon needs at run time, built the way cibuildwheel builds it."""
+"""The core's sdist builds into a wheel on its own, and that wheel holds what the daemon needs and nothing else."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds the sdist, then compiles the scheduler from it (tests/packaging/conftest.py)
+
 ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("skyport_hpc-*.whl")
-    return zipfile.ZipFile(built)
+def wheel(core_wheel: Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(core_wheel)
 
 
-def test_wheel_holds_the_compiled_scheduler(wheel: zipfile.ZipFile) -> None:
+def test_sdist_carries_the_cython_source_and_not_the_generated_c(sdist: Path) -> None:
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    assert {"src/skyport/_sched.pyx", "src/skyport/_sched.pyi", "src/skyport/py.typed", "setup.py", "LICENSE"} <= names
+    assert "src/skyport/_sched.c" not in names
+    assert {"src/skyport/spec/core-terminal.yaml", "src/skyport/spec/core-gate.yaml"} <= names
+
+
+def test_wheel_holds_the_compiled_scheduler_stripped(wheel: zipfile.ZipFile) -> None:
     names = wheel.namelist()
-    assert any(name.startswith("skyport/_sched.") and name.endswith(".so") for name in names), names
+    (library,) = [name for name in names if name.startswith("skyport/_sched.") and name.endswith(".so")]
     assert "skyport/_sched.pyi" in names and "skyport/py.typed" in names
+    assert b".symtab\x00" not in wheel.read(library), "the scheduler's shared object still has its symbol table"
+
+
+def test_wheel_has_no_c_or_cython_source(wheel: zipfile.ZipFile) -> None:
+    assert [name for name in wheel.namelist() if name.endswith((".c", ".pyx"))] == []
 
 
 def test_wheel_holds_both_specs_with_their_shared_schemas(wheel: zipfile.ZipFile) -> None:

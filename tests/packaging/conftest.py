@@ -1,0 +1,70 @@
+"""What a user downloads, built once per test session: the sdists and wheels of every distribution.
+
+The core's wheel is built from its sdist alone, in a fresh virtual environment outside the source
+tree, as pip does for a user on a platform with no wheel; it is also the wheel the install test
+uses, so the scheduler is compiled once. The pure distributions are built with ``python -m build``
+(sdist, then the wheel from it) from their folders.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+PURE = ["clients/python", "gates/local", "gates/aws", "gates/slurm", "clients/jupyterhub"]
+
+
+def run(argv: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a build or install step; its output, or a failure that shows it."""
+    command = [str(a) for a in argv]
+    done = subprocess.run(command, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without anything that would point Python or a build at this source tree."""
+    drop = {"PYTHONPATH", "VIRTUAL_ENV", "SKYPORT_CYTHON_DEBUG", "SKYPORT_HOME", "SKYPORT_URL"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def fresh_venv(path: Path) -> Path:
+    """A new virtual environment at ``path`` with only pip in it; its ``bin`` folder."""
+    run([sys.executable, "-m", "venv", path], cwd=path.parent)
+    return path / "bin"
+
+
+@pytest.fixture(scope="session")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The core's sdist, built from this tree."""
+    out = tmp_path_factory.mktemp("sdist")
+    run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", out, ROOT], cwd=out, env=clean_env())
+    (built,) = out.glob("skyport_hpc-*.tar.gz")
+    return built
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory, sdist: Path) -> Path:
+    """Every distribution's wheel, and the pure ones' sdists; the core's wheel built from its sdist alone."""
+    house = tmp_path_factory.mktemp("wheelhouse")
+    work = tmp_path_factory.mktemp("from-sdist")
+    with tarfile.open(sdist) as tar:
+        tar.extractall(work / "unpacked", filter="data")
+    (unpacked,) = (work / "unpacked").iterdir()
+    python = fresh_venv(work / "venv") / "python"
+    run([python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", house, unpacked], cwd=work, env=clean_env())
+    for folder in PURE:
+        run([sys.executable, "-m", "build", "--no-isolation", "--outdir", house, ROOT / folder], cwd=house)
+    return house
+
+
+@pytest.fixture(scope="session")
+def core_wheel(wheelhouse: Path) -> Path:
+    (built,) = wheelhouse.glob("skyport_hpc-*.whl")
+    return built
