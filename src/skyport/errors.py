@@ -6,6 +6,7 @@ The tree::
     ├── BadRequest                    400, also a ValueError
     │   ├── ScriptError               a job script line that cannot be read
     │   └── ImpossibleRequest         no configured site could ever run the job
+    ├── Unauthorized                  401: no client certificate
     ├── Forbidden                     403
     ├── NotFound                      404, also a LookupError
     │   └── JobNotFound
@@ -30,6 +31,7 @@ __all__ = [
     "ScriptError",
     "SkyportError",
     "TooLarge",
+    "Unauthorized",
 ]
 
 
@@ -71,6 +73,11 @@ class ImpossibleRequest(BadRequest):
     """No configured remote site offers what the job asks for, so it would wait forever."""
 
     title = "Impossible resource request"
+
+
+class Unauthorized(SkyportError):
+    status = 401
+    title = "Unauthorized"
 
 
 class Forbidden(SkyportError):

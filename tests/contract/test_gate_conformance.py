@@ -46,7 +46,7 @@ def served_local_gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
         process = subprocess.Popen([*argv, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     served = ServedGate(f"https://127.0.0.1:{port}", home)
     try:
-        with httpx.Client(base_url=served.url, verify=pki.client_context(home)) as client:
+        with httpx.Client(base_url=served.url, verify=pki.core_context(home)) as client:
             deadline = time.monotonic() + STARTUP_TIMEOUT
             while True:
                 try:
@@ -66,7 +66,7 @@ def served_local_gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
 @pytest.fixture
 def local_gate(served_local_gate: ServedGate) -> Iterator[GateUnderTest]:
     with httpx.Client(
-        base_url=served_local_gate.url, verify=pki.client_context(served_local_gate.home), timeout=30
+        base_url=served_local_gate.url, verify=pki.core_context(served_local_gate.home), timeout=30
     ) as client:
         under_test = GateUnderTest(client, flavor="local")
         yield under_test

@@ -32,7 +32,7 @@ def gate_command(home: Path, config: Path, port: int) -> list[str]:
 
 @pytest.fixture
 def served(aws_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[httpx.Client]:
-    """The gate started as an operator starts it, and a client holding a certificate of the home's CA."""
+    """The gate started as an operator starts it, and a client holding the core certificate of the home's CA."""
     home = tmp_path / "home"
     pki.init_authority(home, "alice")
     config = tmp_path / "aws.yaml"
@@ -41,7 +41,7 @@ def served(aws_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[httpx.
     log = tmp_path / "gate.log"
     with log.open("wb") as out:
         process = subprocess.Popen(gate_command(home, config, port), stdout=out, stderr=subprocess.STDOUT)
-    client = httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=pki.client_context(home), timeout=30)
+    client = httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=pki.core_context(home), timeout=30)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -111,7 +111,7 @@ class GateProcess:
         argv += ["--config", str(self.config), "--port", str(self.port)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-        client = httpx.Client(base_url=f"https://127.0.0.1:{self.port}", verify=pki.client_context(self.home))
+        client = httpx.Client(base_url=f"https://127.0.0.1:{self.port}", verify=pki.core_context(self.home))
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             try:

@@ -33,9 +33,9 @@ def gate(obj: Context, url: str, flavor: str, image: str | None, timeout: float)
 
     Each check creates partitions and runs short sh jobs on the site, then cleans up what it can;
     on a cloud site that costs a few instance-minutes. An https URL is reached with the home's
-    client certificate, as the daemon reaches it. Exits 1 when a check fails.
+    core certificate, as the daemon reaches it. Exits 1 when a check fails.
     """
-    verify = pki.client_context(obj.home) if url.startswith("https:") else True
+    verify = pki.core_context(obj.home) if url.startswith("https:") else True
     with httpx.Client(base_url=url, verify=verify, timeout=30) as client:
         under_test = checks.GateUnderTest(client, flavor=flavor, image=image, timeout=timeout)
         outcomes = []

@@ -45,17 +45,21 @@ def gate(obj: Context, kind: str, config_file: Path | None, port: int, host: str
     """Serve a gate of KIND (local, aws, ...) on its own, over HTTPS with mutual TLS.
 
     A daemon then uses it through a site with `url: https://HOST:PORT` in its config. The
-    gate trusts clients with certificates of the home's CA.
+    gate accepts only the core certificate of the home's CA (core.pem: the daemon's).
     """
     import uvicorn
 
+    from skyport import pki
     from skyport.core.daemon import check_home, server_config
+    from skyport.core.tls import ClientCertProtocol, GateGuard
     from skyport.sites.registry import gate_app
 
+    pki.private_umask()
     check_home(obj.home)
     settings = config.read_mapping(config_file) if config_file else {}
     name = str(settings.pop("name", kind))
     state_dir = obj.home / "gates" / name
     app = gate_app(config.SiteConfig(name=name, kind=kind, settings=settings), str(state_dir))
     click.echo(f"skyport gate {kind} ({name}) on https://{host}:{port}", err=True)
-    uvicorn.Server(server_config(app, obj.home, host, port)).run()
+    guarded = GateGuard(app, obj.home)
+    uvicorn.Server(server_config(guarded, obj.home, host, port, protocol=ClientCertProtocol)).run()

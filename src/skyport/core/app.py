@@ -2,7 +2,8 @@
 
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
 from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
-the scope) and it refuses bodies over the upload limit before anything reads them.
+the scope), admitting only user certificates that are not revoked, and it refuses bodies over
+the upload limit before anything reads them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 from skyport.apps import PROBLEM_JSON, build_app
 from skyport.core import handlers
 from skyport.core.context import Core, enter
-from skyport.errors import TooLarge
+from skyport.core.tls import peer_of, refuse
+from skyport.errors import SkyportError, TooLarge
+from skyport.pki import USER, Door
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +46,7 @@ class TerminalApp:
     def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
+        self.door = Door(core.settings.home, USER)  # user certificates only, not revoked
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
 
@@ -50,10 +54,10 @@ class TerminalApp:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
             return
-        tls = scope.get("extensions", {}).get("tls") or {}
-        user = tls.get("client_cert_name")
-        if not user:
-            await _problem(send, 401, "Unauthorized", "a client certificate issued by the daemon's CA is required")
+        try:
+            user = self.door.admit(peer_of(scope))
+        except SkyportError as error:
+            await refuse(send, error)
             return
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")

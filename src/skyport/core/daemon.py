@@ -29,10 +29,11 @@ logger = logging.getLogger(__name__)
 
 
 def check_home(home: Path) -> None:
-    """Fail with a hint when ``skyport init`` has not been run for ``home``."""
+    """Fail with a hint when ``skyport init`` has not been run for ``home``, or its keys are not private."""
     missing = [name for name in (pki.CA_CERT, pki.SERVER_CERT, pki.SERVER_KEY) if not (home / name).exists()]
     if missing:
         raise BadRequest(f"{home} has no {', '.join(missing)}: run `skyport init --home {home}` first")
+    pki.check_keys(home)
 
 
 @contextlib.asynccontextmanager
@@ -47,13 +48,31 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     loop = Loop(settings, service, sites)
     service.wake = loop.wake
     task = asyncio.create_task(loop.run(), name="skyport-loop")
+    revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
     try:
         yield Core(settings, store, service, sites, loop)
     finally:
+        revoked.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await revoked
         loop.stop()
         await task
         await sites.close()
         store.close()
+
+
+async def _cancel_jobs_of_revoked(settings: Settings, service: JobService) -> None:
+    """Whenever the home's revocation list changes, cancel what revoked users had queued before."""
+    revocations = pki.Revocations(settings.home)
+    seen: tuple[pki.Revocation, ...] = ()
+    while True:
+        entries = revocations.entries()
+        if entries is not seen:
+            for entry in entries:
+                reason = f"cancelled: user {entry.name} was revoked"
+                await service.cancel_all_of(entry.name, reason, submitted_before=entry.at.timestamp())
+            seen = entries
+        await asyncio.sleep(settings.loop_interval)
 
 
 def server_config(app: Any, home: Path, host: str, port: int, *, protocol: Any = None) -> uvicorn.Config:
@@ -75,7 +94,9 @@ def server_config(app: Any, home: Path, host: str, port: int, *, protocol: Any =
 
 async def serve(settings: Settings) -> None:
     """Run the daemon until SIGINT or SIGTERM."""
+    pki.private_umask()
     check_home(settings.home)
+    pki.make_private(settings.home, keys=False)
     async with running_core(settings) as core:
         app = TerminalApp(core)
         server = uvicorn.Server(

@@ -1,23 +1,34 @@
-"""Client certificates for ASGI apps served by uvicorn.
+"""Client certificates for ASGI apps served by uvicorn, and the role check in front of gates.
 
 uvicorn (pinned in pyproject) does not hand the peer certificate to the app. This protocol
 subclass reads it once per connection and puts it in the scope the way the ASGI TLS extension
 describes (https://asgi.readthedocs.io/en/latest/extensions.html#tls), so the app learns the user
-from ``scope["extensions"]["tls"]["client_cert_name"]``. It is tested through a real HTTPS
-server in tests/e2e, which fails if a uvicorn upgrade moves these internals.
+from ``scope["extensions"]["tls"]["client_cert_name"]``, and the whole :class:`skyport.pki.Identity`
+(name, role, serial) from ``["skyport_identity"]``. It is tested through a real HTTPS server in
+tests/e2e, which fails if a uvicorn upgrade moves these internals.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from skyport import pki
+from skyport.apps import PROBLEM_JSON
+from skyport.core.http import BoundedHttpToolsProtocol
+from skyport.errors import SkyportError
 
-from skyport.pki import common_name
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class ClientCertProtocol(HttpToolsProtocol):
-    """HttpToolsProtocol that adds the TLS extension with the client certificate's CN."""
+class ClientCertProtocol(BoundedHttpToolsProtocol):
+    """BoundedHttpToolsProtocol that adds the TLS extension with the client certificate's identity."""
 
     _tls: dict[object, object] | None = None
 
@@ -25,13 +36,48 @@ class ClientCertProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         ssl_object = transport.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        self._tls = (
-            {"client_cert_name": common_name(der), "server_cert": None, "client_cert_chain": [], "tls_version": None}
-            if der
-            else None
-        )
+        if der:
+            peer = pki.identity(der)
+            self._tls = {
+                "client_cert_name": peer.name,
+                "skyport_identity": peer,
+                "server_cert": None,
+                "client_cert_chain": [],
+                "tls_version": None,
+            }
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         if self._tls is not None:
             self.scope["extensions"] = {"tls": self._tls}
+
+
+def peer_of(scope: Scope) -> pki.Identity | None:
+    """The identity of the client certificate of a request, None without one."""
+    peer = (scope.get("extensions", {}).get("tls") or {}).get("skyport_identity")
+    return peer if isinstance(peer, pki.Identity) else None
+
+
+async def refuse(send: Send, error: SkyportError) -> None:
+    """Answer a request with ``error`` as problem+json."""
+    body = json.dumps(error.problem()).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class GateGuard:
+    """A gate app served on its own: only the core certificate of the home's CA may call it."""
+
+    def __init__(self, app: ASGIApp, home: Path) -> None:
+        self.app = app
+        self.door = pki.Door(home, pki.CORE)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            try:
+                self.door.admit(peer_of(scope))
+            except SkyportError as error:
+                await refuse(send, error)
+                return
+        await self.app(scope, receive, send)

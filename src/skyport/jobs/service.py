@@ -8,6 +8,7 @@ change goes through :func:`skyport.jobs.states.transition`, which records the re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -196,6 +197,18 @@ class JobService:
             self.wake()
             return job
         raise JobChanged(job_id)
+
+    async def cancel_all_of(self, user: str, reason: str, *, submitted_before: float) -> int:
+        """Cancel the queued and waiting jobs ``user`` submitted before then, for ``reason``; how many."""
+        cancelled = 0
+        for job in await self.list_jobs(user, [JobState.QUEUED.value, JobState.WAITING.value]):
+            if job.submit_time < submitted_before:
+                with contextlib.suppress(JobChanged):  # the loop moved it on; it is not queued any more
+                    await self.change(job, JobState.CANCELLED, reason, end_time=time.time())
+                    cancelled += 1
+        if cancelled:
+            self.wake()
+        return cancelled
 
     async def requeue(self, user: str, job_id: str) -> Job:
         """Put an ended job back to Q as a new run with the same script and inputs."""

@@ -1,41 +1,81 @@
-"""Skyport's own certificate authority: the CA, the daemon's server certificate, user certificates.
+"""Skyport's own certificate authority: the CA and the certificates it issues, each with a role.
 
-Everything lives in the Skyport home directory (``~/.skyport`` by default)::
+Everything lives in the Skyport home directory (``~/.skyport`` by default), private to its owner::
 
     ca.pem, ca-key.pem        the CA that signs everything below (the key never leaves home)
-    server.pem, server-key.pem  the daemon's and gates' TLS server certificate (localhost, 127.0.0.1,
-                              and the hosts given to ``skyport server-cert``)
-    cert.pem, key.pem         the home owner's client certificate; CN = user name
-    users/NAME/{cert,key}.pem certificates issued with ``skyport user add NAME``
+    server.pem, server-key.pem  role server: the daemon's and gates' TLS server certificate
+                              (localhost, 127.0.0.1, and the hosts given to ``skyport server-cert``);
+                              never accepted as a client
+    core.pem, core-key.pem    role core: the daemon's client certificate towards gates, the only
+                              one a gate accepts
+    cert.pem, key.pem         role user: the home owner's client certificate; CN = user name
+    users/NAME/{cert,key}.pem role user: certificates issued with ``skyport user add NAME``
+    revoked                   certificates revoked with ``skyport user revoke NAME``
 
 Certificates are EC P-256 with the extensions strict verifiers ask for (basic constraints, key
-usage, subject/authority key IDs, extended key usage, SANs).
+usage, subject/authority key IDs, extended key usage, SANs). The role is a SAN URI
+``skyport:role:ROLE``; :class:`Door` checks it, and the revocation list, on every request.
 """
 
+from skyport.pki.access import REVOKED, Door, Revocation, Revocations, add_user, revoke
 from skyport.pki.authority import (
     CA_CERT,
+    CA_KEY,
     CLIENT_CERT,
     CLIENT_KEY,
+    CORE,
+    CORE_CERT,
+    CORE_KEY,
+    SERVER,
     SERVER_CERT,
     SERVER_KEY,
+    USER,
+    USERS,
+    Identity,
+    check_user_name,
     client_context,
-    common_name,
+    core_context,
+    identity,
     init_authority,
     issue_server,
     issue_user,
+    owner_name,
+    reissue_without_roles,
     server_context,
 )
+from skyport.pki.private import check_keys, make_private, private_umask
 
 __all__ = [
     "CA_CERT",
+    "CA_KEY",
     "CLIENT_CERT",
     "CLIENT_KEY",
+    "CORE",
+    "CORE_CERT",
+    "CORE_KEY",
+    "REVOKED",
+    "SERVER",
     "SERVER_CERT",
     "SERVER_KEY",
+    "USER",
+    "USERS",
+    "Door",
+    "Identity",
+    "Revocation",
+    "Revocations",
+    "add_user",
+    "check_keys",
+    "check_user_name",
     "client_context",
-    "common_name",
+    "core_context",
+    "identity",
     "init_authority",
     "issue_server",
     "issue_user",
+    "make_private",
+    "owner_name",
+    "private_umask",
+    "reissue_without_roles",
+    "revoke",
     "server_context",
 ]

@@ -1,7 +1,8 @@
-"""Create and load the CA and the certificates it issues."""
+"""Create and load the CA and the certificates it issues, each with its role."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import os
@@ -22,6 +23,18 @@ SERVER_CERT = "server.pem"
 SERVER_KEY = "server-key.pem"
 CLIENT_CERT = "cert.pem"
 CLIENT_KEY = "key.pem"
+CORE_CERT = "core.pem"
+CORE_KEY = "core-key.pem"
+USERS = "users"
+
+# Roles: what a certificate may do. A user uses the terminal API; the core (the daemon) talks to
+# gates; a server certificate only serves TLS. The role is a SAN URI, skyport:role:NAME.
+USER = "user"
+CORE = "core"
+SERVER = "server"
+_ROLE_URI = "skyport:role:"
+CORE_NAME = "core"  # the common name of the core certificate
+RESERVED_NAMES = ("localhost", CORE_NAME)  # the server's and the core's names: never a user's
 
 _VALIDITY = dt.timedelta(days=3650)
 LOCAL_NAMES = ("localhost", "127.0.0.1")  # every server certificate names this machine
@@ -74,12 +87,14 @@ def _alternative_name(name: str) -> x509.GeneralName:
         return x509.DNSName(name)
 
 
-def _issue(
-    home: Path, common: str, cert_path: Path, key_path: Path, *, server: bool, names: Sequence[str] = ()
-) -> None:
+def _issue(home: Path, common: str, cert_path: Path, key_path: Path, *, role: str, names: Sequence[str] = ()) -> None:
     ca_cert, ca_key = _load_ca(home)
     key = ec.generate_private_key(ec.SECP256R1())
-    builder = (
+    alternative: list[x509.GeneralName] = [x509.UniformResourceIdentifier(_ROLE_URI + role)]
+    if role == SERVER:
+        alternative += [_alternative_name(n) for n in dict.fromkeys([*LOCAL_NAMES, *names])]
+    usage = ExtendedKeyUsageOID.SERVER_AUTH if role == SERVER else ExtendedKeyUsageOID.CLIENT_AUTH
+    cert = (
         _builder(_name(common), ca_cert.subject, key)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
@@ -100,28 +115,22 @@ def _issue(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
+        .sign(ca_key, hashes.SHA256())
     )
-    if server:
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-        ).add_extension(
-            x509.SubjectAlternativeName([_alternative_name(n) for n in dict.fromkeys([*LOCAL_NAMES, *names])]),
-            critical=False,
-        )
-    else:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-    cert = builder.sign(ca_key, hashes.SHA256())
-    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    cert_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     _write_key(key_path, key)
     _write_cert(cert_path, cert)
 
 
 def init_authority(home: Path, user: str) -> bool:
-    """Create the CA, the server certificate and ``user``'s client certificate in ``home``.
+    """Create the CA, the server and core certificates and ``user``'s client certificate in ``home``.
 
     Returns False and changes nothing when the CA already exists, so running it twice is safe.
     """
-    home.mkdir(parents=True, exist_ok=True)
+    check_user_name(user)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     if (home / CA_CERT).exists():
         return False
     key = ec.generate_private_key(ec.SECP256R1())
@@ -147,21 +156,67 @@ def init_authority(home: Path, user: str) -> bool:
     )
     _write_key(home / CA_KEY, key)
     _write_cert(home / CA_CERT, cert)
-    _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, server=True)
-    _issue(home, user, home / CLIENT_CERT, home / CLIENT_KEY, server=False)
+    _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, role=SERVER)
+    _issue(home, CORE_NAME, home / CORE_CERT, home / CORE_KEY, role=CORE)
+    _issue(home, user, home / CLIENT_CERT, home / CLIENT_KEY, role=USER)
     return True
 
 
-def issue_user(home: Path, user: str) -> Path:
-    """Issue a client certificate for ``user`` into ``home/users/<user>/``; returns that folder."""
+def reissue_without_roles(home: Path) -> list[Path]:
+    """Issue anew, with the same CA and names, every certificate of ``home`` that has no role.
+
+    Homes made before certificates had roles hold a server certificate that also served as a
+    client, and user certificates any server accepted. Missing core certificates are created.
+    Returns the certificates written; each needs handing out again (a user's, to its user).
+    """
+    written: list[Path] = []
+    server = home / SERVER_CERT
+    if server.exists() and not identity(server).role:
+        names = [
+            str(n.value) for n in _load(server).extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        ]
+        _issue(home, "localhost", server, home / SERVER_KEY, role=SERVER, names=names)
+        written.append(server)
+    if not (home / CORE_CERT).exists() or not identity(home / CORE_CERT).role:
+        _issue(home, CORE_NAME, home / CORE_CERT, home / CORE_KEY, role=CORE)
+        written.append(home / CORE_CERT)
+    for cert in [home / CLIENT_CERT, *sorted((home / USERS).glob(f"*/{CLIENT_CERT}"))]:
+        if cert.exists() and not identity(cert).role:
+            _issue(home, identity(cert).name, cert, cert.with_name(CLIENT_KEY), role=USER)
+            written.append(cert)
+    return written
+
+
+def owner_name(home: Path) -> str:
+    """The name in the home owner's certificate (``skyport init --user``)."""
+    return identity(home / CLIENT_CERT).name
+
+
+def check_user_name(user: str, *, home: Path | None = None) -> None:
+    """Refuse what cannot be a user's name: not letters, digits, '-', '_', '.', or a reserved name.
+
+    With ``home``, the home owner's name is taken too (``skyport init`` gave it to the owner).
+    """
     if not user or not all(c.isalnum() or c in "-_." for c in user) or user.startswith("."):
         raise BadRequest(f"user name {user!r} is not valid: use letters, digits, '-', '_' and '.'")
+    if user.lower() in RESERVED_NAMES:
+        raise BadRequest(f"user name {user!r} is reserved (it names the daemon's server or core); choose another")
+    if home is not None and (home / CLIENT_CERT).exists() and user == owner_name(home):
+        raise BadRequest(f"{user} is the owner of {home} and has its certificate {home / CLIENT_CERT} already")
+
+
+def issue_user(home: Path, user: str, *, replace: bool = False) -> Path:
+    """Issue a client certificate for ``user`` into ``home/users/<user>/``; returns that folder.
+
+    A user with a certificate gets a new one only with ``replace`` (after a revocation).
+    """
     if not (home / CA_CERT).exists():
         raise BadRequest(f"no CA in {home}: run `skyport init` first")
-    folder = home / "users" / user
-    if (folder / CLIENT_CERT).exists():
+    check_user_name(user, home=home)
+    folder = home / USERS / user
+    if (folder / CLIENT_CERT).exists() and not replace:
         raise Conflict(f"user {user} already has a certificate in {folder}")
-    _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, server=False)
+    _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, role=USER)
     return folder
 
 
@@ -176,7 +231,7 @@ def issue_server(home: Path, names: Sequence[str]) -> list[str]:
     for name in names:
         if not name or any(c.isspace() or c in "/:@" for c in name):
             raise BadRequest(f"{name!r} is not a host name or IP address")
-    _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, server=True, names=names)
+    _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, role=SERVER, names=names)
     return list(dict.fromkeys([*LOCAL_NAMES, *names]))
 
 
@@ -189,15 +244,49 @@ def server_context(home: Path) -> ssl.SSLContext:
 
 
 def client_context(home: Path, cert: Path | None = None, key: Path | None = None) -> ssl.SSLContext:
-    """A client-side TLS context trusting the home's CA and presenting a client certificate."""
+    """A client-side TLS context trusting the home's CA and presenting a client certificate.
+
+    The home owner's user certificate unless ``cert`` and ``key`` say otherwise.
+    """
     context = ssl.create_default_context(cafile=str(home / CA_CERT))
     context.load_cert_chain(cert or home / CLIENT_CERT, key or home / CLIENT_KEY)
     return context
 
 
-def common_name(der: bytes) -> str:
-    """The common name of a DER-encoded certificate: the user it was issued to."""
-    cert = x509.load_der_x509_certificate(der)
+def core_context(home: Path) -> ssl.SSLContext:
+    """The TLS context the core (and only the core) talks to gates with: the core certificate."""
+    return client_context(home, home / CORE_CERT, home / CORE_KEY)
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    """Who a certificate names and what it may do; ``role`` is empty for a certificate from before roles."""
+
+    name: str
+    role: str
+    serial: int
+    expires: dt.datetime
+
+
+def _load(path: Path) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(path.read_bytes())
+
+
+def identity(certificate: bytes | Path) -> Identity:
+    """The name, role, serial number and expiry of a certificate (DER bytes, or a PEM file)."""
+    cert = _load(certificate) if isinstance(certificate, Path) else x509.load_der_x509_certificate(certificate)
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     value = names[0].value if names else ""
-    return value if isinstance(value, str) else value.decode()
+    try:
+        uris = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+            x509.UniformResourceIdentifier
+        )
+    except x509.ExtensionNotFound:
+        uris = []
+    roles = [uri.removeprefix(_ROLE_URI) for uri in uris if uri.startswith(_ROLE_URI)]
+    return Identity(
+        name=value if isinstance(value, str) else value.decode(),
+        role=roles[0] if len(roles) == 1 else "",
+        serial=cert.serial_number,
+        expires=cert.not_valid_after_utc,
+    )

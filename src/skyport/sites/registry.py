@@ -1,9 +1,10 @@
 """Configured remote sites and the gates that serve them.
 
-A site with a ``url`` is a gate running on its own, reached over HTTPS with the home's client
-certificate. A site without one is served inside the daemon: its kind names an entry point in
-the group ``skyport.gates`` (built-in gates register there exactly as a third party's would),
-whose ``create_app(settings)`` gives an ASGI app the core calls through an in-process transport.
+A site with a ``url`` is a gate running on its own, reached over HTTPS with the home's core
+certificate (the only one a gate accepts). A site without one is served inside the daemon: its
+kind names an entry point in the group ``skyport.gates`` (built-in gates register there exactly
+as a third party's would), whose ``create_app(settings)`` gives an ASGI app the core calls
+through an in-process transport.
 Either way every call goes through the client generated from ``spec/core-gate.yaml``.
 """
 
@@ -180,7 +181,7 @@ class SiteRegistry:
         self.gates: dict[str, Gate] = {}
         for config in settings.sites:
             if config.url:
-                client = Client(config.url, ssl_context=pki.client_context(settings.home))
+                client = Client(config.url, ssl_context=pki.core_context(settings.home))
             else:
                 state_dir = settings.site_state_dir(config.name)
                 app = gate_app(config, str(state_dir))

@@ -1,0 +1,222 @@
+"""Trust boundaries of certificates and the home, each test written as the attack it stops.
+
+Everything is real: the daemon and a standalone gate (`skyport gate local`) are their own
+processes, every request is a TLS handshake on 127.0.0.1 with a certificate of the home's CA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from skyport_client import Client
+
+from gates.local.tests.local_gate_support import GateProcess, kill_leftover_jobs
+from skyport import pki
+from tests.conftest import Daemon, free_port, running_daemon
+from tests.e2e.test_cli import skyport
+from tests.e2e.test_jobs import submit, wait_for
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def as_client(daemon: Daemon, cert: Path, key: Path) -> httpx.Client:
+    return httpx.Client(base_url=daemon.url, verify=daemon.ssl_context(cert, key), timeout=30)
+
+
+def pre_role_certificate(home: Path, common: str, cert_path: Path, key_path: Path) -> None:
+    """A certificate as homes made before roles held: signed by the CA, client and server use, no role."""
+    ca = x509.load_pem_x509_certificate((home / pki.CA_CERT).read_bytes())
+    ca_key = serialization.load_pem_private_key((home / pki.CA_KEY).read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    usages = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+@pytest.fixture
+def standalone_gate(home: Path, tmp_path: Path) -> Iterator[GateProcess]:
+    """`skyport gate local` on its own, serving the home's CA; started, and killed at the end."""
+    config = tmp_path / "gate.yaml"
+    config.write_text(yaml.safe_dump({"name": "local", "cpus": 2, "mem": 1024, "kill_grace": 1}))
+    gate = GateProcess(home, config, tmp_path / "gate.log")
+    gate.start().close()
+    yield gate
+    if gate.process is not None and gate.process.poll() is None:
+        gate.kill()
+    kill_leftover_jobs(home / "gates" / "local")
+
+
+def test_a_user_certificate_cannot_drive_a_standalone_gate(home: Path, standalone_gate: GateProcess) -> None:
+    """A user who calls a gate directly would bypass the core, the scheduler and every check: refused."""
+    url = f"https://127.0.0.1:{standalone_gate.port}"
+    partition = {"id": "mine", "flavor": "local", "count": 1}
+    with httpx.Client(base_url=url, verify=pki.client_context(home), timeout=30) as user:
+        refused = user.post("/partitions", json=partition)
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "gates accept only the daemon's core certificate" in refused.json()["detail"]
+        assert user.get("/site").status_code == 403
+    with httpx.Client(base_url=url, verify=pki.core_context(home), timeout=30) as core:
+        assert core.get("/partitions").json() == [], "the refused request created a partition"
+        assert core.get("/site").status_code == 200
+
+
+def test_the_server_certificate_is_no_client(daemon: Daemon) -> None:
+    """server.pem (on every gate host) presented as a client used to log in as user `localhost`."""
+    usage = x509.load_pem_x509_certificate((daemon.home / pki.SERVER_CERT).read_bytes()).extensions
+    assert list(usage.get_extension_for_class(x509.ExtendedKeyUsage).value) == [ExtendedKeyUsageOID.SERVER_AUTH]
+    with as_client(daemon, daemon.home / pki.SERVER_CERT, daemon.home / pki.SERVER_KEY) as server:
+        with pytest.raises(httpx.HTTPError):  # the TLS handshake fails: it is not a client certificate
+            server.get("/user/job")
+
+
+def test_the_core_certificate_is_no_user(daemon: Daemon) -> None:
+    with as_client(daemon, daemon.home / pki.CORE_CERT, daemon.home / pki.CORE_KEY) as core:
+        refused = core.get("/user/job")
+    assert refused.status_code == 403, refused.text
+    assert "does not accept a core certificate" in refused.json()["detail"]
+
+
+def test_a_home_from_before_roles_is_refused_until_init_reissues_its_certificates(home: Path, tmp_path: Path) -> None:
+    for common, cert, key in [
+        ("localhost", pki.SERVER_CERT, pki.SERVER_KEY),
+        ("alice", pki.CLIENT_CERT, pki.CLIENT_KEY),
+    ]:
+        pre_role_certificate(home, common, home / cert, home / key)
+    (home / pki.CORE_CERT).unlink()
+    (home / pki.CORE_KEY).unlink()
+    ca = (home / pki.CA_CERT).read_bytes()
+    with running_daemon(home, tmp_path / "old.log") as daemon:
+        with as_client(daemon, home / pki.SERVER_CERT, home / pki.SERVER_KEY) as server:
+            refused = server.get("/user/job")
+        assert refused.status_code == 403 and "skyport init" in refused.json()["detail"], refused.text
+
+    result = skyport(None, "init", home=home)
+
+    assert "reissued" in result.stdout and str(home / pki.CLIENT_CERT) in result.stdout
+    assert (home / pki.CA_CERT).read_bytes() == ca
+    assert {pki.identity(home / name).role for name in (pki.SERVER_CERT, pki.CORE_CERT, pki.CLIENT_CERT)} == {
+        "server",
+        "core",
+        "user",
+    }
+    with running_daemon(home, tmp_path / "new.log") as daemon:
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice:
+            submit(alice, "#!/bin/sh\ntrue\n")
+
+
+def test_a_revoked_user_is_refused_at_the_next_request_and_their_queued_job_cancelled(
+    home: Path, tmp_path: Path
+) -> None:
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]  # jobs stay queued
+    skyport(None, "user", "add", "bob", home=home)
+    folder = home / pki.USERS / "bob"
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice:
+            kept = submit(alice, "#!/bin/sh\ntrue\n")
+        with Client(daemon.url, ssl_context=daemon.ssl_context(folder / "cert.pem", folder / "key.pem")) as bob:
+            queued = submit(bob, "#!/bin/sh\ntrue\n")
+
+            result = skyport(None, "user", "revoke", "bob", home=home)
+
+            assert "Revoked" in result.stdout
+            refused = bob.get_httpx_client().get("/user/job")  # the same keep-alive connection
+            assert refused.status_code == 403 and "was revoked" in refused.json()["detail"], refused.text
+
+        listed = json.loads(skyport(None, "--json", "user", "list", home=home).stdout)
+        assert [(row["name"], row["role"], bool(row["revoked"])) for row in listed if row["name"] == "bob"] == [
+            ("bob", "user", True)
+        ]
+        skyport(None, "user", "add", "bob", home=home)  # a new certificate for bob; the old one stays revoked
+        with Client(daemon.url, ssl_context=daemon.ssl_context(folder / "cert.pem", folder / "key.pem")) as bob:
+            job = wait_for(bob, queued, "C", timeout=15)
+        assert job["state_details"] == "cancelled: user bob was revoked"
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice:
+            assert wait_for(alice, kept, "Q")["state"] == "Q", "alice's job was touched"
+
+
+@pytest.mark.parametrize("name", ["alice", "localhost", "core", "../etc", ""])
+def test_user_add_refuses_reserved_and_invalid_names(home: Path, name: str) -> None:
+    result = skyport(None, "user", "add", name, home=home, check=False)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert not (home / pki.USERS).exists()
+
+
+def test_user_list_shows_users_roles_and_expiry(home: Path) -> None:
+    skyport(None, "user", "add", "carol", home=home)
+    listed = {row["name"]: row for row in json.loads(skyport(None, "--json", "user", "list", home=home).stdout)}
+    assert {name: row["role"] for name, row in listed.items()} == {
+        "alice": "user",
+        "carol": "user",
+        "core": "core",
+        "localhost": "server",
+    }
+    assert listed["alice"]["owner"] and not listed["carol"]["owner"]
+    assert dt.datetime.fromisoformat(listed["carol"]["expires"]) > dt.datetime.now(dt.UTC) + dt.timedelta(days=365)
+    table = skyport(None, "user", "list", home=home).stdout
+    assert "carol" in table and "alice (owner)" in table
+
+
+def test_a_fresh_home_and_what_the_daemon_writes_are_private(tmp_path: Path) -> None:
+    home = tmp_path / "fresh"
+    skyport(None, "init", "--user", "alice", home=home)
+    skyport(None, "user", "add", "bob", home=home)
+    assert mode(home) == 0o700
+    keys = ["ca-key.pem", "server-key.pem", "core-key.pem", "key.pem", "users/bob/key.pem"]
+    assert {name: mode(home / name) for name in keys} == dict.fromkeys(keys, 0o600)
+    assert mode(home / "users") == mode(home / "users" / "bob") == 0o700
+    (home / "sites").mkdir(mode=0o755)  # as a home from before had it
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]  # jobs stay queued
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice:
+            submit(alice, "#!/bin/sh\ncat data.txt\n#SWM input data.txt\n", [("data.txt", b"private")])
+    assert mode(home / "skyport.db") == 0o600
+    assert mode(home / "jobs") == 0o700 and mode(home / "sites") == 0o700
+    written = list((home / "jobs").rglob("*"))
+    assert len(written) > 2 and all(mode(path) & 0o077 == 0 for path in written), [oct(mode(p)) for p in written]
+
+
+def test_the_daemon_refuses_a_home_whose_ca_key_others_can_read(home: Path) -> None:
+    (home / pki.CA_KEY).chmod(0o644)
+    command = [sys.executable, "-m", "skyport", "--home", str(home), "daemon", "--port", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1, result.stderr
+    assert str(home / pki.CA_KEY) in result.stderr and f"chmod 600 {home / pki.CA_KEY}" in result.stderr
+    assert "Traceback" not in result.stderr
