@@ -35,9 +35,14 @@ def clean_env() -> dict[str, str]:
 
 
 def fresh_venv(path: Path) -> Path:
-    """A new virtual environment at ``path`` with only pip in it; its ``bin`` folder."""
-    run([sys.executable, "-m", "venv", path], cwd=path.parent)
+    """A new, empty virtual environment at ``path``; its ``bin`` folder. :func:`pip` installs into it."""
+    run([sys.executable, "-m", "venv", "--without-pip", path], cwd=path.parent)
     return path / "bin"
+
+
+def pip(bin_dir: Path, *args: str | Path) -> list[str | Path]:
+    """A pip command run by the interpreter of the environment ``bin_dir`` (pip itself comes from this one)."""
+    return [sys.executable, "-m", "pip", "--python", bin_dir / "python", *args]
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +62,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory, sdist: Path) -> Path:
     with tarfile.open(sdist) as tar:
         tar.extractall(work / "unpacked", filter="data")
     (unpacked,) = (work / "unpacked").iterdir()
-    python = fresh_venv(work / "venv") / "python"
-    run([python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", house, unpacked], cwd=work, env=clean_env())
+    run(pip(fresh_venv(work / "venv"), "wheel", "--no-deps", "-q", "-w", house, unpacked), cwd=work, env=clean_env())
     for folder in PURE:
         run([sys.executable, "-m", "build", "--no-isolation", "--outdir", house, ROOT / folder], cwd=house)
     return house
