@@ -37,10 +37,8 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A Skyport home for user 'alice' with a CA, certificates and a local site of 2 CPUs."""
-    path = tmp_path / "home"
+def make_home(path: Path) -> Path:
+    """A Skyport home at ``path`` for user 'alice' with a CA, certificates and a local site of 2 CPUs."""
     pki.init_authority(path, "alice")
     (path / "config.yaml").write_text(
         yaml.safe_dump(
@@ -52,6 +50,12 @@ def home(tmp_path: Path) -> Path:
         )
     )
     return path
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A Skyport home for user 'alice' with a CA, certificates and a local site of 2 CPUs."""
+    return make_home(tmp_path / "home")
 
 
 class Daemon:

@@ -11,20 +11,25 @@ import functools
 import inspect
 import json
 import logging
+import tempfile
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncGenerator, Callable, MutableMapping
+from typing import IO, Any
 
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 with warnings.catch_warnings():
     # connexion imports starlette's test client, which warns that it wants httpx2, on every
     # `skyport daemon` and `skyport gate`. Nothing here uses that client.
     warnings.filterwarnings("ignore", message=".*httpx2")
     from connexion import AsyncApp
+    from connexion.datastructures import MediaTypeDict
     from connexion.lifecycle import ConnexionRequest, ConnexionResponse
     from connexion.options import SwaggerUIOptions
     from connexion.resolver import Resolver
+    from connexion.validators import VALIDATOR_MAP, MultiPartFormDataValidator, ParameterValidator
 
 from skyport import specs
 from skyport.errors import SkyportError
@@ -52,6 +57,12 @@ def _skyport_error(request: ConnexionRequest, exc: Exception) -> ConnexionRespon
 def _undecodable_body(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # connexion lets a non-UTF-8 JSON body escape as a 500; it is the client's mistake.
     return problem_response(400, "Bad request", f"request body is not valid UTF-8: {exc}", request.url.path)
+
+
+def _bad_multipart(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, MultiPartException)
+    detail = f"the multipart/form-data body cannot be read: {exc.message}"
+    return problem_response(400, "Bad request", detail, request.url.path)
 
 
 def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -87,6 +98,125 @@ def _json_by_default(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+Message = MutableMapping[str, Any]
+_CHUNK = 64 * 1024
+
+
+class _CheckingMultiPartParser(MultiPartParser):
+    """starlette's multipart parser, stricter, for validation only.
+
+    It refuses a body cut short before its closing boundary (which starlette reads as a form
+    without its last parts) and a text field that is not valid in the body's charset (which
+    starlette silently reads as Latin-1). The files it spooled are closed once parsed: validation
+    needs only their names.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ended = False
+        self._empty = True
+
+    def on_part_begin(self) -> None:
+        self._empty = False
+        super().on_part_begin()
+
+    def on_part_end(self) -> None:
+        if self._current_part.file is None:
+            try:
+                bytes(self._current_part.data).decode(self._charset)
+            except UnicodeDecodeError:
+                raise MultiPartException(
+                    f"the form field {self._current_part.field_name!r} is not valid {self._charset} text; "
+                    "send bytes as a file (a part with a filename)"
+                ) from None
+        super().on_part_end()
+
+    def on_end(self) -> None:
+        self._ended = True
+
+    async def parse(self) -> FormData:
+        form = await super().parse()
+        for _, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                value.file.close()
+        if not self._ended and not self._empty:
+            raise MultiPartException("the body ends before the closing boundary: it was cut short; send it whole")
+        return form
+
+
+def _replay(spool: IO[bytes], receive: Callable[[], Any]) -> Callable[[], Any]:
+    """A receive channel that hands on the body kept in ``spool``, then what ``receive`` brings."""
+    size = spool.seek(0, 2)
+    spool.seek(0)
+    done = False
+
+    async def replayed() -> Message:
+        nonlocal done
+        if done:
+            return await receive()  # type: ignore[no-any-return]
+        chunk = spool.read(_CHUNK)
+        done = spool.tell() >= size
+        if done:
+            spool.close()
+        return {"type": "http.request", "body": chunk, "more_body": not done}
+
+    return replayed
+
+
+class _MultiPartValidator(MultiPartFormDataValidator):  # type: ignore[misc]
+    """connexion's multipart validator, with the body kept on disk rather than in memory.
+
+    connexion keeps every message of a body to hand it on after validation, so an upload would
+    cost its size in memory; here the body goes to an unnamed temporary file as it streams in, and
+    the handler reads it back from there.
+    """
+
+    @property
+    def _form_parser_cls(self) -> type[MultiPartParser]:
+        return _CheckingMultiPartParser
+
+    async def wrap_receive(self, receive: Callable[[], Any], *, scope: Message) -> tuple[Callable[[], Any], Message]:
+        spool = tempfile.TemporaryFile()
+
+        async def stream() -> AsyncGenerator[bytes, None]:
+            more = True
+            while more:
+                message = await receive()
+                chunk = message.get("body", b"")
+                spool.write(chunk)
+                more = message.get("more_body", False)
+                yield chunk
+            yield b""
+
+        try:
+            body = await self._parse(stream(), scope=scope)
+            self._validate(body)
+        except BaseException:
+            spool.close()
+            raise
+        return _replay(spool, receive), scope
+
+
+class _NamingParameterValidator(ParameterValidator):  # type: ignore[misc]
+    """connexion's parameter validator, with messages that name the parameter and leave out the schema."""
+
+    @staticmethod
+    def validate_parameter(
+        parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
+    ) -> Any:
+        error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        if error and value is not None:
+            first_line = error.partition("\n")[0]  # jsonschema adds the schema and the value below
+            return f"{parameter_type} parameter {param['name']!r}: {first_line}"
+        return error
+
+
+_VALIDATORS = {
+    "parameter": _NamingParameterValidator,
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "multipart/form-data": _MultiPartValidator}),
+}
+
+
 def build_app(spec: str, handlers: object, *, validate_responses: bool = False) -> AsyncApp:
     """An ASGI app serving ``spec`` ("core-terminal" or "core-gate").
 
@@ -108,8 +238,10 @@ def build_app(spec: str, handlers: object, *, validate_responses: bool = False) 
         validate_responses=validate_responses,
         pythonic_params=False,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False),  # the spec is served as /openapi.json
+        validator_map=_VALIDATORS,
     )
     app.add_error_handler(SkyportError, _skyport_error)
     app.add_error_handler(UnicodeDecodeError, _undecodable_body)
+    app.add_error_handler(MultiPartException, _bad_multipart)
     app.add_error_handler(HTTPException, _http_error)
     return app

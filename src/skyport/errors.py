@@ -10,6 +10,7 @@ The tree::
     ├── Forbidden                     403
     ├── NotFound                      404, also a LookupError
     │   └── JobNotFound
+    ├── RequestTimeout                408: the request body stopped arriving
     ├── Conflict                      409: the thing is not in a state that allows this
     ├── TooLarge                      413
     └── GateError                     502: a gate refused or could not be reached
@@ -28,6 +29,7 @@ __all__ = [
     "ImpossibleRequest",
     "JobNotFound",
     "NotFound",
+    "RequestTimeout",
     "ScriptError",
     "SkyportError",
     "TooLarge",
@@ -107,6 +109,11 @@ class JobChanged(Conflict):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} changed state meanwhile; nothing was done, try again")
         self.job_id = job_id
+
+
+class RequestTimeout(SkyportError):
+    status = 408
+    title = "Request timeout"
 
 
 class TooLarge(SkyportError):

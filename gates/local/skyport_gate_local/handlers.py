@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
+from skyport.jobs.files import read_from
 from skyport_gate_local import processes, records
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
@@ -193,12 +194,7 @@ class Handlers:
     def _read_log(self, job_id: str, stream: str, offset: int) -> bytes:
         with self._lock:
             self._known_job(job_id)
-        try:
-            with (self._jobs_dir / job_id / stream).open("rb") as file:
-                file.seek(offset)
-                return file.read()
-        except FileNotFoundError:
-            return b""
+        return read_from(self._jobs_dir / job_id / stream, offset)
 
     # -- files ------------------------------------------------------------------------------------
 

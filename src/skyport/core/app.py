@@ -8,6 +8,7 @@ the upload limit before anything reads them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -16,7 +17,7 @@ from skyport.apps import PROBLEM_JSON, build_app
 from skyport.core import handlers
 from skyport.core.context import Core, enter
 from skyport.core.tls import peer_of, refuse
-from skyport.errors import SkyportError, TooLarge
+from skyport.errors import RequestTimeout, SkyportError, TooLarge
 from skyport.pki import USER, Door
 
 Scope = MutableMapping[str, Any]
@@ -49,6 +50,7 @@ class TerminalApp:
         self.door = Door(core.settings.home, USER)  # user certificates only, not revoked
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
+        self.timeout = core.settings.request_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,20 +78,36 @@ class TerminalApp:
             # No body at all (Sky Port's `POST /user/job?path=...`, or curl -X POST): an empty form.
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
         enter(self.core, user)
-        await self.api(scope, self._limited(receive), send)
+        await self.api(scope, *self._guarded(receive, send))
 
-    def _limited(self, receive: Receive) -> Receive:
+    def _guarded(self, receive: Receive, send: Send) -> tuple[Receive, Send]:
+        """``receive`` refusing bodies over the limit or stalled longer than request_timeout; ``send`` that
+        then closes the connection, as the rest of the body will not be read."""
         seen = 0
+        refused = False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, refused
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                refused = True
+                raise RequestTimeout(
+                    f"the request body stalled: nothing arrived for {self.timeout:g} s (request_timeout in the "
+                    "daemon's config.yaml); send the whole body without pausing"
+                ) from None
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                refused = True
                 raise TooLarge(
                     f"the request body exceeds the {self.max_upload} bytes of script and input files the daemon "
                     "accepts (max_upload in the daemon's config.yaml)"
                 )
             return message
 
-        return limited
+        async def closing(message: Message) -> None:
+            if refused and message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), (b"connection", b"close")]}
+            await send(message)
+
+        return limited, closing

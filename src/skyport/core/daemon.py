@@ -16,6 +16,7 @@ from skyport import pki
 from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
 from skyport.core.context import Core
+from skyport.core.http import BoundedHttpToolsProtocol, with_head_timeout
 from skyport.core.loop import Loop
 from skyport.core.tls import ClientCertProtocol
 from skyport.errors import BadRequest
@@ -75,8 +76,13 @@ async def _cancel_jobs_of_revoked(settings: Settings, service: JobService) -> No
         await asyncio.sleep(settings.loop_interval)
 
 
-def server_config(app: Any, home: Path, host: str, port: int, *, protocol: Any = None) -> uvicorn.Config:
-    """A uvicorn config that serves ``app`` with mutual TLS: no client certificate, no request."""
+def server_config(
+    app: Any, home: Path, host: str, port: int, *, protocol: Any = None, request_timeout: float = 30.0
+) -> uvicorn.Config:
+    """A uvicorn config that serves ``app`` with mutual TLS: no client certificate, no request.
+
+    A request head must arrive within ``request_timeout`` seconds (skyport.core.http).
+    """
     return uvicorn.Config(
         app,
         host=host,
@@ -85,7 +91,7 @@ def server_config(app: Any, home: Path, host: str, port: int, *, protocol: Any =
         ssl_keyfile=str(home / pki.SERVER_KEY),
         ssl_ca_certs=str(home / pki.CA_CERT),
         ssl_cert_reqs=ssl.CERT_REQUIRED,
-        http=protocol or "httptools",
+        http=with_head_timeout(protocol or BoundedHttpToolsProtocol, request_timeout),
         lifespan="off",
         log_level="warning",
         access_log=False,
@@ -100,7 +106,14 @@ async def serve(settings: Settings) -> None:
     async with running_core(settings) as core:
         app = TerminalApp(core)
         server = uvicorn.Server(
-            server_config(app, settings.home, settings.host, settings.port, protocol=ClientCertProtocol)
+            server_config(
+                app,
+                settings.home,
+                settings.host,
+                settings.port,
+                protocol=ClientCertProtocol,
+                request_timeout=settings.request_timeout,
+            )
         )
         url = f"https://{settings.host}:{settings.port}"
         (settings.home / URL_FILE).write_text(url + "\n", encoding="utf-8")

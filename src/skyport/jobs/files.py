@@ -12,11 +12,15 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from skyport.errors import BadRequest
 
 INPUTS = "inputs"
 OUTPUTS = "outputs"
+_CHUNK = 1024 * 1024
+
+InputSource = BinaryIO | Path  # an uploaded file, open; or a file on the daemon's host (owner only)
 
 
 def check_name(name: str) -> str:
@@ -24,6 +28,18 @@ def check_name(name: str) -> str:
     if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name or len(name) > 255:
         raise BadRequest(f"file name {name!r} is not valid: use a plain name without '/' (at most 255 characters)")
     return name
+
+
+def read_from(path: Path, offset: int) -> bytes:
+    """The file's bytes from ``offset`` on; nothing when the offset is at or past its end, or there is no file."""
+    try:
+        with path.open("rb") as f:
+            if offset >= os.fstat(f.fileno()).st_size:
+                return b""  # seeking that far fails on some file systems (EINVAL on ext4 from 16 TiB)
+            f.seek(offset)
+            return f.read()
+    except FileNotFoundError:
+        return b""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -45,13 +61,23 @@ class JobFiles:
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def store_inputs(self, job_id: str, files: Iterable[tuple[str, bytes]]) -> None:
-        """Write all inputs of a new job at once: a crash leaves all of them or none."""
+    def store_inputs(self, job_id: str, files: Iterable[tuple[str, InputSource]]) -> None:
+        """Copy all inputs of a new job in at once, in chunks: a crash or an error leaves all of them or none."""
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
-        (staging / INPUTS).mkdir()
-        for name, data in files:
-            (staging / INPUTS / check_name(name)).write_bytes(data)
-        os.replace(staging, self.folder(job_id))
+        try:
+            (staging / INPUTS).mkdir()
+            for name, source in files:
+                target = staging / INPUTS / check_name(name)
+                if isinstance(source, Path):
+                    shutil.copyfile(source, target)
+                    continue
+                source.seek(0)
+                with target.open("wb") as copy:
+                    shutil.copyfileobj(source, copy, _CHUNK)
+            os.replace(staging, self.folder(job_id))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     def drop_incomplete(self, known: set[str]) -> None:
         """Remove staging folders of submissions that never committed, and folders of unknown jobs."""
@@ -69,12 +95,7 @@ class JobFiles:
         write_atomic(self.folder(job_id) / stream, data)
 
     def read_log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
-        path = self.folder(job_id) / stream
-        if not path.exists():
-            return b""
-        with path.open("rb") as f:
-            f.seek(offset)
-            return f.read()
+        return read_from(self.folder(job_id) / stream, offset)
 
     def listing(self, job_id: str) -> list[tuple[str, int, str]]:
         """(name, size, kind) of every input and output, inputs first."""

@@ -11,16 +11,17 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from skyport import scheduler
 from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobChanged, JobNotFound, TooLarge
 from skyport.jobs import script as scripts
-from skyport.jobs.files import JobFiles, check_name
+from skyport.jobs.files import InputSource, JobFiles, check_name
 from skyport.jobs.record import Job
 from skyport.jobs.states import TERMINAL, JobState, transition
 from skyport.sites.registry import SiteRegistry
@@ -64,16 +65,16 @@ class JobService:
     # -- user-facing ------------------------------------------------------------------------------
 
     async def submit(
-        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, bytes]], path: str | None = None
+        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None = None
     ) -> Job:
-        """Parse, check and store a new job with its input files; it starts in Q."""
+        """Parse, check and store a new job with its input files (open files, copied in chunks); it starts in Q."""
         if path is not None:
             script = await asyncio.to_thread(self._read_local_script, user, path)
         if script is None:
             raise BadRequest("no job script: send it as the multipart field script_content (or ?path= on the host)")
         text = scripts.decode(script)
         request = scripts.parse(text)
-        size = len(script) + sum(len(data) for _, data in inputs)
+        size = len(script) + sum(data.seek(0, os.SEEK_END) for _, data in inputs)
         if size > self.max_upload:
             raise TooLarge(f"the submission is {size} bytes; the daemon accepts at most {self.max_upload}")
         staged = await asyncio.to_thread(self._collect_inputs, user, request, inputs)
@@ -103,9 +104,9 @@ class JobService:
         return file.read_bytes()
 
     def _collect_inputs(
-        self, user: str, request: scripts.JobRequest, uploaded: Sequence[tuple[str, bytes]]
-    ) -> list[tuple[str, bytes]]:
-        files: dict[str, bytes] = {}
+        self, user: str, request: scripts.JobRequest, uploaded: Sequence[tuple[str, BinaryIO]]
+    ) -> list[tuple[str, InputSource]]:
+        files: dict[str, InputSource] = {}
         for filename, data in uploaded:
             name = check_name(Path(filename).name)
             if name in files:
@@ -117,7 +118,7 @@ class JobService:
                 continue
             local = Path(declared).expanduser()
             if user == self.owner and local.is_absolute() and local.is_file():
-                files[name] = local.read_bytes()
+                files[name] = local
                 continue
             raise BadRequest(f"input {declared!r} is declared in the script but was not uploaded with it")
         return list(files.items())

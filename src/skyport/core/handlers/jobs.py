@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from skyport.core import views
 from skyport.core.context import core, user
-from skyport.errors import NotFound
+from skyport.errors import BadRequest, NotFound
 
 Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
 
@@ -21,10 +21,14 @@ async def submit_job(
     body: dict[str, Any] | None = None,
 ) -> Result:
     # A part without a filename is a form field, not a file: connexion hands it over in ``body``.
-    # Sky Port's swmclient sends the script that way.
-    field = (body or {}).get("script_content")
+    # Sky Port's swmclient sends the script that way; input files must be files.
+    fields = body or {}
+    if "input_files" in fields:
+        raise BadRequest("input_files was sent as a text field; send each input file as a part with a filename")
+    field = fields.get("script_content")
     script = await script_content.read() if script_content is not None else field.encode() if field else None
-    inputs = [(upload.filename or "", await upload.read()) for upload in input_files or []]
+    # Uploads are spooled to temporary files as they arrive; the service copies them in chunks.
+    inputs = [(upload.filename or "", upload.file) for upload in input_files or []]
     job = await core().jobs.submit(user(), script, inputs, path)
     return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
 
