@@ -217,6 +217,35 @@ _VALIDATORS = {
 }
 
 
+def _bytes_body_operations(document: dict[str, Any]) -> set[str]:
+    """The operationIds whose request body is raw bytes."""
+    return {
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        and "application/octet-stream" in operation.get("requestBody", {}).get("content", {})
+    }
+
+
+def _bytes_body(function: Callable[..., Any]) -> Callable[..., Any]:
+    # connexion hands an empty body to the handler as {}, its default when no body came: an
+    # empty file is b"".
+    if inspect.iscoroutinefunction(function):
+
+        @functools.wraps(function)
+        async def call_async(*args: Any, body: Any = b"", **kwargs: Any) -> Any:
+            return await function(*args, body=body if isinstance(body, bytes) else b"", **kwargs)
+
+        return call_async
+
+    @functools.wraps(function)
+    def call(*args: Any, body: Any = b"", **kwargs: Any) -> Any:
+        return function(*args, body=body if isinstance(body, bytes) else b"", **kwargs)
+
+    return call
+
+
 def build_app(spec: str, handlers: object, *, validate_responses: bool = False) -> AsyncApp:
     """An ASGI app serving ``spec`` ("core-terminal" or "core-gate").
 
@@ -224,15 +253,19 @@ def build_app(spec: str, handlers: object, *, validate_responses: bool = False) 
     an object lets one process serve several sites, each with its own state.
     """
 
+    document = specs.load(spec)
+    bytes_bodies = _bytes_body_operations(document)
+
     def function_for(operation_id: str) -> Any:
         try:
-            return _json_by_default(getattr(handlers, operation_id))
+            function = _json_by_default(getattr(handlers, operation_id))
         except AttributeError:
             raise LookupError(f"{handlers!r} has no handler for operationId {operation_id!r}") from None
+        return _bytes_body(function) if operation_id in bytes_bodies else function
 
     app = AsyncApp(__name__)
     app.add_api(
-        specs.load(spec),
+        document,
         resolver=Resolver(function_for),
         strict_validation=True,
         validate_responses=validate_responses,

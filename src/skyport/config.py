@@ -63,6 +63,7 @@ class Settings:
     request_timeout: float = 30.0  # seconds a request's head or body may stall before it is answered 408
     fair_share_half_life: float = 7 * 86400.0
     default_time_limit: int = 3600
+    max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit
 
     @property
     def store_url(self) -> str:

@@ -127,6 +127,7 @@ class GateError(SkyportError):
     status = 502
     title = "Gate error"
 
-    def __init__(self, site: str, detail: str) -> None:
+    def __init__(self, site: str, detail: str, gate_status: int | None = None) -> None:
         super().__init__(f"site {site}: {detail}")
         self.site = site
+        self.gate_status = gate_status  # the gate's HTTP status; None when no answer came

@@ -137,3 +137,32 @@ def test_certificate_from_another_ca_is_refused(daemon: Daemon, tmp_path: object
     context.load_cert_chain(stranger / "cert.pem", stranger / "key.pem")
     with httpx.Client(base_url=daemon.url, verify=context) as client, pytest.raises(httpx.HTTPError):
         client.get("/user/job")
+
+
+@pytest.mark.parametrize(
+    ("filename", "words"),
+    [
+        ("x" * 256, ["256 bytes", "at most 255"]),
+        ("x" * 255 + "\n", ["258 bytes"]),  # httpx sends the newline as %0A
+        ("\N{LATIN SMALL LETTER E WITH ACUTE}" * 128, ["256 bytes"]),
+        ("a\\b", ["contains '\\'"]),
+        ("..", ["names a folder"]),
+    ],
+)
+def test_an_input_name_no_gate_can_honour_is_a_400_at_submit(
+    daemon: Daemon, http: httpx.Client, filename: str, words: list[str]
+) -> None:
+    files = [("script_content", ("job.sh", b"#!/bin/sh\ntrue\n")), ("input_files", (filename, b"data"))]
+    assert_problem(http.post("/user/job", files=files), 400, "input file name", *words)
+    assert_no_jobs(http)
+    assert not list((daemon.home / "jobs").glob(".new-*")), "a refused submission left its inputs behind"
+
+
+def test_an_input_name_with_a_control_character_is_a_400_at_submit(http: httpx.Client) -> None:
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="script_content"; filename="job.sh"\r\n\r\n#!/bin/sh\ntrue\n\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="input_files"; filename="in\tput.txt"\r\n\r\ndata\r\n--B--\r\n'
+    )
+    response = http.post("/user/job", content=body, headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert_problem(response, 400, "input file name", "control character '\\t'")
+    assert_no_jobs(http)

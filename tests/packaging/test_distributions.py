@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import trove_classifiers
+
 import skyport
 
 ROOT = Path(__file__).parents[2]
@@ -48,3 +50,20 @@ def test_a_requirement_on_one_of_ours_pins_the_same_version() -> None:
             assert match[3] == f"=={skyport.__version__}", f"{name} requires {requirement!r} without the exact version"
             pins += 1
     assert pins >= 9
+
+
+def test_every_distribution_ships_the_license_and_says_who_and_where() -> None:
+    for name, folder in PROJECTS.items():
+        assert (folder / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes(), name
+        table = project(name)
+        assert table["license-files"] == ["LICENSE"] and table["authors"], name
+        assert table["urls"]["Source"] == "https://github.com/skyport-hpc/skyport", name
+        unknown = set(table["classifiers"]) - trove_classifiers.classifiers
+        assert not unknown, f"{name}: PyPI refuses an upload with unknown classifiers {unknown}"
+
+
+def test_readmes_pypi_renders_link_only_to_absolute_addresses() -> None:
+    for name, folder in PROJECTS.items():
+        readme = (folder / project(name)["readme"]).read_text(encoding="utf-8")
+        relative = [link for link in re.findall(r"\]\(([^)]*)\)", readme) if not link.startswith("https://")]
+        assert relative == [], f"{name}'s README links {relative}, which are 404s on PyPI"

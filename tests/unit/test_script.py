@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from skyport.errors import ScriptError
-from skyport.jobs.script import decode, parse
+from skyport.errors import BadRequest, ScriptError
+from skyport.jobs.files import MAX_NAME_BYTES, check_name
+from skyport.jobs.script import JobRequest, check_request, decode, parse
 
 REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
@@ -15,10 +16,12 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
 # fixture file -> (line named in the error, a word the message must contain)
 BROKEN = {
     "unknown-directive.job": (3, "cores"),
-    "zero-cpus.job": (2, ">= 1"),
+    "zero-cpus.job": (2, "from 1 to 100000"),
     "bad-memory-size.job": (2, "512M"),
     "bad-duration.job": (2, "duration"),
     "output-with-slash.job": (2, "'/'"),
+    "huge-time.job": (2, "at most 365 days"),
+    "nan-price.job": (2, "finite"),
     "flag-with-value.job": (2, "no value"),
     "empty-directive.job": (2, "directive name"),
     "unclosed-quote.job": (2, "quotation"),
@@ -93,3 +96,73 @@ def test_script_that_is_not_utf8_names_the_line() -> None:
     with pytest.raises(ScriptError) as error:
         decode(b"#!/bin/sh\necho ok\n\xff\n")
     assert error.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("time 99999999999999999999d", ["'time'", "at most 365 days", "99999999999999999999d"]),
+        ("time " + "9" * 320, ["'time'", "at most 365 days"]),
+        ("time 366d", ["at most 365 days (31536000 s"]),
+        ("mem 99999999999T", ["'mem'", "1 PiB"]),
+        ("mem " + "9" * 400, ["'mem'", "1 PiB"]),
+        ("cpus 100001", ["from 1 to 100000"]),
+        ("nodes 0", ["from 1 to 100000"]),
+        ("gpus 18446744073709551616", ["from 0 to 10000"]),
+        ("max-price nan", ["finite number >= 0"]),
+        ("max-price inf", ["finite number >= 0"]),
+        ("max-price -1", ["finite number >= 0"]),
+    ],
+)
+def test_numbers_outside_their_range_are_refused_naming_line_and_range(line: str, words: list[str]) -> None:
+    with pytest.raises(ScriptError) as error:
+        parse(f"#!/bin/sh\n#SWM {line}\ntrue\n")
+    assert error.value.line == 2
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_the_time_limit_maximum_is_the_daemons_setting() -> None:
+    assert parse("#SWM time 400d\n", max_time_limit=400 * 86400).time_limit == 400 * 86400
+    with pytest.raises(ScriptError, match="at most 2 hours"):
+        parse("#SWM time 3h\n", max_time_limit=7200)
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("output 'a\\b'", "contains '\\'"),
+        ("output 'a\x00b'", "control character"),
+        ("output " + "x" * 256, "256 bytes"),
+        ("output " + "é" * 128, "256 bytes"),
+        ("output 'tab\there'", "control character"),
+        ("input dir/..", "names a folder"),
+        ("input 'in\x07.txt'", "control character"),
+        ("name 'sim/run1'", "'/'"),
+    ],
+)
+def test_names_are_checked_at_submit_by_the_one_rule(line: str, word: str) -> None:
+    with pytest.raises(ScriptError) as error:
+        parse(f"#SWM {line}\n")
+    assert error.value.line == 1
+    assert word in str(error.value)
+
+
+def test_names_up_to_255_bytes_are_names() -> None:
+    long = "x" * MAX_NAME_BYTES
+    request = parse(f"#SWM input data/{long}\n#SWM output {long} résumé.txt\n#SWM name my job\n")
+    assert request.outputs == (long, "résumé.txt")
+    assert request.name == "my job"
+    assert check_name("é" * 127) == "é" * 127
+
+
+def test_a_stored_request_outside_the_ranges_is_refused_naming_the_directive() -> None:
+    check_request(JobRequest(time_limit=3600, outputs=("out.txt",)), max_time_limit=86400)
+    for request, word in (
+        (JobRequest(time_limit=10**320), "'time'"),
+        (JobRequest(mem=2**70), "'mem'"),
+        (JobRequest(max_price=float("nan")), "'max-price'"),
+        (JobRequest(outputs=("a\\b",)), "'output'"),
+    ):
+        with pytest.raises(BadRequest, match=word):
+            check_request(request, max_time_limit=86400)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
+from skyport.jobs.files import check_name
 from skyport_gate_aws import bootstrap, converters
 from skyport_gate_aws.converters import JobRecord, PartitionRecord
 from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag
@@ -301,7 +302,7 @@ class Handlers:
                 id=body["id"],
                 partition_id=partition.id,
                 nodes=nodes,
-                outputs=tuple(body.get("outputs") or ()),
+                outputs=tuple(check_name(name) for name in body.get("outputs") or ()),
                 time_limit=int(body.get("time_limit") or 0),
             )
             self._write_bundles(record, body["script"], env)
@@ -387,6 +388,7 @@ class Handlers:
         return await asyncio.to_thread(self._upload_input, job_id, name, body), 200
 
     def _upload_input(self, job_id: str, name: str, body: bytes) -> dict[str, Any]:
+        check_name(name)
         if self._job_record(job_id) is not None:
             raise Conflict(f"job {job_id} has started; its inputs can no longer change")
         self.staging.put(f"{self.staging.job_prefix(job_id)}inputs/{name}", body)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.files import read_from
+from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport_gate_local import processes, records
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
@@ -202,16 +202,13 @@ class Handlers:
         return await asyncio.to_thread(self._upload_input, job_id, name, body)
 
     def _upload_input(self, job_id: str, name: str, data: bytes) -> tuple[dict[str, Any], int]:
-        _check_file_name(name)
+        check_name(name)
         with self._lock:
             if job_id in self._jobs:
                 raise Conflict(f"job {job_id} has started; inputs are uploaded before start_job")
             workdir = self._jobs_dir / job_id / "work"
             workdir.mkdir(parents=True, exist_ok=True)
-        path = workdir / name
-        temporary = path.with_name(f".{name}.uploading")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_atomic(workdir / name, data)
         return {"name": name, "size": len(data), "kind": "input"}, 200
 
     async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
@@ -278,7 +275,7 @@ class Handlers:
                 cpus=cpus,
                 mem=mem,
                 time_limit=body.get("time_limit", 0),
-                outputs=list(body.get("outputs", [])),
+                outputs=[check_name(name) for name in body.get("outputs", [])],
                 started_at=records.now_iso(),
                 started_epoch=time.time(),
                 cpu_set=self._free_cpus(cpus),
@@ -457,8 +454,3 @@ class Handlers:
                 raise Conflict(f"job {job_id} is {job.state}; its outputs are known once it has ended")
         return self._jobs_dir / job_id / "work"
 
-
-def _check_file_name(name: str) -> None:
-    # The spec's pattern already says so; a file name is the one input that reaches the file system.
-    if name in ("", ".", "..") or "/" in name or "\\" in name or "\x00" in name:
-        raise BadRequest(f"{name!r} is not a plain file name")

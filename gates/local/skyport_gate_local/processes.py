@@ -40,6 +40,8 @@ WRAPPER = (
 )
 
 _POLL_SECONDS = 0.05  # how often processes are checked when the kernel has no pidfd_open
+# select() waits at most ~24 days (a C int of milliseconds): a far timer is waited for in steps.
+_MAX_WAIT_SECONDS = 3600.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,7 +216,7 @@ class Watcher:
             next_timer = self._timers[0][0] - time.monotonic() if self._timers else None
         if self._polled:
             return _POLL_SECONDS if next_timer is None else min(next_timer, _POLL_SECONDS)
-        return None if next_timer is None else max(next_timer, 0.0)
+        return None if next_timer is None else min(max(next_timer, 0.0), _MAX_WAIT_SECONDS)
 
     def _run(self) -> None:
         while not self._closing:

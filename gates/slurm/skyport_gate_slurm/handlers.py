@@ -205,6 +205,7 @@ class Handlers:
             partition = self._partition(body["partition_id"])
             if partition["state"] != "ready":
                 raise Conflict(f"partition {partition['id']} is {partition['state']}; jobs start on ready ones")
+            outputs = [check_name(name) for name in body.get("outputs", [])]
             folder = self._folder(body["id"])
             folder.mkdir(exist_ok=True)
             script = body["script"] if body["script"].startswith("#!") else "#!/bin/sh\n" + body["script"]
@@ -219,7 +220,7 @@ class Handlers:
                 slurm_id=slurm_id,
                 state="pending",
                 state_details=f"Slurm job {slurm_id} submitted",
-                outputs=list(body.get("outputs", [])),
+                outputs=outputs,
                 node_names=[node["name"] for node in partition["nodes"]],
                 started_at=_now(),
             )

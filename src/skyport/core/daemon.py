@@ -45,7 +45,14 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     files.drop_incomplete(store.call(job_queries.job_ids))
     sites = SiteRegistry(settings)
     await sites.refresh()
-    service = JobService(store, files, sites, owner=settings.owner, max_upload=settings.max_upload)
+    service = JobService(
+        store,
+        files,
+        sites,
+        owner=settings.owner,
+        max_upload=settings.max_upload,
+        max_time_limit=settings.max_time_limit,
+    )
     loop = Loop(settings, service, sites)
     service.wake = loop.wake
     task = asyncio.create_task(loop.run(), name="skyport-loop")

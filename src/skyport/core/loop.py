@@ -13,6 +13,13 @@ acts to close the difference:
 
 Every action is idempotent - the gate takes core-chosen IDs and answers 200 to a repeat - so a
 crash at any point, followed by a restart, repeats nothing harmful and loses nothing.
+
+A step that fails for one job (starting it, copying its results back, cleaning up after it) is
+tried again after a pause that doubles from FIRST_BACKOFF up to MAX_BACKOFF, while the others go
+on; a failure that waiting will not change (the gate's 4xx, a bad name, a file that cannot be
+read) ends the job in E after MAX_ATTEMPTS tries. The tries are counted in memory: a restart
+starts them again. A pending job that can never start (a dependency ended in E or C, or a
+request this daemon no longer accepts) ends in E at once.
 """
 
 from __future__ import annotations
@@ -25,10 +32,12 @@ import math
 import time
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from skyport import scheduler
 from skyport.config import Settings
-from skyport.errors import GateError, JobChanged
+from skyport.errors import BadRequest, GateError, JobChanged, SkyportError
+from skyport.jobs import script as scripts
 from skyport.jobs.record import Job
 from skyport.jobs.service import JobService, demand
 from skyport.jobs.states import PENDING, TERMINAL, JobState
@@ -42,6 +51,13 @@ logger = logging.getLogger(__name__)
 
 _ENDED = {"finished", "failed", "cancelled"}
 SWEEP_INTERVAL = 300.0  # seconds between looks at a site the store has nothing on
+MAX_ATTEMPTS = 3  # tries of a step that fails for a reason waiting will not change
+FIRST_BACKOFF = 1.0  # seconds before a failed step is tried again; doubled after each failure
+MAX_BACKOFF = 300.0
+# 4xx answers that mean "not now" rather than "never": busy, locked, too many requests.
+_TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
+# Failures of a job's own files that waiting does not change.
+_PERMANENT_ERRORS = (BadRequest, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
 
 @dataclasses.dataclass
@@ -51,6 +67,31 @@ class Observation:
     jobs: dict[str, GateJob]
     partitions: dict[str, Partition]
     problem: str = ""
+
+
+@dataclasses.dataclass
+class Trouble:
+    """The failed tries of one step of one job, and when to try it again."""
+
+    step: str
+    attempts: int = 0
+    retry_at: float = 0.0
+
+
+def _permanent(exc: Exception) -> bool:
+    """Whether ``exc`` will fail the same way however long we wait."""
+    if isinstance(exc, GateError):
+        status = exc.gate_status
+        return status is not None and 400 <= status < 500 and status not in _TRANSIENT_STATUSES
+    return isinstance(exc, _PERMANENT_ERRORS)
+
+
+def _detail(exc: Exception) -> str:
+    if isinstance(exc, SkyportError):
+        return exc.detail
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{Path(exc.filename).name}: {exc.strerror}"  # the name only: the path is the daemon's
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Loop:
@@ -75,6 +116,7 @@ class Loop:
         # Gate job ID -> when this daemon started it, until a gate's answer shows the run: an answer
         # older than the start cannot know it (a site is asked at most every poll_interval).
         self._started_at: dict[str, float] = {}
+        self._troubles: dict[str, Trouble] = {}  # job ID -> failed tries of its current step
 
     def wake(self) -> None:
         self._wake.set()
@@ -84,17 +126,20 @@ class Loop:
         self._wake.set()
 
     async def run(self) -> None:
-        """Pass after pass until :meth:`stop`; a failing pass is logged and the next one tries again."""
+        """Pass after pass until :meth:`stop`; a failing pass is logged (once while it fails the same way)."""
+        failure = ""
         while not self._stopping:
             self._wake.clear()
             try:
                 busy = await self.run_pass()
+                failure = ""
             except JobChanged as exc:
                 logger.info("%s; the next pass starts from the stored state", exc.detail)
                 busy = True
-            except Exception:
-                logger.exception("scheduling pass failed; retrying")
-                busy = False
+            except Exception as exc:
+                if repr(exc) != failure:
+                    logger.exception("scheduling pass failed; retrying (logged again only if it fails otherwise)")
+                failure, busy = repr(exc), False
             await self._sleep(busy)
 
     async def _sleep(self, busy: bool) -> None:
@@ -114,10 +159,12 @@ class Loop:
         """One observe-reconcile-schedule-tidy pass; True while jobs are active on some site."""
         now = time.time()
         jobs = await self.store.run(job_queries.active_jobs)
+        self._troubles = {job.id: self._troubles[job.id] for job in jobs if job.id in self._troubles}
         partitions = {p.id: p for p in await self.store.run(partition_queries.live_partitions)}
         observations = await self._observe(jobs, partitions, now)
         jobs = await self._reconcile_jobs(jobs, observations)
         jobs = await self._reconcile_partitions(partitions, observations, jobs, now)
+        jobs = await self._end_doomed(jobs)
         pending = [job for job in jobs if job.state in PENDING]
         if pending:
             await self._schedule(pending, jobs, partitions, now)
@@ -160,12 +207,8 @@ class Loop:
             if observation is None or gate is None or observation.problem:
                 result.append(job)
                 continue
-            try:
-                seen = observation.jobs.get(job.gate_job_id)
-                result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name]))
-            except GateError as exc:
-                logger.warning("%s: %s", job.id, exc.detail)
-                result.append(job)
+            seen = observation.jobs.get(job.gate_job_id)
+            result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name]))
         return result
 
     async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> Job:
@@ -173,12 +216,7 @@ class Loop:
             return job  # started after the gate was last asked: wait for an answer that can know it
         self._started_at.pop(job.gate_job_id, None)
         if job.state in TERMINAL:
-            if seen is not None and seen.state not in _ENDED:
-                await gate.cancel(job.gate_job_id)
-            elif not job.gate_done:
-                await gate.forget(job.gate_job_id)
-                job = await self.service.update(job, gate_done=True)
-            return job
+            return await self._clean_up(job, gate, seen)
         if seen is None:
             if job.state in (JobState.RUNNING, JobState.TRANSFERRING):
                 return await self.service.change(
@@ -197,7 +235,66 @@ class Loop:
             job = await self.service.change(
                 job, JobState.TRANSFERRING, f"copying results back from {gate.name}", **_end_fields(seen)
             )
-        return await self._stage_back(job, gate, seen)
+        return await self._copy_back(job, gate, seen)
+
+    async def _clean_up(self, job: Job, gate: Gate, seen: GateJob | None) -> Job:
+        """Stop what still runs of an ended job on the gate, then have the gate forget it."""
+        if self._held(job, "clean up", time.time()):
+            return job
+        try:
+            if seen is not None and seen.state not in _ENDED:
+                await gate.cancel(job.gate_job_id)
+            elif not job.gate_done:
+                await gate.forget(job.gate_job_id)
+                job = await self.service.update(job, gate_done=True)
+        except GateError as exc:
+            return await self._failed(job, "clean up", exc)
+        self._troubles.pop(job.id, None)
+        return job
+
+    async def _copy_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
+        """:meth:`_stage_back`, tried again after a pause when it fails."""
+        if self._held(job, "copy results back", time.time()):
+            return job
+        try:
+            job = await self._stage_back(job, gate, seen)
+        except (GateError, OSError, BadRequest) as exc:
+            return await self._failed(job, "copy results back", exc)
+        self._troubles.pop(job.id, None)
+        return job
+
+    # -- failed steps -----------------------------------------------------------------------------
+
+    def _held(self, job: Job, step: str, now: float) -> bool:
+        """Whether ``step`` failed for ``job`` and waits for its next try."""
+        trouble = self._troubles.get(job.id)
+        return trouble is not None and trouble.step == step and now < trouble.retry_at
+
+    async def _failed(self, job: Job, step: str, exc: Exception) -> Job:
+        """Count a failed try of ``step``; end the job in E when waiting cannot help and the tries are used up.
+
+        Logged once per try. A pending or transferring job's details say what failed and when
+        it is tried again; an ended job's details stay as they are.
+        """
+        trouble = self._troubles.get(job.id)
+        if trouble is None or trouble.step != step:
+            trouble = self._troubles[job.id] = Trouble(step)
+        trouble.attempts += 1
+        detail = _detail(exc)
+        if _permanent(exc) and trouble.attempts >= MAX_ATTEMPTS:
+            del self._troubles[job.id]
+            reason = f"could not {step}: {detail} (tried {trouble.attempts} times)"
+            if job.state in TERMINAL:
+                logger.warning("%s: %s; left to the site", job.id, reason)
+                return await self.service.update(job, gate_done=True)
+            return await self.service.change(job, JobState.ERROR, reason, end_time=time.time())
+        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (trouble.attempts - 1))
+        trouble.retry_at = time.time() + delay
+        logger.warning("%s: %s failed (try %d): %s; next try in %g s", job.id, step, trouble.attempts, detail, delay)
+        if job.state in TERMINAL:
+            return job
+        details = f"{step} failed (try {trouble.attempts}): {detail}; next try in {delay:g} s"
+        return await self.service.update(job, state_details=details)
 
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
         """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
@@ -261,30 +358,79 @@ class Loop:
 
     # -- scheduling -------------------------------------------------------------------------------
 
+    async def _end_doomed(self, jobs: list[Job]) -> list[Job]:
+        """End in E, saying why, the pending jobs that can never start; ``jobs`` as they are then."""
+        dependencies = {d for job in jobs if job.state in PENDING for d in job.request.depends_on}
+        states = await self.store.run(job_queries.job_states, sorted(dependencies))
+        result = []
+        for job in jobs:
+            reason = self._never_starts(job, states) if job.state in PENDING else ""
+            ended = await self.service.change(job, JobState.ERROR, reason, end_time=time.time()) if reason else job
+            result.append(ended)
+        return result
+
+    def _never_starts(self, job: Job, states: dict[str, JobState]) -> str:
+        """Why ``job`` can never start, or ""."""
+        try:
+            scripts.check_request(job.request, max_time_limit=self.settings.max_time_limit)
+        except BadRequest as exc:
+            return f"this job can never start: {exc.detail}"
+        for dependency in job.request.depends_on:
+            state = states.get(dependency)
+            if state is None:
+                return f"dependency {dependency} does not exist any more; this job can never start"
+            if state in (JobState.ERROR, JobState.CANCELLED):
+                return f"dependency {dependency} ended in {state.value}; this job can never start"
+        return ""
+
     async def _schedule(
         self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
     ) -> None:
-        snapshot = await self._snapshot(pending, jobs, partitions, now)
-        self.timetable = scheduler.plan(snapshot, self.scheduler_settings)
-        by_id = {job.id: job for job in pending}
-        nodes = {node.id: node for node in snapshot.nodes}
-        self.nodes = nodes
+        """Plan the pending jobs and act on the plan; when some fail to start, plan the others again.
+
+        A job whose start failed waits for its next try outside the plan, so the nodes it was
+        given go to the jobs behind it in this same pass.
+        """
+        while True:
+            ready = [job for job in pending if not self._held(job, "start", now)]
+            snapshot = await self._snapshot(ready, jobs, partitions, now)
+            self.timetable = scheduler.plan(snapshot, self.scheduler_settings)
+            self.nodes = {node.id: node for node in snapshot.nodes}
+            changed, failed = await self._act(ready, partitions, now)
+            jobs = [changed.get(job.id, job) for job in jobs]
+            pending = [job for job in jobs if job.state in PENDING]
+            if not failed:
+                return
+
+    async def _act(
+        self, ready: list[Job], partitions: dict[str, PartitionRecord], now: float
+    ) -> tuple[dict[str, Job], bool]:
+        """Start what the timetable starts now and create the partitions it asks for.
+
+        Returns the jobs changed, and whether some job failed to start.
+        """
+        by_id = {job.id: job for job in ready}
+        changed: dict[str, Job] = {}
+        failed = False
         for placement in self.timetable.placements:
             job = by_id[placement.job_id]
             if not placement.placed or placement.start_time is None:
                 continue
-            try:
-                if placement.node_ids and placement.start_time <= now:
-                    partition = partitions[nodes[placement.node_ids[0]].partition_id]
-                    if partition.single_job and partition.used:
-                        continue
-                    await self._dispatch(job, partition)
-                    partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
-                elif placement.new_partition is not None and not _has_partition_coming(job, partitions):
-                    await self._create_partition(job, placement.new_partition, now, partitions)
-            except GateError as exc:
-                logger.warning("%s: %s", job.id, exc.detail)
-                await self.service.update(job, state_details=exc.detail)
+            if placement.node_ids and placement.start_time <= now:
+                partition = partitions[self.nodes[placement.node_ids[0]].partition_id]
+                if partition.single_job and partition.used:
+                    continue
+                try:
+                    changed[job.id] = await self._dispatch(job, partition)
+                except (GateError, OSError, BadRequest) as exc:
+                    changed[job.id] = await self._failed(job, "start", exc)
+                    failed = True
+                    continue
+                self._troubles.pop(job.id, None)
+                partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
+            elif placement.new_partition is not None and not _has_partition_coming(job, partitions):
+                changed[job.id] = await self._create_partition(job, placement.new_partition, now, partitions)
+        return changed, failed
 
     async def _snapshot(
         self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
@@ -337,7 +483,7 @@ class Loop:
             usage[owner] = usage.get(owner, 0.0) + cpus * max(0.0, end - start) * weight
         return usage
 
-    async def _dispatch(self, job: Job, partition: PartitionRecord) -> None:
+    async def _dispatch(self, job: Job, partition: PartitionRecord) -> Job:
         gate = self.sites.get(partition.site)
         assert gate is not None
         for name in job.input_files:
@@ -362,7 +508,7 @@ class Loop:
         self._started_at[job.gate_job_id] = time.time()
         fields = _run_fields(seen)
         fields.setdefault("start_time", time.time())
-        await self.service.change(
+        job = await self.service.change(
             job,
             JobState.RUNNING,
             f"running on {partition.site} ({partition.flavor})",
@@ -376,10 +522,11 @@ class Loop:
             await self.store.run(
                 partition_queries.save_partition, dataclasses.replace(partition, used=True, idle_since=None)
             )
+        return job
 
     async def _create_partition(
         self, job: Job, new: scheduler.NewPartition, now: float, partitions: dict[str, PartitionRecord]
-    ) -> None:
+    ) -> Job:
         gate = self.sites.get(new.site)
         assert gate is not None
         record = PartitionRecord(
@@ -397,15 +544,16 @@ class Loop:
         # whose creation the next pass repeats, never an instance nobody knows about.
         await self.store.run(partition_queries.save_partition, record)
         partitions[record.id] = record
-        await self.service.change(
-            job,
-            JobState.WAITING,
-            f"waiting for a new partition: {new.count} x {new.flavor} on {new.site}",
-            site=new.site,
-            partition_id=record.id,
-            flavor=new.flavor,
+        wanted = f"waiting for a new partition: {new.count} x {new.flavor} on {new.site}"
+        job = await self.service.change(
+            job, JobState.WAITING, wanted, site=new.site, partition_id=record.id, flavor=new.flavor
         )
-        await self._ask_gate_to_create(gate, record, job.request.image or None)
+        try:
+            await self._ask_gate_to_create(gate, record, job.request.image or None)
+        except GateError as exc:  # the partition's record stays "creating": _tidy asks the gate again
+            logger.warning("%s: %s", job.id, exc.detail)
+            job = await self.service.update(job, state_details=f"{wanted}: {exc.detail}; asking again")
+        return job
 
     async def _ask_gate_to_create(self, gate: Gate, record: PartitionRecord, image: str | None) -> None:
         seen = await gate.create_partition(
@@ -484,7 +632,7 @@ def _slots(
     free = [[cpus, mem, gpus] for _ in range(record.count)]
     for job in running:
         request = job.request
-        end = (job.start_time or 0.0) + (request.time_limit or default_time_limit)
+        end = (job.start_time or 0.0) + min(request.time_limit or default_time_limit, scheduler.MAX_DURATION)
         placed = 0
         for index in range(record.count):
             if placed == request.nodes:

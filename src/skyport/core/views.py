@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,11 +15,14 @@ from skyport.jobs.states import PENDING, JobState
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import SiteRegistry, stable_id
 
+_LAST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp()
+
 
 def timestamp(value: float | None) -> str | None:
-    if value is None:
+    """ISO 8601 in UTC; a time past the year 9999 (a plan behind a job of absurd length) shows as its end."""
+    if value is None or math.isnan(value):
         return None
-    return dt.datetime.fromtimestamp(value, dt.UTC).isoformat().replace("+00:00", "Z")
+    return dt.datetime.fromtimestamp(min(max(value, 0.0), _LAST), dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _resources(request: dict[str, Any]) -> list[dict[str, Any]]:
@@ -149,6 +153,8 @@ def remotes(sites: SiteRegistry, spend: dict[str, float]) -> list[dict[str, Any]
             body["default_flavor_id"] = stable_id(gate.name, gate.offer.flavors[0].name)
         if gate.offer and gate.offer.images:
             body["default_image_id"] = stable_id(gate.name, "image", gate.offer.images[0].name)
+        if gate.offer and gate.offer.site.isolation:
+            body["isolation"] = gate.offer.site.isolation.to_dict()
         result.append(body)
     return result
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -23,10 +24,38 @@ _CHUNK = 1024 * 1024
 InputSource = BinaryIO | Path  # an uploaded file, open; or a file on the daemon's host (owner only)
 
 
-def check_name(name: str) -> str:
-    """``name`` if it is a plain file name; BadRequest otherwise."""
-    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name or len(name) > 255:
-        raise BadRequest(f"file name {name!r} is not valid: use a plain name without '/' (at most 255 characters)")
+MAX_NAME_BYTES = 255  # what every file system a gate stages to allows for one name
+NAME_RULE = f"a name is 1 to {MAX_NAME_BYTES} bytes of UTF-8, not '.' or '..', without '/', '\\' or control characters"
+
+
+def _problem(name: str) -> str:
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    control = next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    problems = (
+        (not name, "is empty"),
+        (name in {".", ".."}, "names a folder"),
+        (size > MAX_NAME_BYTES, f"is {size} bytes long in UTF-8; at most {MAX_NAME_BYTES} are allowed"),
+        ("/" in name, "contains '/'"),
+        ("\\" in name, "contains '\\'"),
+        (control is not None, f"contains the control character {control!r}"),
+    )
+    return next((problem for found, problem in problems if found), "")
+
+
+def check_name(name: str, what: str = "file name") -> str:
+    """``name`` if it is a valid name for a file, input, output or job; BadRequest saying why not otherwise.
+
+    The one rule for names, checked at submit, by the core and by every gate: no directories, at
+    most one name's length on any file system, and no control characters, so it cannot split a
+    line of a log.
+    """
+    problem = _problem(name)
+    if problem:
+        shown = name if len(name) <= 80 else f"{name[:60]}...{name[-10:]}"
+        raise BadRequest(f"{what} {shown!r} {problem}: {NAME_RULE}")
     return name
 
 

@@ -1,20 +1,36 @@
 """Job scripts: ``#SWM`` directives (Sky Port's, plus resources and limits) -> a JobRequest.
 
 Each directive is one line ``#SWM <name> [value...]``; docs/jobscript.md lists them. A directive
-that cannot be read raises ScriptError naming the line, so nothing half-parsed is ever stored.
+that cannot be read, or whose value is outside its documented range, raises ScriptError naming the
+line and the range, so nothing half-parsed or out of bounds is ever stored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import shlex
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
-from skyport.errors import ScriptError
+from skyport.config import Settings
+from skyport.errors import BadRequest, ScriptError
+from skyport.jobs.files import check_name
 
 MAX_SCRIPT_BYTES = 1024 * 1024
+# Whole-number directives: (field, lowest, highest). The highest are beyond any machine or cluster
+# a site offers, and small enough for the scheduler's 64-bit integers; the sites' real limits are
+# checked at submit against what they offer.
+RANGES = {
+    "cpus": (1, 100_000),
+    "mem": (0, 1024**3),  # MiB: 1 PiB
+    "gpus": (0, 10_000),
+    "nodes": (1, 100_000),
+    "priority": (-1_000_000, 1_000_000),
+}
+_DIGITS = 30  # a whole number with more digits is out of every range; not even converted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,53 +83,92 @@ def _one(args: list[str], what: str) -> str:
     return args[0]
 
 
-def _count(args: list[str], minimum: int = 0) -> int:
-    value = _one(args, "whole number")
-    if not value.isdigit() or int(value) < minimum:
-        raise ValueError(f"expects a whole number >= {minimum}, got {value!r}")
-    return int(value)
+def _digits(text: str) -> int | None:
+    """``text`` as a whole number when it is ASCII digits, else None; huge ones are not converted."""
+    if not re.fullmatch(r"[0-9]+", text):
+        return None
+    return int(text) if len(text.lstrip("0")) <= _DIGITS else 10**_DIGITS
+
+
+def _whole(field: str) -> Callable[[list[str]], int]:
+    """The reader of a whole-number directive, checked against its range in RANGES."""
+    low, high = RANGES[field]
+
+    def read(args: list[str]) -> int:
+        value = _one(args, "whole number")
+        match = re.fullmatch(r"([+-]?)([0-9]+)", value)
+        number = _digits(match[2]) if match else None
+        if match is None or number is None or not low <= (-number if match[1] == "-" else number) <= high:
+            raise ValueError(f"expects a whole number from {low} to {high}, got {value!r}")
+        return -number if match[1] == "-" else number
+
+    return read
 
 
 def _mem(args: list[str]) -> int:
     value = _one(args, "size").upper().removesuffix("B").removesuffix("I")
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)", value)
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([KMGT]?)", value)
     if not match:
         raise ValueError(f"expects a size such as 512M or 4G, got {args[0]!r}")
-    return max(0, round(float(match[1]) * _MEM_UNITS[match[2]]))
+    mib = float(match[1]) * _MEM_UNITS[match[2]]
+    high = RANGES["mem"][1]
+    if mib > high:
+        raise ValueError(f"expects at most {high // 1024**2}T (1 PiB) per node, got {args[0]!r}")
+    return round(mib)
 
 
 def _duration(args: list[str]) -> int:
     """Seconds from ``3600``, ``90m``, ``2h``, ``1d``, ``MM:SS``, ``HH:MM:SS`` or ``D-HH:MM:SS``."""
     value = _one(args, "duration")
-    if match := re.fullmatch(r"(\d+)([smhd]?)", value):
-        return int(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
-    days = 0
-    if "-" in value:
-        head, _, value = value.partition("-")
-        if not head.isdigit():
-            raise ValueError(f"expects a duration such as 2h or 1-12:00:00, got {args[0]!r}")
-        days = int(head)
-    parts = value.split(":")
-    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"expects a duration such as 90m, 2h, 30:00 or 1:30:00, got {args[0]!r}")
-    numbers = [int(p) for p in parts]
-    seconds = numbers[-1] + 60 * numbers[-2] + (3600 * numbers[0] if len(numbers) == 3 else 0)
+    if match := re.fullmatch(r"([0-9]+)([smhd]?)", value):
+        return (_digits(match[1]) or 0) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+    head, dash, value = value.rpartition("-")
+    days = _digits(head) if dash else 0
+    numbers = [_digits(p) for p in value.split(":")]
+    if days is None or not 2 <= len(numbers) <= 3 or None in numbers:
+        raise ValueError(f"expects a duration such as 90m, 2h, 30:00, 1:30:00 or 1-12:00:00, got {args[0]!r}")
+    whole = [n or 0 for n in numbers]
+    seconds = whole[-1] + 60 * whole[-2] + (3600 * whole[0] if len(whole) == 3 else 0)
     return days * 86400 + seconds
+
+
+def duration_text(seconds: int) -> str:
+    """``365 days``, ``36 hours``, ``90 s``: a time limit as a person reads it."""
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def _check_time(seconds: int, max_time_limit: int, given: str) -> int:
+    if seconds > max_time_limit:
+        raise ValueError(
+            f"expects a time limit of at most {duration_text(max_time_limit)} ({max_time_limit} s, "
+            f"the daemon's max_time_limit), got {given!r}"
+        )
+    return seconds
 
 
 def _file_names(args: list[str]) -> tuple[str, ...]:
     if not args:
         raise ValueError("expects one or more file names")
-    for name in args:
-        if "/" in name or name in {".", ".."}:
-            raise ValueError(f"{name!r} must be a file name in the job's work directory, without '/'")
-    return tuple(args)
+    return tuple(check_name(name) for name in args)
 
 
 def _paths(args: list[str]) -> tuple[str, ...]:
     if not args:
         raise ValueError("expects one or more file paths")
+    for path in args:
+        check_input_path(path)
     return tuple(args)
+
+
+def check_input_path(path: str) -> str:
+    """The name an input declared as ``path`` is staged under; BadRequest when a part of it is not a valid name."""
+    for part in PurePosixPath(path).parts:
+        if part not in ("/", ".", ".."):
+            check_name(part, "input path part")
+    return check_name(PurePosixPath(path).name, "input file name")
 
 
 def _ports(args: list[str]) -> tuple[int, ...]:
@@ -132,16 +187,13 @@ def _price(args: list[str]) -> float:
         price = float(value)
     except ValueError:
         raise ValueError(f"expects a price in US dollars per hour, got {args[0]!r}") from None
-    if price < 0:
-        raise ValueError("expects a price >= 0")
+    return _check_price(price)
+
+
+def _check_price(price: float) -> float:
+    if not math.isfinite(price) or price < 0:
+        raise ValueError(f"expects a price in US dollars per hour, a finite number >= 0, got {price}")
     return price
-
-
-def _priority(args: list[str]) -> int:
-    value = _one(args, "whole number")
-    if not re.fullmatch(r"[+-]?\d+", value) or abs(int(value)) > 1_000_000:
-        raise ValueError(f"expects a whole number between -1000000 and 1000000, got {value!r}")
-    return int(value)
 
 
 def _job_ids(args: list[str]) -> tuple[str, ...]:
@@ -160,7 +212,7 @@ def _names(args: list[str]) -> tuple[str, ...]:
 
 # directive -> (field, reader, repeatable). Repeatable directives add to what earlier lines gave.
 _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
-    "name": ("name", _text, False),
+    "name": ("name", lambda a: check_name(_text(a), "job name"), False),
     "comment": ("comment", _text, False),
     "workdir": ("workdir", lambda a: _one(a, "path"), False),
     "input": ("inputs", _paths, True),
@@ -169,12 +221,12 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "ports": ("ports", _ports, True),
     "flavor": ("flavor", lambda a: _one(a, "flavor name"), False),
     "account_id": ("account_id", lambda a: _one(a, "account ID"), False),
-    "cpus": ("cpus", lambda a: _count(a, 1), False),
+    "cpus": ("cpus", _whole("cpus"), False),
     "mem": ("mem", _mem, False),
-    "gpus": ("gpus", _count, False),
-    "nodes": ("nodes", lambda a: _count(a, 1), False),
+    "gpus": ("gpus", _whole("gpus"), False),
+    "nodes": ("nodes", _whole("nodes"), False),
     "time": ("time_limit", _duration, False),
-    "priority": ("priority", _priority, False),
+    "priority": ("priority", _whole("priority"), False),
     "site": ("sites", _names, True),
     "depends": ("depends_on", _job_ids, True),
     "max-price": ("max_price", _price, False),
@@ -199,7 +251,7 @@ def decode(script: bytes) -> str:
         raise ScriptError(script[: exc.start].count(b"\n") + 1, "is not valid UTF-8 text") from None
 
 
-def parse(script: str) -> JobRequest:
+def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobRequest:
     """Read the ``#SWM`` directives of ``script``; raise ScriptError naming the first bad line."""
     if not script.strip():
         raise ScriptError(1, "the script is empty")
@@ -226,9 +278,43 @@ def parse(script: str) -> JobRequest:
         field, reader, repeatable = _DIRECTIVES[directive]
         try:
             value = reader(args)
+            if field == "time_limit":
+                _check_time(value, max_time_limit, " ".join(args))
         except ValueError as exc:
             raise ScriptError(number, f"'{directive}' {exc}") from None
         if repeatable and field in values:
             value = values[field] + value
         values[field] = value
     return JobRequest(**values)
+
+
+def check_request(request: JobRequest, *, max_time_limit: int) -> None:
+    """Raise BadRequest when a stored job's ``request`` is outside what :func:`parse` accepts now.
+
+    An older daemon, or one with a larger ``max_time_limit``, may have accepted it.
+    """
+    directive = ""
+    try:
+        for directive in RANGES:
+            _whole(directive)([str(getattr(request, directive))])
+        directive = "time"
+        digits = str(request.time_limit)
+        _check_time(
+            request.time_limit,
+            max_time_limit,
+            f"{digits} s" if len(digits) < 20 else f"a {len(digits)}-digit number of seconds",
+        )
+        directive = "max-price"
+        if request.max_price is not None:
+            _check_price(request.max_price)
+        directive = "name"
+        if request.name:
+            check_name(request.name, "job name")
+        directive = "input"
+        for path in request.inputs:
+            check_input_path(path)
+        directive = "output"
+        for name in request.outputs:
+            check_name(name)
+    except ValueError as exc:
+        raise BadRequest(f"'{directive}' {exc}; this daemon does not accept it") from None

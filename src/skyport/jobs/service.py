@@ -54,12 +54,15 @@ def demand(job_id: str, owner: str, submit_time: float, request: scripts.JobRequ
 class JobService:
     """Submit, read and change jobs."""
 
-    def __init__(self, store: Store, files: JobFiles, sites: SiteRegistry, *, owner: str, max_upload: int) -> None:
+    def __init__(
+        self, store: Store, files: JobFiles, sites: SiteRegistry, *, owner: str, max_upload: int, max_time_limit: int
+    ) -> None:
         self.store = store
         self.files = files
         self.sites = sites
         self.owner = owner  # the daemon's owner; only they may submit a script by path
         self.max_upload = max_upload
+        self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
         self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
 
     # -- user-facing ------------------------------------------------------------------------------
@@ -73,7 +76,7 @@ class JobService:
         if script is None:
             raise BadRequest("no job script: send it as the multipart field script_content (or ?path= on the host)")
         text = scripts.decode(script)
-        request = scripts.parse(text)
+        request = scripts.parse(text, max_time_limit=self.max_time_limit)
         size = len(script) + sum(data.seek(0, os.SEEK_END) for _, data in inputs)
         if size > self.max_upload:
             raise TooLarge(f"the submission is {size} bytes; the daemon accepts at most {self.max_upload}")
@@ -108,12 +111,12 @@ class JobService:
     ) -> list[tuple[str, InputSource]]:
         files: dict[str, InputSource] = {}
         for filename, data in uploaded:
-            name = check_name(Path(filename).name)
+            name = check_name(Path(filename).name, "input file name")
             if name in files:
                 raise BadRequest(f"two input files are called {name!r}; input names must be unique")
             files[name] = data
         for declared in request.inputs:
-            name = Path(declared).name
+            name = scripts.check_input_path(declared)
             if name in files:
                 continue
             local = Path(declared).expanduser()

@@ -8,6 +8,7 @@ cheapest first. The kernel then only compares numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,11 @@ NEVER_FITS = 9  # no allowed node or flavor is large enough
 
 # A running job past its time limit is assumed to end this many seconds from now.
 OVERRUN_GRACE = 1.0
+# The largest counts the kernel plans, which its 64-bit integers (and float prices times node
+# counts) hold exactly; a job asking for more is set aside, not planned. Time limits are planned
+# as at most a century: further ahead, every plan is the same.
+MAX_COUNT = 2**53
+MAX_DURATION = 100 * 365 * 86400
 
 Kernel = Callable[..., None]
 DEFAULT_SETTINGS = SchedulerSettings()
@@ -57,7 +63,9 @@ class Packed:
 
     def call(self, kernel: Kernel) -> Outcome:
         """Run ``kernel`` on these arrays and return what it wrote."""
-        out = Outcome.for_jobs(self.jobs, self.status, self.site_free)
+        part_first = self.ints["part_first"]
+        largest = max((b - a for a, b in itertools.pairwise(part_first)), default=0)
+        out = Outcome.for_jobs(self.jobs, self.status, self.site_free, largest)
         kernel(
             **self.ints,
             **self.floats,
@@ -85,12 +93,13 @@ class Outcome:
     site_free: array[int]  # per site: quota left after this pass's new partitions; -1 = unlimited
 
     @classmethod
-    def for_jobs(cls, jobs: Sequence[JobDemand], status: array[int], site_free: array[int]) -> Outcome:
+    def for_jobs(cls, jobs: Sequence[JobDemand], status: array[int], site_free: array[int], largest: int) -> Outcome:
+        """Room for the node indexes of every job that fits a partition of ``largest`` nodes."""
         first = array("q", bytes(8 * len(jobs)))
         total = 0
         for i, job in enumerate(jobs):
             first[i] = total
-            total += job.nodes
+            total += job.nodes if job.nodes <= largest else 0
         return cls(
             why=array("q", status),
             start=array("d", [math.nan]) * len(jobs),
@@ -138,13 +147,28 @@ def dependency_status(job: JobDemand, states: Mapping[str, str], pending: set[st
     return (WAITS_FOR_DEPENDENCY, waiting) if waiting else (READY, "")
 
 
+def demand_problem(job: JobDemand) -> str:
+    """Why the kernel cannot plan ``job`` at all; "" when it can."""
+    if not 1 <= job.nodes <= MAX_COUNT:
+        return f"it asks for {job.nodes} nodes; the scheduler plans 1 to {MAX_COUNT}"
+    for what, value in (("cpus", job.cpus), ("mem", job.mem), ("gpus", job.gpus)):
+        if not 0 <= value <= MAX_COUNT:
+            return f"it asks for {what}={value}; the scheduler plans 0 to {MAX_COUNT}"
+    if job.time_limit < 0:
+        return f"its time limit is {job.time_limit} s, below 0"
+    if job.max_price is not None and not (math.isfinite(job.max_price) and job.max_price >= 0):
+        return f"its price ceiling {job.max_price} is not a finite number >= 0"
+    return ""
+
+
 def _check(snapshot: Snapshot) -> None:
     ids = [job.id for job in snapshot.jobs]
     if len(set(ids)) != len(ids):
         raise ValueError("two pending jobs share an id")
     for job in snapshot.jobs:
-        if job.nodes < 1 or min(job.cpus, job.mem, job.gpus, job.time_limit) < 0:
-            raise ValueError(f"job {job.id}: nodes must be >= 1 and cpus, mem, gpus, time_limit >= 0")
+        problem = demand_problem(job)
+        if problem:
+            raise ValueError(f"job {job.id} cannot be planned: {problem}")
 
 
 def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> Packed:
@@ -246,7 +270,7 @@ def _pack_jobs(
             allowed += bytes(
                 (not sites or site in sites) and (not flavors or flavor in flavors) for site, flavor in groups
             )
-        seconds = float(job.time_limit or settings.default_time_limit)
+        seconds = float(min(job.time_limit or settings.default_time_limit, MAX_DURATION))
         ceiling = math.inf if job.max_price is None else job.max_price
         cpus.append(job.cpus)
         mem.append(job.mem)

@@ -181,9 +181,16 @@ def memory_text(mib: int) -> str:
     return f"{mib // 1024} GB" if mib >= 1024 and mib % 1024 == 0 else f"{mib} MiB"
 
 
+_LAST_MINUTE = 253402300740 // 60  # 9999-12-31 23:59 UTC: later times show as that minute
+
+
 def clock(t: float, now: float) -> str:
     """Local time of day (to the minute), with the date when it is not today."""
-    return _clock(int(t // 60), int(now // 60))
+    return _clock(_minute(t), _minute(now))
+
+
+def _minute(t: float) -> int:
+    return int(min(max(t, 0.0), _LAST_MINUTE * 60.0) // 60)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -95,7 +95,8 @@ class Gate:
         try:
             return await coroutine
         except ApiError as exc:
-            raise GateError(self.name, f"{what}: {exc.detail or exc.title} (HTTP {exc.status_code})") from exc
+            detail = f"{what}: {exc.detail or exc.title} (HTTP {exc.status_code})"
+            raise GateError(self.name, detail, exc.status_code) from exc
         except httpx.HTTPError as exc:
             raise GateError(self.name, f"{what}: gate unreachable: {exc!r}") from exc
 
