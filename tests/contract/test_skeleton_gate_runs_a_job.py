@@ -23,8 +23,8 @@ from skyport_client import Client
 from skyport_client.api.jobs import download_job_file, get_job, job_stdout, submit_job
 
 from skyport.codegen.cli import codegen
-from skyport.core.loop import MAX_ATTEMPTS
 from skyport.core.daemon import server_config
+from skyport.core.loop import MAX_ATTEMPTS
 from tests.conftest import Daemon, free_port, running_daemon
 
 FILLED = Path(__file__).parents[1] / "fixtures" / "memgate_handlers.py"

@@ -453,4 +453,3 @@ class Handlers:
             if job.state not in ENDED:
                 raise Conflict(f"job {job_id} is {job.state}; its outputs are known once it has ended")
         return self._jobs_dir / job_id / "work"
-
