@@ -60,6 +60,7 @@ class Settings:
     loop_interval: float = 1.0  # seconds between scheduling passes when nothing wakes the loop
     idle_timeout: float = 60.0  # seconds an unused partition is kept before it is deleted
     max_upload: int = 256 * 1024 * 1024  # bytes per submission, script and inputs together
+    max_output: int = 256 * 1024 * 1024  # bytes of output files staged back per job, all files together
     request_timeout: float = 30.0  # seconds a request's head or body may stall before it is answered 408
     fair_share_half_life: float = 7 * 86400.0
     default_time_limit: int = 3600

@@ -50,6 +50,31 @@ def check_env_names(env: Mapping[str, str]) -> None:
         raise BadRequest(f"env: {bad} are not valid variable names (letters, digits and _, not starting with a digit)")
 
 
+# Outputs are tested without following links ([ -L ] first: [ -f ] follows them), like
+# skyport.jobs.outputs does on the gates that read a work folder themselves.
+_OUTPUT_FUNCTIONS = """\
+refuse() { printf '%s\\t%s\\n' "$1" "$2" >> .skyport-refused; }
+output() {
+  if [ -L "$2" ]; then refuse "$1" 'it is a symbolic link'
+  elif [ -f "$2" ]; then put "$2" "$3"
+  elif [ -d "$2" ]; then refuse "$1" 'it is a directory'
+  elif [ -p "$2" ]; then refuse "$1" 'it is a FIFO'
+  elif [ -S "$2" ]; then refuse "$1" 'it is a socket'
+  elif [ -e "$2" ]; then refuse "$1" 'it is a device'
+  fi
+}"""
+
+
+def refused_outputs(report: bytes, outputs: Sequence[str]) -> dict[str, str]:
+    """Output name -> why node 0 did not upload it, from its ``refused`` report."""
+    found = {}
+    for line in report.decode(errors="replace").splitlines():
+        index, _, why = line.partition("\t")
+        if index.isdigit() and int(index) < len(outputs) and why:
+            found[outputs[int(index)]] = why
+    return found
+
+
 def job_bundle(
     *,
     job_id: str,
@@ -66,8 +91,11 @@ def job_bundle(
     """The job as node ``rank`` runs it.
 
     ``inputs`` maps input file names to GET URLs; ``puts`` maps the node's result keys (``started``,
-    ``stdout``, ``stderr``, ``exit``, ``error``) to PUT URLs; ``outputs`` lists (file name, PUT URL)
-    of the declared outputs, which only node 0 uploads.
+    ``stdout``, ``stderr``, ``exit``, ``error``, and on node 0 ``refused``) to PUT URLs; ``outputs``
+    lists (file name, PUT URL) of the declared outputs, which only node 0 uploads. Only a regular
+    file is uploaded: for an output that is a symbolic link, a FIFO, a device, a socket or a
+    directory, node 0 puts a line "<index of the output>\t<why>" into ``refused`` instead
+    (read back by :func:`refused_outputs`).
     """
     q = shlex.quote
     variables = {
@@ -89,6 +117,7 @@ def job_bundle(
         'put() { curl -fsS --retry 5 -o /dev/null -T "$1" "$2"; }',
         'get() { curl -fsS --retry 5 -o "$1" "$2"; }',
         f"fail() {{ printf '%s\\n' \"$1\" > .skyport-error; put .skyport-error {q(puts['error'])}; exit 1; }}",
+        *([_OUTPUT_FUNCTIONS] if outputs else []),
         "date -u +%Y-%m-%dT%H:%M:%SZ > .skyport-started",
         f"put .skyport-started {q(puts['started'])}",
         *(
@@ -102,7 +131,8 @@ def job_bundle(
         "status=$?",
         f"put .skyport-stdout {q(puts['stdout'])}",
         f"put .skyport-stderr {q(puts['stderr'])}",
-        *(f"if [ -f {q(name)} ]; then put {q(name)} {q(url)}; fi" for name, url in outputs),
+        *(f"output {index} {q(name)} {q(url)}" for index, (name, url) in enumerate(outputs)),
+        *([f"if [ -s .skyport-refused ]; then put .skyport-refused {q(puts['refused'])}; fi"] if outputs else []),
         # The exit status goes last: once it is in S3, every other result is too.
         "printf '%s\\n' \"$status\" > .skyport-exit",
         f"put .skyport-exit {q(puts['exit'])}",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
+from skyport.jobs.outputs import DEFAULT_RANGE
 from skyport.jobs.files import check_name
 from skyport_gate_aws import bootstrap, converters
 from skyport_gate_aws.converters import JobRecord, PartitionRecord
@@ -321,6 +322,8 @@ class Handlers:
             logs = {s: s if rank == 0 else f"{s}.{rank}" for s in ("stdout", "stderr")}
             puts = {k: self.staging.put_url(prefix + f"{k}.{rank}") for k in ("started", "exit", "error")}
             puts.update({k: self.staging.put_url(prefix + key) for k, key in logs.items()})
+            if rank == 0:
+                puts["refused"] = self.staging.put_url(prefix + "refused")
             outputs = [(n, self.staging.put_url(f"{prefix}outputs/{n}")) for n in record.outputs] if rank == 0 else []
             bundle = bootstrap.job_bundle(
                 job_id=record.id,
@@ -399,15 +402,24 @@ class Handlers:
 
     def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
         record = self._known_job(job_id)
-        found = self.staging.listing(f"{self.staging.job_prefix(record.id)}outputs/")
-        return [{"name": name, "size": size, "kind": "output"} for name, (size, _) in sorted(found.items())]
+        prefix = self.staging.job_prefix(record.id)
+        found: dict[str, dict[str, Any]] = {
+            name: {"name": name, "size": size, "kind": "output"}
+            for name, (size, _) in self.staging.listing(f"{prefix}outputs/").items()
+        }
+        refused = bootstrap.refused_outputs(self.staging.read(prefix + "refused") or b"", record.outputs)
+        for name, why in refused.items():
+            found[name] = {"name": name, "size": 0, "kind": "output", "refused": why}
+        return [found[name] for name in sorted(found)]
 
-    async def download_output(self, job_id: str, name: str) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._download_output, job_id, name), 200, _OCTET
+    async def download_output(
+        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
 
-    def _download_output(self, job_id: str, name: str) -> bytes:
+    def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
         record = self._known_job(job_id)
-        data = self.staging.read(f"{self.staging.job_prefix(record.id)}outputs/{name}")
+        data = self.staging.read(f"{self.staging.job_prefix(record.id)}outputs/{name}", offset, length)
         if data is None:
             raise NotFound(f"job {job_id} has no output {name!r}")
         return data

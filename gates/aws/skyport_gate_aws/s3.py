@@ -5,6 +5,7 @@ Layout under ``<prefix><site>/`` in the bucket::
     partitions/<partition>/node-<rank>.sh   the job bundle node <rank> polls for (written by start_job)
     jobs/<job>/inputs/<name>                 uploaded by the core before the job starts
     jobs/<job>/outputs/<name>                declared outputs, put by node 0 when the job ends
+    jobs/<job>/refused                       declared outputs node 0 refused to put, and why
     jobs/<job>/stdout, stderr                node 0's logs (node r > 0: stdout.<r>, stderr.<r>)
     jobs/<job>/started.<rank>                put when the node starts the job
     jobs/<job>/exit.<rank>                   the node's exit status, put last
@@ -59,11 +60,11 @@ class Staging:
     def put(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
 
-    def read(self, key: str, offset: int = 0) -> bytes | None:
-        """The object's bytes from ``offset`` on; None when it does not exist."""
+    def read(self, key: str, offset: int = 0, length: int | None = None) -> bytes | None:
+        """The object's bytes from ``offset`` on (at most ``length`` of them); None when it does not exist."""
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
-        if offset:
-            kwargs["Range"] = f"bytes={offset}-"
+        if offset or length is not None:
+            kwargs["Range"] = f"bytes={offset}-" + ("" if length is None else str(offset + length - 1))
         try:
             data: bytes = self.client.get_object(**kwargs)["Body"].read()
         except Exception as exc:

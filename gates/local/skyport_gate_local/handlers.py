@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
+from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport_gate_local import processes, records
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
@@ -216,22 +217,18 @@ class Handlers:
 
     def _list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
         workdir = self._ended_job_workdir(job_id)
-        found = []
-        for name in self._known_job(job_id).outputs:
-            path = workdir / name
-            if path.is_file():
-                found.append({"name": name, "size": path.stat().st_size, "kind": "output"})
-        return found, 200
+        return output_listing(workdir, self._known_job(job_id).outputs), 200
 
-    async def download_output(self, job_id: str, name: str) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._download_output, job_id, name), 200, _OCTET
+    async def download_output(
+        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
 
-    def _download_output(self, job_id: str, name: str) -> bytes:
+    def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
         workdir = self._ended_job_workdir(job_id)
-        path = workdir / name
-        if name not in self._known_job(job_id).outputs or not path.is_file():
+        if name not in self._known_job(job_id).outputs:
             raise NotFound(f"job {job_id} has no output {name!r}")
-        return path.read_bytes()
+        return read_output(workdir, name, offset, length)
 
     async def delete_job_files(self, job_id: str) -> tuple[None, int]:
         await asyncio.to_thread(self._delete_job_files, job_id)

@@ -22,6 +22,7 @@ from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
 from skyport.jobs.files import check_name, write_atomic
+from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport_gate_slurm.settings import SlurmSettings
 from skyport_gate_slurm.slurm import EXITED, FAILED_WORDS, RUNNING, PartitionInfo, Slurm
 
@@ -321,15 +322,12 @@ class Handlers:
 
     async def list_outputs(self, job_id: str) -> Result:
         job = self._job(job_id)
-        folder = self._folder(job_id)
-        found = [folder / name for name in job.outputs if (folder / name).is_file()]
-        return [{"name": path.name, "size": path.stat().st_size, "kind": "output"} for path in found], 200
+        return await asyncio.to_thread(output_listing, self._folder(job_id), job.outputs), 200
 
-    async def download_output(self, job_id: str, name: str) -> Result:
-        path = self._folder(job_id) / check_name(name)
-        if name not in self._job(job_id).outputs or not path.is_file():
+    async def download_output(self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE) -> Result:
+        if check_name(name) not in self._job(job_id).outputs:
             raise NotFound(f"job {job_id} has no output {name!r}")
-        return path.read_bytes(), 200
+        return await asyncio.to_thread(read_output, self._folder(job_id), name, offset, length), 200
 
     async def delete_job_files(self, job_id: str) -> Result:
         (self.jobs_dir / f"{check_name(job_id)}.json").unlink(missing_ok=True)

@@ -169,6 +169,34 @@ def inputs_go_in_and_declared_outputs_come_back_byte_for_byte(gate: GateUnderTes
     expect(returned == data + data, f"out.bin came back with {len(returned)} bytes, not the {2 * len(data)} written")
 
 
+def an_output_that_is_a_link_or_a_fifo_is_refused_not_followed(gate: GateUnderTest) -> None:
+    script = "ln -s /etc/passwd out.txt && mkfifo pipe && echo kept > plain.txt"
+    job_id = start_job(gate, script, outputs=["out.txt", "pipe", "plain.txt"])
+    expect_equal(ended(gate, job_id)["state"], "finished", "state")
+    listed = {o["name"]: o.get("refused", "") for o in ok(gate.client.get(f"/jobs/{job_id}/outputs")).json()}
+    wanted = {"out.txt": "it is a symbolic link", "pipe": "it is a FIFO", "plain.txt": ""}
+    expect_equal(listed, wanted, "outputs and why they are refused")
+    expect_problem(gate.client.get(f"/jobs/{job_id}/outputs/out.txt"), 404)
+    expect_equal(ok(gate.client.get(f"/jobs/{job_id}/outputs/plain.txt")).content, b"kept\n", "plain.txt")
+
+
+def an_output_comes_back_by_ranges(gate: GateUnderTest) -> None:
+    job_id = start_job(
+        gate, "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); done > out.txt", outputs=["out.txt"]
+    )
+    ended(gate, job_id)
+    path = f"/jobs/{job_id}/outputs/out.txt"
+    whole = ok(gate.client.get(path)).content
+    expect_equal(len(whole), sum(len(f"line {i}\n") for i in range(3000)), "size of out.txt")
+    part = ok(gate.client.get(path, params={"offset": 1000, "length": 5000})).content
+    expect(part == whole[1000:6000], f"offset 1000, length 5000 gave {len(part)} bytes, not bytes 1000 to 5999")
+    tail = ok(gate.client.get(path, params={"offset": len(whole) - 10, "length": 5000})).content
+    expect_equal(tail, whole[-10:], "the range that runs past the end (a short answer)")
+    past = ok(gate.client.get(path, params={"offset": len(whole) + 10})).content
+    expect_equal(past, b"", "a range that starts past the end (an empty answer)")
+    expect_problem(gate.client.get(path, params={"length": 0}), 400)
+
+
 def cancel_ends_a_running_job_as_cancelled(gate: GateUnderTest) -> None:
     job_id = start_job(gate, "sleep 300")
     poll(gate, f"/jobs/{job_id}", lambda j: j["state"] == "running")
@@ -237,6 +265,8 @@ CHECKS: tuple[Check, ...] = (
     a_failing_script_is_finished_with_its_nonzero_exit_code,
     starting_a_job_twice_is_200_the_second_time,
     inputs_go_in_and_declared_outputs_come_back_byte_for_byte,
+    an_output_that_is_a_link_or_a_fifo_is_refused_not_followed,
+    an_output_comes_back_by_ranges,
     cancel_ends_a_running_job_as_cancelled,
     cancelling_an_ended_job_changes_nothing,
     list_jobs_shows_the_jobs_of_a_partition,

@@ -301,19 +301,56 @@ class Loop:
         for stream in ("stdout", "stderr"):
             data = await gate.log(job.gate_job_id, stream)
             await asyncio.to_thread(self.files.write_log, job.id, stream, data)
-        for name, data in (await gate.outputs(job.gate_job_id)).items():
-            await asyncio.to_thread(self.files.write_output, job.id, name, data)
+        refused = await self._stage_outputs(job, gate)
+        state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
-            return await self.service.change(job, JobState.FINISHED, "finished", **_end_fields(seen))
-        if seen.state == "finished":
+            state, reason = JobState.FINISHED, "finished"
+        elif seen.state == "finished":
             reason = f"exited with status {seen.exitcode}"
         elif seen.state == "cancelled":
             reason = f"cancelled on site {gate.name}"
         else:
             reason = seen.state_details or f"failed on site {gate.name}"
-        if seen.signal:
+        if seen.signal and state == JobState.ERROR:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
-        return await self.service.change(job, JobState.ERROR, reason, **_end_fields(seen))
+        return await self.service.change(job, state, "; ".join([reason, *refused]), **_end_fields(seen))
+
+    async def _stage_outputs(self, job: Job, gate: Gate) -> list[str]:
+        """Download the run's outputs within max_output (all files together); a note per file not kept.
+
+        A file the gate refused (a symbolic link, a FIFO...), one the job did not declare, and one
+        that would pass the cap are not kept, and the notes say why. Each file streams to a
+        temporary file in the job's outputs folder, renamed into place once complete.
+        """
+        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
+        cap, used, notes = self.settings.max_output, 0, []
+        for output in await gate.outputs(job.gate_job_id):
+            why = output.refused or ("" if output.name in job.request.outputs else "the job did not declare it")
+            if not why and output.size <= cap - used:
+                size = await self._download(job, gate, output.name, cap - used)
+                if size <= cap - used:
+                    used += size
+                    continue
+            if not why:
+                taken = f", {used} of them taken by the outputs before it" if used else ""
+                why = f"it is larger than max_output allows ({cap} bytes of outputs per job{taken})"
+            notes.append(f"output {output.name} refused: {why}")
+            logger.warning("%s: %s", job.id, notes[-1])
+        return notes
+
+    async def _download(self, job: Job, gate: Gate, name: str, limit: int) -> int:
+        """Download output ``name`` and keep it if it is at most ``limit`` bytes; its size (limit + 1 if over)."""
+        part = await asyncio.to_thread(self.files.new_output, job.id)
+        try:
+            size = await gate.download(job.gate_job_id, name, part, limit)
+        except BaseException:
+            await asyncio.to_thread(self.files.drop_output, part)
+            raise
+        if size <= limit:
+            await asyncio.to_thread(self.files.keep_output, job.id, name, part)
+        else:
+            await asyncio.to_thread(self.files.drop_output, part)
+        return size
 
     async def _reconcile_partitions(
         self,

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
+from typing import BinaryIO
 
 from skyport.errors import BadRequest
 
@@ -117,8 +118,28 @@ class JobFiles:
     def input_path(self, job_id: str, name: str) -> Path:
         return self.folder(job_id) / INPUTS / check_name(name)
 
-    def write_output(self, job_id: str, name: str, data: bytes) -> None:
-        write_atomic(self.folder(job_id) / OUTPUTS / check_name(name), data)
+    def new_output(self, job_id: str) -> BinaryIO:
+        """An empty temporary file in the job's outputs folder to download an output into, range by range."""
+        folder = self.folder(job_id) / OUTPUTS
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, part = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        os.close(fd)
+        return Path(part).open("wb")
+
+    def keep_output(self, job_id: str, name: str, part: BinaryIO) -> None:
+        """Close a complete download and rename it into place as output ``name``."""
+        part.close()
+        os.replace(part.name, self.folder(job_id) / OUTPUTS / check_name(name))
+
+    def drop_output(self, part: BinaryIO) -> None:
+        """Close and delete a download that is not kept (over the cap, or interrupted)."""
+        part.close()
+        Path(part.name).unlink(missing_ok=True)
+
+    def drop_partial_outputs(self, job_id: str) -> None:
+        """Delete downloads a crash interrupted, before staging the job's outputs again."""
+        for part in (self.folder(job_id) / OUTPUTS).glob(".tmp-*"):
+            part.unlink(missing_ok=True)
 
     def write_log(self, job_id: str, stream: str, data: bytes) -> None:
         write_atomic(self.folder(job_id) / stream, data)

@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/api_init.py.jinja).
-# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """One package per tag of spec/core-terminal.yaml, one module per operation, named by its operationId."""

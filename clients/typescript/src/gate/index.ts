@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+// Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -29,6 +29,11 @@ export type FileInfoKind = "input" | "output";
  *
  */
 export type GateJobState = "pending" | "running" | "finished" | "failed" | "cancelled";
+
+/**
+ * Always "output".
+ */
+export type OutputFileKind = "output";
 
 /**
  * creating: nodes are being acquired; ready: jobs can start; deleting: nodes are being
@@ -157,6 +162,20 @@ export interface JobStart {
   time_limit?: number;
   /** Files of the work directory to keep as outputs when the job ends. */
   outputs?: Array<string>;
+}
+
+/**
+ * One declared output of an ended job, offered for download or refused.
+ */
+export interface OutputFile {
+  /** File name, relative to the job's work directory. */
+  name: string;
+  /** Size in bytes (0 for a refused output). */
+  size: number;
+  /** Always "output". */
+  kind?: OutputFileKind;
+  /** Why the gate does not hand this file out, e.g. "it is a symbolic link"; absent for a file that can be downloaded.  */
+  refused?: string;
 }
 
 /**
@@ -538,7 +557,7 @@ export async function cancelJob(client: Client, args: { jobId: string; }): Promi
  * The bytes written so far, from `offset` on.
  *
  * @param args.jobId Job ID, chosen by the core.
- * @param args.offset Skip this many bytes from the start.
+ * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
  *
  * @returns 200: Standard output.
  *
@@ -556,7 +575,7 @@ export async function jobStdout(client: Client, args: { jobId: string; offset?: 
  * The bytes written so far, from `offset` on.
  *
  * @param args.jobId Job ID, chosen by the core.
- * @param args.offset Skip this many bytes from the start.
+ * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
  *
  * @returns 200: Standard error.
  *
@@ -591,7 +610,11 @@ export async function uploadInput(client: Client, args: { jobId: string; name: s
 /**
  * GET /jobs/{job_id}/outputs: List a job's output files
  *
- * The declared outputs that the job produced, once it has ended.
+ * The declared outputs that the job left in its work directory, once it has ended. A
+ * declared name the job did not write is not listed. Only a regular file in the work
+ * directory itself is handed out, read without following links: an output that is a
+ * symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+ * why (and size 0), and download_output answers 404 for it.
  *
  * @param args.jobId Job ID, chosen by the core.
  *
@@ -599,24 +622,31 @@ export async function uploadInput(client: Client, args: { jobId: string; name: s
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function listOutputs(client: Client, args: { jobId: string; }): Promise<Array<FileInfo>> {
+export async function listOutputs(client: Client, args: { jobId: string; }): Promise<Array<OutputFile>> {
   const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/outputs`, {}, {}, undefined);
-  if (response.status === 200) return (await response.json()) as Array<FileInfo>;
+  if (response.status === 200) return (await response.json()) as Array<OutputFile>;
   return fail(response);
 }
 
 /**
- * GET /jobs/{job_id}/outputs/{name}: Download an output file
+ * GET /jobs/{job_id}/outputs/{name}: Download a range of an output file
+ *
+ * At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+ * shorter than `length` ends the file; an `offset` at or past the end answers an empty
+ * body (200, not 416). The core fetches a file range by range, so neither side ever holds
+ * more than one range in memory; a gate reads the range from the file, never the whole file.
  *
  * @param args.jobId Job ID, chosen by the core.
  * @param args.name File name, relative to the job's work directory, without directories.
+ * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
+ * @param args.length Answer at most this many bytes, 1 to 67108864 (64 MiB); 8388608 (8 MiB) when absent.
  *
- * @returns 200: The file's bytes.
+ * @returns 200: The file's bytes in the range asked for.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function downloadOutput(client: Client, args: { jobId: string; name: string; }): Promise<Blob> {
-  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/outputs/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
+export async function downloadOutput(client: Client, args: { jobId: string; name: string; offset?: number; length?: number; }): Promise<Blob> {
+  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/outputs/${encodeURIComponent(String(args.name))}`, { "offset": args.offset, "length": args.length }, {}, undefined);
   if (response.status === 200) return await response.blob();
   return fail(response);
 }

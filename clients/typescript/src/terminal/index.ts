@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+// Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -539,7 +539,7 @@ export async function modifyJob(client: Client, args: { jobId: string; modificat
  * What the job wrote to standard output so far, from `offset` on.
  *
  * @param args.jobId Job ID.
- * @param args.offset Skip this many bytes from the start.
+ * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
  *
  * @returns 200: Standard output.
  *
@@ -557,7 +557,7 @@ export async function jobStdout(client: Client, args: { jobId: string; offset?: 
  * What the job wrote to standard error so far, from `offset` on.
  *
  * @param args.jobId Job ID.
- * @param args.offset Skip this many bytes from the start.
+ * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
  *
  * @returns 200: Standard error.
  *

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 9ae30be8fc671cb310b1d237dd0f43bedfe8e38d90a74a139bcdfcc2d245c5c5
+# Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/job/{jobId}/stdout``: Job stdout
 
@@ -41,7 +41,7 @@ def sync_detailed(*, client: Client, job_id: str, offset: int | None = None) -> 
 
     Args:
         job_id: Job ID.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard output.).
@@ -61,7 +61,7 @@ def sync(*, client: Client, job_id: str, offset: int | None = None) -> bytes:
 
     Args:
         job_id: Job ID.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         200: Standard output.
@@ -81,7 +81,7 @@ async def asyncio_detailed(*, client: Client, job_id: str, offset: int | None = 
 
     Args:
         job_id: Job ID.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard output.).
@@ -101,7 +101,7 @@ async def asyncio(*, client: Client, job_id: str, offset: int | None = None) -> 
 
     Args:
         job_id: Job ID.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         200: Standard output.

@@ -1,4 +1,4 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/api_init.py.jinja).
-# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """One package per tag of spec/core-gate.yaml, one module per operation, named by its operationId."""

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-gate.yaml."""
 
@@ -11,6 +11,8 @@ from .gate_job_state import GateJobState
 from .gate_node import GateNode
 from .image import Image
 from .job_start import JobStart
+from .output_file import OutputFile
+from .output_file_kind import OutputFileKind
 from .partition import Partition
 from .partition_request import PartitionRequest
 from .partition_state import PartitionState
@@ -27,6 +29,8 @@ __all__ = [
     "GateNode",
     "Image",
     "JobStart",
+    "OutputFile",
+    "OutputFileKind",
     "Partition",
     "PartitionRequest",
     "PartitionState",

@@ -1,7 +1,13 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
-"""``GET /jobs/{job_id}/outputs/{name}``: Download an output file"""
+"""``GET /jobs/{job_id}/outputs/{name}``: Download a range of an output file
+
+At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+shorter than `length` ends the file; an `offset` at or past the end answers an empty
+body (200, not 416). The core fetches a file range by range, so neither side ever holds
+more than one range in memory; a gate reads the range from the file, never the whole file.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +18,16 @@ import httpx
 
 from ...client import Client
 from ...errors import error_for
-from ...types import Response, build_response
+from ...types import Response, build_response, present
 
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({404})
 
 
-def _request(*, job_id: str, name: str) -> dict[str, Any]:
+def _request(*, job_id: str, name: str, offset: int | None = None, length: int | None = None) -> dict[str, Any]:
     return {
         "method": "GET",
         "url": f"/jobs/{quote(str(job_id), safe='')}/outputs/{quote(str(name), safe='')}",
+        "params": present({"offset": offset, "length": length}),
     }
 
 
@@ -30,73 +37,111 @@ def _parse(response: httpx.Response) -> Response[bytes]:
     raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
 
 
-def sync_detailed(*, client: Client, job_id: str, name: str) -> Response[bytes]:
-    """Download an output file
+def sync_detailed(
+    *, client: Client, job_id: str, name: str, offset: int | None = None, length: int | None = None
+) -> Response[bytes]:
+    """Download a range of an output file
+
+    At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+    shorter than `length` ends the file; an `offset` at or past the end answers an empty
+    body (200, not 416). The core fetches a file range by range, so neither side ever holds
+    more than one range in memory; a gate reads the range from the file, never the whole file.
 
     Args:
         job_id: Job ID, chosen by the core.
         name: File name, relative to the job's work directory, without directories.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); 8388608 (8 MiB) when absent.
 
     Returns:
-        The whole response; ``parsed`` is the body (200: The file's bytes.).
+        The whole response; ``parsed`` is the body (200: The file's bytes in the range asked for.).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(client.get_httpx_client().request(**_request(job_id=job_id, name=name)))
+    return _parse(client.get_httpx_client().request(**_request(job_id=job_id, name=name, offset=offset, length=length)))
 
 
-def sync(*, client: Client, job_id: str, name: str) -> bytes:
-    """Download an output file
+def sync(*, client: Client, job_id: str, name: str, offset: int | None = None, length: int | None = None) -> bytes:
+    """Download a range of an output file
+
+    At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+    shorter than `length` ends the file; an `offset` at or past the end answers an empty
+    body (200, not 416). The core fetches a file range by range, so neither side ever holds
+    more than one range in memory; a gate reads the range from the file, never the whole file.
 
     Args:
         job_id: Job ID, chosen by the core.
         name: File name, relative to the job's work directory, without directories.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); 8388608 (8 MiB) when absent.
 
     Returns:
-        200: The file's bytes.
+        200: The file's bytes in the range asked for.
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return sync_detailed(client=client, job_id=job_id, name=name).parsed
+    return sync_detailed(client=client, job_id=job_id, name=name, offset=offset, length=length).parsed
 
 
-async def asyncio_detailed(*, client: Client, job_id: str, name: str) -> Response[bytes]:
-    """Download an output file
+async def asyncio_detailed(
+    *, client: Client, job_id: str, name: str, offset: int | None = None, length: int | None = None
+) -> Response[bytes]:
+    """Download a range of an output file
+
+    At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+    shorter than `length` ends the file; an `offset` at or past the end answers an empty
+    body (200, not 416). The core fetches a file range by range, so neither side ever holds
+    more than one range in memory; a gate reads the range from the file, never the whole file.
 
     Args:
         job_id: Job ID, chosen by the core.
         name: File name, relative to the job's work directory, without directories.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); 8388608 (8 MiB) when absent.
 
     Returns:
-        The whole response; ``parsed`` is the body (200: The file's bytes.).
+        The whole response; ``parsed`` is the body (200: The file's bytes in the range asked for.).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id, name=name)))
+    return _parse(
+        await client.get_async_httpx_client().request(
+            **_request(job_id=job_id, name=name, offset=offset, length=length)
+        )
+    )
 
 
-async def asyncio(*, client: Client, job_id: str, name: str) -> bytes:
-    """Download an output file
+async def asyncio(
+    *, client: Client, job_id: str, name: str, offset: int | None = None, length: int | None = None
+) -> bytes:
+    """Download a range of an output file
+
+    At most `length` bytes of a listed, not refused output, from `offset` on. An answer
+    shorter than `length` ends the file; an `offset` at or past the end answers an empty
+    body (200, not 416). The core fetches a file range by range, so neither side ever holds
+    more than one range in memory; a gate reads the range from the file, never the whole file.
 
     Args:
         job_id: Job ID, chosen by the core.
         name: File name, relative to the job's work directory, without directories.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); 8388608 (8 MiB) when absent.
 
     Returns:
-        200: The file's bytes.
+        200: The file's bytes in the range asked for.
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return (await asyncio_detailed(client=client, job_id=job_id, name=name)).parsed
+    return (await asyncio_detailed(client=client, job_id=job_id, name=name, offset=offset, length=length)).parsed

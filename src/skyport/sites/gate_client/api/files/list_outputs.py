@@ -1,9 +1,13 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs/{job_id}/outputs``: List a job's output files
 
-The declared outputs that the job produced, once it has ended.
+The declared outputs that the job left in its work directory, once it has ended. A
+declared name the job did not write is not listed. Only a regular file in the work
+directory itself is handed out, read without following links: an output that is a
+symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+why (and size 0), and download_output answers 404 for it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import httpx
 
 from ...client import Client
 from ...errors import error_for
-from ...models import FileInfo
+from ...models import OutputFile
 from ...types import Response, build_response
 
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({404})
@@ -28,16 +32,20 @@ def _request(*, job_id: str) -> dict[str, Any]:
     }
 
 
-def _parse(response: httpx.Response) -> Response[list[FileInfo]]:
+def _parse(response: httpx.Response) -> Response[list[OutputFile]]:
     if response.status_code == 200:
-        return build_response(response, [FileInfo.from_dict(item) for item in response.json()])
+        return build_response(response, [OutputFile.from_dict(item) for item in response.json()])
     raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
 
 
-def sync_detailed(*, client: Client, job_id: str) -> Response[list[FileInfo]]:
+def sync_detailed(*, client: Client, job_id: str) -> Response[list[OutputFile]]:
     """List a job's output files
 
-    The declared outputs that the job produced, once it has ended.
+    The declared outputs that the job left in its work directory, once it has ended. A
+    declared name the job did not write is not listed. Only a regular file in the work
+    directory itself is handed out, read without following links: an output that is a
+    symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+    why (and size 0), and download_output answers 404 for it.
 
     Args:
         job_id: Job ID, chosen by the core.
@@ -53,10 +61,14 @@ def sync_detailed(*, client: Client, job_id: str) -> Response[list[FileInfo]]:
     return _parse(client.get_httpx_client().request(**_request(job_id=job_id)))
 
 
-def sync(*, client: Client, job_id: str) -> list[FileInfo]:
+def sync(*, client: Client, job_id: str) -> list[OutputFile]:
     """List a job's output files
 
-    The declared outputs that the job produced, once it has ended.
+    The declared outputs that the job left in its work directory, once it has ended. A
+    declared name the job did not write is not listed. Only a regular file in the work
+    directory itself is handed out, read without following links: an output that is a
+    symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+    why (and size 0), and download_output answers 404 for it.
 
     Args:
         job_id: Job ID, chosen by the core.
@@ -72,10 +84,14 @@ def sync(*, client: Client, job_id: str) -> list[FileInfo]:
     return sync_detailed(client=client, job_id=job_id).parsed
 
 
-async def asyncio_detailed(*, client: Client, job_id: str) -> Response[list[FileInfo]]:
+async def asyncio_detailed(*, client: Client, job_id: str) -> Response[list[OutputFile]]:
     """List a job's output files
 
-    The declared outputs that the job produced, once it has ended.
+    The declared outputs that the job left in its work directory, once it has ended. A
+    declared name the job did not write is not listed. Only a regular file in the work
+    directory itself is handed out, read without following links: an output that is a
+    symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+    why (and size 0), and download_output answers 404 for it.
 
     Args:
         job_id: Job ID, chosen by the core.
@@ -91,10 +107,14 @@ async def asyncio_detailed(*, client: Client, job_id: str) -> Response[list[File
     return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id)))
 
 
-async def asyncio(*, client: Client, job_id: str) -> list[FileInfo]:
+async def asyncio(*, client: Client, job_id: str) -> list[OutputFile]:
     """List a job's output files
 
-    The declared outputs that the job produced, once it has ended.
+    The declared outputs that the job left in its work directory, once it has ended. A
+    declared name the job did not write is not listed. Only a regular file in the work
+    directory itself is handed out, read without following links: an output that is a
+    symbolic link, a FIFO, a device, a socket or a directory is listed with `refused` saying
+    why (and size 0), and download_output answers 404 for it.
 
     Args:
         job_id: Job ID, chosen by the core.

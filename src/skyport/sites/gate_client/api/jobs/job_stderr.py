@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: c5f72cce63a324d35a8e2e24f7f7507e269038518f7414192af9d0813bfeb575
+# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs/{job_id}/stderr``: Read a job's standard error
 
@@ -41,7 +41,7 @@ def sync_detailed(*, client: Client, job_id: str, offset: int | None = None) -> 
 
     Args:
         job_id: Job ID, chosen by the core.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard error.).
@@ -61,7 +61,7 @@ def sync(*, client: Client, job_id: str, offset: int | None = None) -> bytes:
 
     Args:
         job_id: Job ID, chosen by the core.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         200: Standard error.
@@ -81,7 +81,7 @@ async def asyncio_detailed(*, client: Client, job_id: str, offset: int | None = 
 
     Args:
         job_id: Job ID, chosen by the core.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard error.).
@@ -101,7 +101,7 @@ async def asyncio(*, client: Client, job_id: str, offset: int | None = None) -> 
 
     Args:
         job_id: Job ID, chosen by the core.
-        offset: Skip this many bytes from the start.
+        offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
 
     Returns:
         200: Standard error.
