@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
-from typing import BinaryIO
 
 from skyport.errors import BadRequest
 
