@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.outputs import DEFAULT_RANGE
 from skyport.jobs.files import check_name
+from skyport.jobs.outputs import DEFAULT_RANGE
 from skyport_gate_aws import bootstrap, converters
 from skyport_gate_aws.converters import JobRecord, PartitionRecord
 from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag

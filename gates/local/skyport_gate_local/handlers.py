@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport.jobs.files import check_name, read_from, write_atomic
+from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport_gate_local import processes, records
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
