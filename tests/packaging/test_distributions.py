@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -67,3 +68,11 @@ def test_readmes_pypi_renders_link_only_to_absolute_addresses() -> None:
         readme = (folder / project(name)["readme"]).read_text(encoding="utf-8")
         relative = [link for link in re.findall(r"\]\(([^)]*)\)", readme) if not link.startswith("https://")]
         assert relative == [], f"{name}'s README links {relative}, which are 404s on PyPI"
+
+
+def test_the_npm_package_has_the_same_version_license_and_repository() -> None:
+    package = json.loads((ROOT / "clients/typescript/package.json").read_text(encoding="utf-8"))
+    assert package["version"] == skyport.__version__
+    assert package["license"] == project("skyport-hpc")["license"]
+    assert package["repository"]["url"] == "git+https://github.com/skyport-hpc/skyport.git"
+    assert (ROOT / "clients/typescript/LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()

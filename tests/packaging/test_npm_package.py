@@ -1,0 +1,135 @@
+"""The TypeScript client is a real npm package: packed, installed into an empty Node project, used there.
+
+The package is built with the pinned tsc and packed with `npm pack` from a copy of
+clients/typescript; an empty project installs the tarball (and undici, for the client
+certificate), then plain JavaScript imports it and talks to a real daemon over mutual TLS, and
+TypeScript type-checks a program against it with moduleResolution node16 and bundler. npm, tsc and
+undici come from the npm registry the first time (tests.conftest.npm_tool caches tsc).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Daemon, npm_tool
+from tests.packaging.conftest import ROOT, run
+
+pytestmark = pytest.mark.slow  # npm installs and a real daemon
+
+CLIENT = ROOT / "clients/typescript"
+
+PROGRAM_JS = """
+import { readFileSync } from "node:fs";
+import { Agent } from "undici";
+import * as main from "@skyport-hpc/client";
+import { Client, getJob, jobStdout, listJobs, submitJob } from "@skyport-hpc/client/terminal";
+import * as gate from "@skyport-hpc/client/gate";
+
+const [url, home] = process.argv.slice(2);
+const agent = new Agent({
+  connect: {
+    ca: readFileSync(`${home}/ca.pem`),
+    cert: readFileSync(`${home}/cert.pem`),
+    key: readFileSync(`${home}/key.pem`),
+  },
+});
+const client = new Client({ baseUrl: url, fetch: (input, init) => fetch(input, { ...init, dispatcher: agent }) });
+const script = new Blob(["#!/bin/sh\\necho hello from node\\n"]);
+const id = (await (await submitJob(client, { scriptContent: script })).text()).trim();
+let job = await getJob(client, { jobId: id });
+for (let i = 0; i < 300 && !["F", "E", "C"].includes(job.state); i++) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  job = await getJob(client, { jobId: id });
+}
+const listed = (await listJobs(client)).map((j) => j.id);
+const stdout = await (await jobStdout(client, { jobId: id })).text();
+console.log(JSON.stringify({
+  id, state: job.state, listed, stdout,
+  sameMain: main.submitJob === submitJob,
+  gateClient: typeof gate.Client,
+}));
+"""
+
+PROGRAM_TS = """
+import { Client, listJobs, type Job, type JobState } from "@skyport-hpc/client";
+import { Client as GateClient } from "@skyport-hpc/client/gate";
+
+const client = new Client({ baseUrl: "https://127.0.0.1:8443" });
+const states: JobState[] = ["Q", "R"];
+export const jobs: Promise<Job[]> = listJobs(client, { state: states });
+export const gate = new GateClient({ baseUrl: "https://127.0.0.1:9443" });
+"""
+
+
+def tsconfig(module: str, resolution: str) -> str:
+    options = {
+        "target": "ES2022",
+        "module": module,
+        "moduleResolution": resolution,
+        "lib": ["ES2022", "DOM"],
+        "types": [],
+        "strict": True,
+        "noEmit": True,
+        "skipLibCheck": False,
+    }
+    return json.dumps({"compilerOptions": options, "files": ["program.ts"]})
+
+
+@pytest.fixture(scope="module")
+def tsc() -> Path:
+    version = json.loads((CLIENT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["typescript"]
+    return npm_tool("typescript", version, "tsc")
+
+
+@pytest.fixture(scope="module")
+def consumer(tsc: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty Node project where the packed tarball and undici were installed."""
+    source = tmp_path_factory.mktemp("typescript") / "client"
+    shutil.copytree(CLIENT, source, ignore=shutil.ignore_patterns("node_modules", "dist"))
+    run([tsc, "-p", "tsconfig.build.json"], cwd=source)
+    packed = json.loads(run(["npm", "pack", "--ignore-scripts", "--json"], cwd=source))
+    tarball = source / packed[0]["filename"]
+    project = tmp_path_factory.mktemp("consumer")
+    (project / "package.json").write_text(json.dumps({"name": "consumer", "private": True, "type": "module"}))
+    run(["npm", "install", "--no-audit", "--no-fund", str(tarball), "undici@6"], cwd=project)
+    return project
+
+
+def test_the_tarball_holds_javascript_and_types_not_typescript_sources(consumer: Path) -> None:
+    installed = consumer / "node_modules/@skyport-hpc/client"
+    files = sorted(str(p.relative_to(installed)) for p in installed.rglob("*") if p.is_file())
+    assert files == [
+        "LICENSE",
+        "README.md",
+        "dist/gate/index.d.ts",
+        "dist/gate/index.js",
+        "dist/terminal/index.d.ts",
+        "dist/terminal/index.js",
+        "package.json",
+    ]
+
+
+def test_plain_javascript_imports_it_and_runs_a_job_over_mutual_tls(consumer: Path, daemon: Daemon) -> None:
+    (consumer / "program.mjs").write_text(PROGRAM_JS, encoding="utf-8")
+    result = json.loads(run(["node", "program.mjs", daemon.url, str(daemon.home)], cwd=consumer))
+    assert result["state"] == "F"
+    assert result["stdout"] == "hello from node\n"
+    assert result["id"] in result["listed"]
+    assert result["sameMain"] is True and result["gateClient"] == "function"
+
+
+@pytest.mark.parametrize(("module", "resolution"), [("node16", "node16"), ("esnext", "bundler")])
+def test_typescript_type_checks_against_it(consumer: Path, tsc: Path, module: str, resolution: str) -> None:
+    (consumer / "program.ts").write_text(PROGRAM_TS, encoding="utf-8")
+    (consumer / "tsconfig.json").write_text(tsconfig(module, resolution), encoding="utf-8")
+    checked = subprocess.run([str(tsc), "-p", str(consumer)], cwd=consumer, capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    misuse = PROGRAM_TS.replace('["Q", "R"]', '["Q", "X"]')
+    (consumer / "program.ts").write_text(misuse, encoding="utf-8")
+    refused = subprocess.run([str(tsc), "-p", str(consumer)], cwd=consumer, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0 and "JobState" in refused.stdout, refused.stdout
