@@ -171,6 +171,31 @@ def test_a_revoked_user_is_refused_at_the_next_request_and_their_queued_job_canc
             assert wait_for(alice, kept, "Q")["state"] == "Q", "alice's job was touched"
 
 
+def test_a_delegate_acts_for_the_users_its_certificate_names_and_nobody_else(home: Path, tmp_path: Path) -> None:
+    """A hub's certificate may use the API for the users it serves; as anyone else it is refused."""
+    skyport(None, "user", "add", "bob", home=home)
+    skyport(None, "user", "add", "hub", "--acts-for", "bob", home=home)
+    bob, hub = home / pki.USERS / "bob", home / pki.USERS / "hub"
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]  # jobs stay queued
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        with Client(daemon.url, ssl_context=daemon.ssl_context(bob / "cert.pem", bob / "key.pem")) as client:
+            job = submit(client, "#!/bin/sh\ntrue\n")
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            as_bob = delegate.get("/user/job", headers={"X-Skyport-User": "bob"})
+            as_alice = delegate.get("/user/job", headers={"X-Skyport-User": "alice"})
+            as_nobody = delegate.get("/user/job")
+        with as_client(daemon, home / pki.CLIENT_CERT, home / pki.CLIENT_KEY) as alice:
+            alice_as_bob = alice.get("/user/job", headers={"X-Skyport-User": "bob"})
+        skyport(None, "user", "revoke", "bob", home=home)
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            as_revoked_bob = delegate.get("/user/job", headers={"X-Skyport-User": "bob"})
+    assert as_bob.status_code == 200 and [row["id"] for row in as_bob.json()] == [job], as_bob.text
+    assert as_alice.status_code == 403 and "delegate for bob" in as_alice.json()["detail"]
+    assert as_nobody.status_code == 403
+    assert alice_as_bob.status_code == 403 and "may not act for bob" in alice_as_bob.json()["detail"]
+    assert as_revoked_bob.status_code == 403 and "bob was revoked" in as_revoked_bob.json()["detail"]
+
+
 @pytest.mark.parametrize("name", ["alice", "localhost", "core", "../etc", ""])
 def test_user_add_refuses_reserved_and_invalid_names(home: Path, name: str) -> None:
     result = skyport(None, "user", "add", name, home=home, check=False)

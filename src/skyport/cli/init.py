@@ -63,15 +63,23 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
+@click.option(
+    "--acts-for",
+    "acts_for",
+    multiple=True,
+    metavar="USER",
+    help="Make NAME a delegate (a JupyterHub, say) that acts for USER; repeat for each user.",
+)
 @click.pass_obj
-def add(obj: Context, name: str) -> None:
+def add(obj: Context, name: str, acts_for: tuple[str, ...]) -> None:
     """Issue a client certificate for NAME, signed by the home's CA.
 
     Give NAME the folder printed: its cert.pem and key.pem, and the home's ca.pem. With them
-    NAME sees and changes only their own jobs. A revoked user gets a new certificate.
+    NAME sees and changes only their own jobs. A revoked user gets a new certificate. A
+    delegate (--acts-for) names the user of each request in the header X-Skyport-User.
     """
     pki.private_umask()
-    folder = pki.add_user(obj.home, name)
+    folder = pki.add_user(obj.home, name, acts_for)
     click.echo(f"Issued a certificate for {name} in {folder} (cert.pem, key.pem); CA: {obj.home / pki.CA_CERT}")
 
 
@@ -104,6 +112,7 @@ def list_users(obj: Context) -> None:
                 {
                     "name": peer.name,
                     "role": peer.role or "none (run skyport init)",
+                    "acts_for": list(peer.acts_for),
                     "expires": peer.expires.isoformat(),
                     "revoked": revoked.at.isoformat() if revoked else None,
                     "owner": path == obj.home / pki.CLIENT_CERT,
@@ -119,7 +128,7 @@ def list_users(obj: Context) -> None:
         [
             (
                 f"{row['name']} (owner)" if row["owner"] else row["name"],
-                row["role"],
+                f"{row['role']} for {', '.join(row['acts_for'])}" if row["acts_for"] else row["role"],
                 row["expires"][:10],
                 row["revoked"][:16].replace("T", " ") if row["revoked"] else "",
                 row["certificate"],

@@ -18,7 +18,7 @@ from skyport.core import handlers
 from skyport.core.context import Core, enter
 from skyport.core.tls import peer_of, refuse
 from skyport.errors import RequestTimeout, SkyportError, TooLarge
-from skyport.pki import USER, Door
+from skyport.pki import ON_BEHALF_OF, USER, Door
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,7 +47,7 @@ class TerminalApp:
     def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
-        self.door = Door(core.settings.home, USER)  # user certificates only, not revoked
+        self.door = Door(core.settings.home, USER)  # user (and delegate) certificates, not revoked
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
         self.timeout = core.settings.request_timeout
@@ -56,12 +56,13 @@ class TerminalApp:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
             return
+        headers = dict(scope["headers"])
+        on_behalf_of = headers.get(ON_BEHALF_OF.encode())
         try:
-            user = self.door.admit(peer_of(scope))
+            user = self.door.admit(peer_of(scope), on_behalf_of.decode("latin-1") if on_behalf_of else None)
         except SkyportError as error:
             await refuse(send, error)
             return
-        headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
             detail = (

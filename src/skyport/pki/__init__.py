@@ -9,7 +9,8 @@ Everything lives in the Skyport home directory (``~/.skyport`` by default), priv
     core.pem, core-key.pem    role core: the daemon's client certificate towards gates, the only
                               one a gate accepts
     cert.pem, key.pem         role user: the home owner's client certificate; CN = user name
-    users/NAME/{cert,key}.pem role user: certificates issued with ``skyport user add NAME``
+    users/NAME/{cert,key}.pem role user: certificates issued with ``skyport user add NAME``; role
+                              delegate with ``--acts-for USER`` (a JupyterHub acting for its users)
     revoked                   certificates revoked with ``skyport user revoke NAME``
 
 Certificates are EC P-256 with the extensions strict verifiers ask for (basic constraints, key
@@ -17,7 +18,7 @@ usage, subject/authority key IDs, extended key usage, SANs). The role is a SAN U
 ``skyport:role:ROLE``; :class:`Door` checks it, and the revocation list, on every request.
 """
 
-from skyport.pki.access import REVOKED, Door, Revocation, Revocations, add_user, revoke
+from skyport.pki.access import ON_BEHALF_OF, REVOKED, Door, Revocation, Revocations, add_user, revoke
 from skyport.pki.authority import (
     CA_CERT,
     CA_KEY,
@@ -26,6 +27,7 @@ from skyport.pki.authority import (
     CORE,
     CORE_CERT,
     CORE_KEY,
+    DELEGATE,
     SERVER,
     SERVER_CERT,
     SERVER_KEY,
@@ -53,6 +55,8 @@ __all__ = [
     "CORE",
     "CORE_CERT",
     "CORE_KEY",
+    "DELEGATE",
+    "ON_BEHALF_OF",
     "REVOKED",
     "SERVER",
     "SERVER_CERT",

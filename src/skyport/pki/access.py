@@ -13,12 +13,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from skyport.errors import BadRequest, Conflict, Forbidden, Unauthorized
-from skyport.pki.authority import CLIENT_CERT, CORE, USER, USERS, Identity, identity, issue_user, owner_name
+from skyport.pki.authority import (
+    CLIENT_CERT,
+    CORE,
+    DELEGATE,
+    USER,
+    USERS,
+    Identity,
+    identity,
+    issue_user,
+    owner_name,
+)
 
 REVOKED = "revoked"
+ON_BEHALF_OF = "x-skyport-user"  # the header naming the user a delegate acts for
 
 _FIX = {
     USER: "use a user's certificate (cert.pem of the home, or one `skyport user add NAME` issued)",
@@ -83,22 +95,32 @@ def revoke(home: Path, user: str) -> Revocation:
     return entry
 
 
-def add_user(home: Path, user: str) -> Path:
-    """Issue ``user`` a certificate; a revoked user gets a new one (the old one stays revoked)."""
+def add_user(home: Path, user: str, acts_for: Sequence[str] = ()) -> Path:
+    """Issue ``user`` a certificate (a delegate's, with ``acts_for``); a revoked user gets a new one.
+
+    The old certificate of a revoked user stays revoked.
+    """
     cert = home / USERS / user / CLIENT_CERT
     replace = cert.exists() and Revocations(home).of(identity(cert).serial) is not None
-    return issue_user(home, user, replace=replace)
+    return issue_user(home, user, replace=replace, acts_for=acts_for)
 
 
 class Door:
-    """Admits certificates of one role that are not revoked; everything else gets a reason."""
+    """Admits certificates of one role that are not revoked; everything else gets a reason.
+
+    A door for users also admits delegates, each for the users its certificate names.
+    """
 
     def __init__(self, home: Path, role: str) -> None:
+        self.home = home
         self.role = role
         self.revocations = Revocations(home)
 
-    def admit(self, peer: Identity | None) -> str:
-        """The name ``peer`` acts as; raises Unauthorized or Forbidden saying what to do instead."""
+    def admit(self, peer: Identity | None, on_behalf_of: str | None = None) -> str:
+        """The name ``peer`` acts as; raises Unauthorized or Forbidden saying what to do instead.
+
+        ``on_behalf_of`` is the user a delegate names (header X-Skyport-User).
+        """
         if peer is None:
             raise Unauthorized("a client certificate issued by the daemon's CA is required")
         if not peer.role:
@@ -106,12 +128,29 @@ class Door:
                 f"the certificate of {peer.name} has no Skyport role: it was issued before roles existed; "
                 "run `skyport init` on the daemon's home to reissue its certificates, then use the new ones"
             )
-        if peer.role != self.role:
+        delegating = peer.role == DELEGATE and self.role == USER
+        if peer.role != self.role and not delegating:
             raise Forbidden(f"this server does not accept a {peer.role} certificate: {_FIX[self.role]}")
-        revoked = self.revocations.of(peer.serial)
+        self._check_not_revoked(peer.name, peer.serial)
+        if not delegating:
+            if on_behalf_of not in (None, peer.name):
+                raise Forbidden(f"{peer.name} may not act for {on_behalf_of}: only a delegate's certificate may")
+            return peer.name
+        if on_behalf_of not in peer.acts_for:
+            allowed = ", ".join(peer.acts_for)
+            raise Forbidden(
+                f"{peer.name} is a delegate for {allowed}: name one of them in the X-Skyport-User header, "
+                f"not {on_behalf_of or 'nobody'}"
+            )
+        home_cert = self.home / USERS / on_behalf_of / CLIENT_CERT
+        if home_cert.exists():  # a delegate does not outlive the revocation of a user it acts for
+            self._check_not_revoked(on_behalf_of, identity(home_cert).serial)
+        return on_behalf_of
+
+    def _check_not_revoked(self, name: str, serial: int) -> None:
+        revoked = self.revocations.of(serial)
         if revoked is not None:
             raise Forbidden(
-                f"the certificate of {peer.name} was revoked on {revoked.at:%Y-%m-%d %H:%M} UTC "
+                f"the certificate of {name} was revoked on {revoked.at:%Y-%m-%d %H:%M} UTC "
                 "(`skyport user revoke`); ask the daemon's owner for a new one"
             )
-        return peer.name

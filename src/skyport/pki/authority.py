@@ -27,12 +27,16 @@ CORE_CERT = "core.pem"
 CORE_KEY = "core-key.pem"
 USERS = "users"
 
-# Roles: what a certificate may do. A user uses the terminal API; the core (the daemon) talks to
-# gates; a server certificate only serves TLS. The role is a SAN URI, skyport:role:NAME.
+# Roles: what a certificate may do. A user uses the terminal API; a delegate (a JupyterHub, say)
+# uses it for the users its certificate names; the core (the daemon) talks to gates; a server
+# certificate only serves TLS. The role is a SAN URI skyport:role:ROLE, a delegate's users are
+# SAN URIs skyport:acts-for:NAME.
 USER = "user"
+DELEGATE = "delegate"
 CORE = "core"
 SERVER = "server"
 _ROLE_URI = "skyport:role:"
+_ACTS_FOR_URI = "skyport:acts-for:"
 CORE_NAME = "core"  # the common name of the core certificate
 RESERVED_NAMES = ("localhost", CORE_NAME)  # the server's and the core's names: never a user's
 
@@ -93,6 +97,8 @@ def _issue(home: Path, common: str, cert_path: Path, key_path: Path, *, role: st
     alternative: list[x509.GeneralName] = [x509.UniformResourceIdentifier(_ROLE_URI + role)]
     if role == SERVER:
         alternative += [_alternative_name(n) for n in dict.fromkeys([*LOCAL_NAMES, *names])]
+    if role == DELEGATE:
+        alternative += [x509.UniformResourceIdentifier(_ACTS_FOR_URI + n) for n in names]
     usage = ExtendedKeyUsageOID.SERVER_AUTH if role == SERVER else ExtendedKeyUsageOID.CLIENT_AUTH
     cert = (
         _builder(_name(common), ca_cert.subject, key)
@@ -205,18 +211,21 @@ def check_user_name(user: str, *, home: Path | None = None) -> None:
         raise BadRequest(f"{user} is the owner of {home} and has its certificate {home / CLIENT_CERT} already")
 
 
-def issue_user(home: Path, user: str, *, replace: bool = False) -> Path:
+def issue_user(home: Path, user: str, *, replace: bool = False, acts_for: Sequence[str] = ()) -> Path:
     """Issue a client certificate for ``user`` into ``home/users/<user>/``; returns that folder.
 
-    A user with a certificate gets a new one only with ``replace`` (after a revocation).
+    With ``acts_for``, a delegate's certificate: it may act for those users and nobody else. A
+    user with a certificate gets a new one only with ``replace`` (after a revocation).
     """
     if not (home / CA_CERT).exists():
         raise BadRequest(f"no CA in {home}: run `skyport init` first")
-    check_user_name(user, home=home)
+    for name in [user, *acts_for]:
+        check_user_name(name, home=home)
     folder = home / USERS / user
     if (folder / CLIENT_CERT).exists() and not replace:
         raise Conflict(f"user {user} already has a certificate in {folder}")
-    _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, role=USER)
+    role = DELEGATE if acts_for else USER
+    _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, role=role, names=acts_for)
     return folder
 
 
@@ -266,6 +275,7 @@ class Identity:
     role: str
     serial: int
     expires: dt.datetime
+    acts_for: tuple[str, ...] = ()  # the users a delegate may act for
 
 
 def _load(path: Path) -> x509.Certificate:
@@ -284,9 +294,11 @@ def identity(certificate: bytes | Path) -> Identity:
     except x509.ExtensionNotFound:
         uris = []
     roles = [uri.removeprefix(_ROLE_URI) for uri in uris if uri.startswith(_ROLE_URI)]
+    acts_for = tuple(uri.removeprefix(_ACTS_FOR_URI) for uri in uris if uri.startswith(_ACTS_FOR_URI))
     return Identity(
         name=value if isinstance(value, str) else value.decode(),
         role=roles[0] if len(roles) == 1 else "",
+        acts_for=acts_for,
         serial=cert.serial_number,
         expires=cert.not_valid_after_utc,
     )
