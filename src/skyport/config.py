@@ -29,6 +29,7 @@ from skyport.errors import BadRequest
 
 CONFIG_FILE = "config.yaml"
 URL_FILE = "daemon.url"  # written by a running daemon, so terminals find it
+LOCK_FILE = "daemon.lock"  # locked by the running daemon: one per home (skyport.daemon_lock)
 DEFAULT_PORT = 8443
 
 

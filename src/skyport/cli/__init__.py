@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from skyport import __version__
+from skyport import __version__, logs
 from skyport.cli import conformance, daemon, init, jobs, sites
 from skyport.cli.context import Context, fail_cleanly
 from skyport.codegen.cli import codegen
@@ -50,9 +50,7 @@ def cli(ctx: click.Context, home: Path | None, url: str | None, as_json: bool, v
       skyport jobs                 list your jobs
       skyport logs ID              print a job's output
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(logging.INFO if verbose else logging.WARNING)
     ctx.obj = Context(home=(home or default_home()).expanduser(), url=url, as_json=as_json)
 
 

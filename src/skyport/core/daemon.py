@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from skyport import pki
+from skyport import daemon_lock, pki
 from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
 from skyport.core.context import Core
@@ -100,20 +102,26 @@ def server_config(
         ssl_cert_reqs=ssl.CERT_REQUIRED,
         http=with_head_timeout(protocol or BoundedHttpToolsProtocol, request_timeout),
         lifespan="off",
+        log_config=None,  # uvicorn logs through the root logger: skyport.logs.Formatter
         log_level="warning",
         access_log=False,
     )
 
 
 async def serve(settings: Settings) -> None:
-    """Run the daemon until SIGINT or SIGTERM."""
+    """Run the daemon until SIGINT or SIGTERM, then stop it in order and exit cleanly.
+
+    It holds the home's lock all along (``skyport.daemon_lock``): a second daemon on the same
+    home stops at once with a Conflict naming this one, before it touches the store or the files.
+    """
     pki.private_umask()
     check_home(settings.home)
     pki.make_private(settings.home, keys=False)
-    async with running_core(settings) as core:
-        app = TerminalApp(core)
-        server = uvicorn.Server(
-            server_config(
+    url = f"https://{settings.host}:{settings.port}"
+    with daemon_lock.hold(settings.home, url), _Stopper() as stopper:
+        async with running_core(settings) as core:
+            app = TerminalApp(core)
+            config = server_config(
                 app,
                 settings.home,
                 settings.host,
@@ -121,11 +129,64 @@ async def serve(settings: Settings) -> None:
                 protocol=ClientCertProtocol,
                 request_timeout=settings.request_timeout,
             )
-        )
-        url = f"https://{settings.host}:{settings.port}"
-        (settings.home / URL_FILE).write_text(url + "\n", encoding="utf-8")
-        logger.info("skyport daemon serving %s (home %s)", url, settings.home)
-        try:
-            await server.serve()
-        finally:
-            (settings.home / URL_FILE).unlink(missing_ok=True)
+            (settings.home / URL_FILE).write_text(url + "\n", encoding="utf-8")
+            logger.info("skyport daemon serving %s (home %s, PID %d)", url, settings.home, os.getpid())
+            try:
+                await stopper.serve(config)
+            finally:
+                (settings.home / URL_FILE).unlink(missing_ok=True)
+    logger.info("skyport daemon stopped")
+
+
+async def serve_app(config: uvicorn.Config) -> None:
+    """Serve ``config`` (a gate on its own) until SIGINT or SIGTERM."""
+    with _Stopper() as stopper:
+        await stopper.serve(config)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handlers, which raise the signal again once the server
+    has shut down: SIGTERM then ends the process with status 143 before the store is closed."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class _Stopper:
+    """SIGINT and SIGTERM, both a request to stop cleanly, caught from start-up to the end.
+
+    The first one lets the requests in progress finish, then ``serve`` returns and the caller
+    stops the rest in order; a second one cuts open requests short. One that comes during start-up
+    stops the server as soon as it has started.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.server: _Server | None = None
+
+    def __enter__(self) -> _Stopper:
+        loop = asyncio.get_running_loop()
+        for sig in _STOP_SIGNALS:
+            loop.add_signal_handler(sig, self._received, sig)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in _STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+    def _received(self, sig: signal.Signals) -> None:
+        logger.info("%s: stopping%s", sig.name, ", cutting open requests short" if self.requested else "")
+        if self.server is not None:
+            self.server.force_exit = self.requested
+            self.server.should_exit = True
+        self.requested = True
+
+    async def serve(self, config: uvicorn.Config) -> None:
+        self.server = _Server(config)
+        self.server.should_exit = self.requested
+        await self.server.serve()

@@ -1,0 +1,127 @@
+"""The daemon's life cycle as an operator sees it: signals, one daemon per home, status and stop, its log.
+
+Real daemon processes on 127.0.0.1 (tests/conftest.py), the real `skyport` command, real signals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import Daemon, free_port, running_daemon
+from tests.e2e.test_cli import skyport
+
+TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_daemon_cleanly(daemon: Daemon, sig: signal.Signals) -> None:
+    assert daemon.process is not None
+    assert (daemon.home / "daemon.url").read_text().strip() == daemon.url
+    assert (daemon.home / "skyport.db-wal").exists()
+
+    daemon.process.send_signal(sig)
+
+    assert daemon.process.wait(timeout=30) == 0
+    assert not (daemon.home / "daemon.url").exists()
+    assert not (daemon.home / "skyport.db-wal").exists()  # SQLite removes it when the store is closed
+    log = daemon.log.read_text()
+    assert f"{sig.name}: stopping" in log
+    assert "skyport daemon stopped" in log
+    assert "Traceback" not in log
+    assert skyport(None, "daemon", "status", home=daemon.home, check=False).returncode == 3
+
+
+def test_a_second_daemon_on_the_same_home_refuses_and_the_first_keeps_serving(daemon: Daemon) -> None:
+    assert daemon.process is not None
+    url_file = (daemon.home / "daemon.url").read_text()
+
+    second = skyport(None, "daemon", "--port", str(free_port()), home=daemon.home, check=False)
+
+    assert second.returncode == 1
+    assert f"a daemon already runs on {daemon.home} (PID {daemon.process.pid}, {daemon.url})" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert (daemon.home / "daemon.url").read_text() == url_file
+    assert daemon.process.poll() is None
+    # A terminal finds the first daemon through daemon.url, as before.
+    assert skyport(None, "jobs", home=daemon.home).returncode == 0
+
+
+def test_a_killed_daemon_leaves_no_lock_behind(daemon: Daemon) -> None:
+    daemon.kill()
+
+    assert skyport(None, "daemon", "status", home=daemon.home, check=False).returncode == 3
+    daemon.start()
+    assert skyport(None, "daemon", "status", home=daemon.home).returncode == 0
+
+
+def test_daemon_status_and_stop(daemon: Daemon) -> None:
+    assert daemon.process is not None
+    pid = daemon.process.pid
+
+    running = skyport(None, "daemon", "status", home=daemon.home)
+    assert running.stdout == f"running on {daemon.home}: PID {pid}, {daemon.url}\n"
+    status = json.loads(skyport(None, "--json", "daemon", "status", home=daemon.home).stdout)
+    assert status == {"home": str(daemon.home), "running": True, "pid": pid, "url": daemon.url}
+
+    stopped = skyport(None, "daemon", "stop", home=daemon.home)
+
+    assert stopped.stdout == f"stopped the daemon (PID {pid}, {daemon.url})\n"
+    assert not (daemon.home / "daemon.url").exists()  # stop returns once the daemon has let go of the home
+    assert daemon.process.wait(timeout=30) == 0
+    not_running = skyport(None, "daemon", "status", home=daemon.home, check=False)
+    assert (not_running.returncode, not_running.stdout) == (3, f"not running on {daemon.home}\n")
+    status = json.loads(skyport(None, "--json", "daemon", "status", home=daemon.home, check=False).stdout)
+    assert status == {"home": str(daemon.home), "running": False, "pid": None, "url": None}
+    again = skyport(None, "daemon", "stop", home=daemon.home)
+    assert again.stdout == f"no daemon runs on {daemon.home}\n"
+
+
+def test_daemon_without_a_subcommand_still_starts_it_and_help_says_how_to_stop_it(home: Path) -> None:
+    result = skyport(None, "daemon", "--help", home=home)
+    assert "skyport daemon status" in result.stdout
+    assert "skyport daemon stop" in result.stdout
+    assert "SIGTERM" in result.stdout
+    misplaced = skyport(None, "daemon", "--port", "8443", "status", home=home, check=False)
+    assert misplaced.returncode == 2
+    assert "--port and --host are for starting the daemon" in misplaced.stderr
+
+
+def test_a_value_with_control_characters_stays_on_one_escaped_log_line_with_its_time(
+    home: Path, tmp_path: Path
+) -> None:
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    (home / "config.yaml").write_text(yaml.safe_dump({**config, "owner": "alice"}))  # may submit by path
+    forged = "/tmp/x\n2026-01-01T00:00:00.000+00:00 ERROR skyport: forged\x1b[31m.job"
+    with running_daemon(home, tmp_path / "daemon.log") as daemon:
+        with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context(), timeout=30) as client:
+            answer = client.post("/user/job", params={"path": forged})
+        assert answer.status_code == 400
+
+    lines = daemon.log.read_text().splitlines()
+    assert all(re.match(TIMESTAMP + " ", line) for line in lines), lines
+    (line,) = [line for line in lines if "forged" in line]
+    assert re.match(TIMESTAMP + " WARNING ", line)
+    assert r"/tmp/x\n2026-01-01T00:00:00.000+00:00 ERROR skyport: forged\x1b[31m.job" in line
+
+
+def test_the_log_formatter_indents_a_traceback_under_its_record() -> None:
+    code = (
+        "import logging; from skyport import logs; logs.configure(logging.INFO)\n"
+        "try:\n    raise ValueError('bad name\\nERROR forged')\n"
+        "except ValueError:\n    logging.getLogger('skyport.test').exception('failed on %s', 'a\\tb')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, *rest = result.stderr.splitlines()
+    assert re.fullmatch(TIMESTAMP + r" ERROR skyport\.test: failed on a\\tb", first)
+    assert rest[0] == "    Traceback (most recent call last):"
+    assert rest[-2:] == ["    ValueError: bad name", "    ERROR forged"]
+    assert all(line.startswith("    ") for line in rest)
