@@ -117,6 +117,7 @@ class Loop:
         # older than the start cannot know it (a site is asked at most every poll_interval).
         self._started_at: dict[str, float] = {}
         self._troubles: dict[str, Trouble] = {}  # job ID -> failed tries of its current step
+        self._in_range: set[str] = set()  # pending jobs whose request check_request accepted
 
     def wake(self) -> None:
         self._wake.set()
@@ -160,6 +161,7 @@ class Loop:
         now = time.time()
         jobs = await self.store.run(job_queries.active_jobs)
         self._troubles = {job.id: self._troubles[job.id] for job in jobs if job.id in self._troubles}
+        self._in_range &= {job.id for job in jobs}
         partitions = {p.id: p for p in await self.store.run(partition_queries.live_partitions)}
         observations = await self._observe(jobs, partitions, now)
         jobs = await self._reconcile_jobs(jobs, observations)
@@ -408,10 +410,12 @@ class Loop:
 
     def _never_starts(self, job: Job, states: dict[str, JobState]) -> str:
         """Why ``job`` can never start, or ""."""
-        try:
-            scripts.check_request(job.request, max_time_limit=self.settings.max_time_limit)
-        except BadRequest as exc:
-            return f"this job can never start: {exc.detail}"
+        if job.id not in self._in_range:  # a job's request never changes: checked once per daemon
+            try:
+                scripts.check_request(job.request, max_time_limit=self.settings.max_time_limit)
+            except BadRequest as exc:
+                return f"this job can never start: {exc.detail}"
+            self._in_range.add(job.id)
         for dependency in job.request.depends_on:
             state = states.get(dependency)
             if state is None:
