@@ -26,8 +26,11 @@ import yaml
 from skyport_client import Client
 
 from skyport import pki
+from tests.debian import apt_install, bubblewrap
 
 STARTUP_TIMEOUT = 30.0
+TEST_USERS = {"alice": "nobody", "bob": "daemon"}  # Skyport user -> Unix account of their jobs, when root
+PYTHON = sorted({sys.prefix, sys.base_prefix})  # jobs may run the tests' Python (JupyterHub's singleuser does)
 
 
 def free_port() -> int:
@@ -38,12 +41,23 @@ def free_port() -> int:
 
 
 def make_home(path: Path) -> Path:
-    """A Skyport home at ``path`` for user 'alice' with a CA, certificates and a local site of 2 CPUs."""
+    """A Skyport home at ``path`` for user 'alice' with a CA, certificates and a local site of 2 CPUs.
+
+    The local site sandboxes jobs with bubblewrap (installed here when missing). Tests run as root,
+    so it runs jobs as Unix accounts: alice's as nobody, bob's as daemon.
+    """
+    bubblewrap()
     pki.init_authority(path, "alice")
     (path / "config.yaml").write_text(
         yaml.safe_dump(
             {
-                "sites": [{"name": "local", "kind": "local", "settings": {"cpus": 2, "mem": 2048}}],
+                "sites": [
+                    {
+                        "name": "local",
+                        "kind": "local",
+                        "settings": {"cpus": 2, "mem": 2048, "users": TEST_USERS, "read_only": PYTHON},
+                    }
+                ],
                 "loop_interval": 0.2,
                 "idle_timeout": 5,
             }
@@ -171,17 +185,7 @@ def _postgres_bin() -> Path | None:
 
 def _install_postgres() -> Path | None:
     """Install Debian's PostgreSQL when it is missing and we may (root, apt-get present)."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, capture_output=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
-        env=env,
-        check=False,
-        capture_output=True,
-    )
-    return _postgres_bin()
+    return _postgres_bin() if apt_install("postgresql") else None
 
 
 @pytest.fixture(scope="session")

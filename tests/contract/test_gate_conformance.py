@@ -22,6 +22,7 @@ import yaml
 from skyport import pki
 from skyport.conformance.gate import CHECKS, Check, GateUnderTest
 from tests.conftest import free_port
+from tests.debian import bubblewrap
 
 STARTUP_TIMEOUT = 30.0
 
@@ -35,6 +36,7 @@ class ServedGate:
 @pytest.fixture(scope="module")
 def served_local_gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedGate]:
     """The local gate as an operator runs it: `skyport gate local`, its own process, over mutual TLS."""
+    bubblewrap()
     root = tmp_path_factory.mktemp("local-gate")
     home = root / "home"
     pki.init_authority(home, "alice")

@@ -23,6 +23,7 @@ from skyport_client.errors import ApiError
 
 from skyport import pki
 from tests.conftest import Daemon
+from tests.processes import marked_sleep, sleeping
 
 TIMEOUT = 60.0
 
@@ -67,27 +68,20 @@ def test_failing_job_ends_in_E_with_its_exit_code(client: Client) -> None:
 
 
 def test_cancel_of_a_running_job_kills_its_processes(client: Client) -> None:
-    job_id = submit(client, "#!/bin/sh\nsleep 300 &\necho $!\nwait\n")
+    detached, child = marked_sleep(), marked_sleep()
+    job_id = submit(client, f"#!/bin/sh\nsetsid sleep {detached} &\nsleep {child} &\necho started\nwait\n")
     wait_for(client, job_id, "R")
     deadline = time.monotonic() + TIMEOUT
-    while not (out := job_stdout.sync(client=client, job_id=job_id)):
+    while not job_stdout.sync(client=client, job_id=job_id):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    grandchild = int(out.split()[0])
-    assert Path(f"/proc/{grandchild}").exists()
+    assert {detached, child} <= sleeping()
     cancel_job.sync(client=client, job_id=job_id)
     assert wait_for(client, job_id)["state"] == "C"
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{grandchild}").exists() and _not_zombie(grandchild):
-        assert time.monotonic() < deadline, "the job's grandchild survived the cancel"
+    while sleeping() & {detached, child}:
+        assert time.monotonic() < deadline, "a process of the job survived the cancel"
         time.sleep(0.05)
-
-
-def _not_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_requeue_runs_an_ended_job_again(client: Client) -> None:
@@ -106,15 +100,17 @@ def test_requeue_runs_an_ended_job_again(client: Client) -> None:
 
 
 def test_daemon_killed_mid_run_and_restarted_loses_no_job(daemon: Daemon, client: Client) -> None:
-    marker = daemon.home.parent / "marker"
-    ids = [submit(client, f"#!/bin/sh\nsleep 1\necho {i} >> {marker}\n") for i in range(6)]
+    # Each job appends to a file of its own work folder (all a sandboxed job may write): a second run appends again.
+    script = "#!/bin/sh\n#SWM output runs.txt\nsleep 1\necho {} >> runs.txt\n"
+    ids = [submit(client, script.format(i)) for i in range(6)]
     wait_for(client, ids[0], "R")
     daemon.kill()
     daemon.start()
     with Client(daemon.url, ssl_context=daemon.ssl_context()) as fresh:
         jobs = [wait_for(fresh, job_id) for job_id in ids]
+        runs = [download_job_file.sync(client=fresh, job_id=job_id, name="runs.txt") for job_id in ids]
     assert [job["state"] for job in jobs] == ["F"] * 6, [job.get("state_details") for job in jobs]
-    assert sorted(marker.read_text().split()) == [str(i) for i in range(6)], "a job ran twice or not at all"
+    assert runs == [f"{i}\n".encode() for i in range(6)], "a job ran twice or not at all"
 
 
 def test_a_second_user_cannot_see_the_first_users_jobs(daemon: Daemon, client: Client) -> None:

@@ -66,6 +66,10 @@ class Handlers:
             site["max_nodes"] = self.settings.max_nodes
         return site, 200
 
+    async def get_user(self, name: str) -> tuple[dict[str, str], int]:
+        # Every job has an instance of its own and runs as that instance's root.
+        return {"name": name, "run_as": "root on the job's own instance"}, 200
+
     async def list_flavors(self) -> tuple[list[dict[str, Any]], int]:
         return list((await asyncio.to_thread(self._flavor_table)).values()), 200
 

@@ -1,6 +1,7 @@
 """The gate API's operations for the local machine, one method per operationId.
 
 A partition is a name for this machine (it is ready at once); a job is a process group started
+in its own sandbox (:mod:`~skyport_gate_local.sandbox`) and cgroup (:mod:`~skyport_gate_local.cgroups`),
 in its own directory under the state directory::
 
     state_dir/partitions/<id>.json      partition records
@@ -30,7 +31,7 @@ from typing import Any
 from skyport.errors import BadRequest, Conflict, NotFound
 from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
-from skyport_gate_local import processes, records
+from skyport_gate_local import cgroups, processes, records, sandbox
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
 
@@ -60,11 +61,19 @@ class Handlers:
         self._partitions: dict[str, PartitionRecord] = {}
         self._jobs: dict[str, JobRecord] = {}
         self._watcher = processes.Watcher(self._process_ended)
+        self._sandbox, self._sandbox_problem = sandbox.find(settings.sandbox, settings.state_dir, settings.read_only)
+        if self._sandbox_problem:
+            logger.error("site %s starts no job until this is fixed: %s", settings.name, self._sandbox_problem)
+        self._cgroups, why = cgroups.find(settings.name, settings.state_dir)
+        if why:
+            logger.warning("site %s: %s", settings.name, why)
         self._reload()
 
     def close(self) -> None:
         """Stop watching jobs (they keep running; a new gate on the same state directory adopts them)."""
         self._watcher.close()
+        if self._cgroups is not None:
+            cgroups.release(self._cgroups)
 
     # -- site -------------------------------------------------------------------------------------
 
@@ -78,7 +87,22 @@ class Handlers:
             "boot_time": 0,
             "single_job": False,
             "version": VERSION,
+            "isolation": self._isolation(),
         }, 200
+
+    def _isolation(self) -> dict[str, str]:
+        isolation = {
+            "sandbox": self.settings.sandbox if self._sandbox is not None else "unavailable",
+            "limits": self._cgroups.kind if self._cgroups is not None else "rlimits",
+            "run_as": "owner" if os.geteuid() == 0 else "gate-user",
+        }
+        if self._sandbox_problem:
+            isolation["details"] = self._sandbox_problem
+        return isolation
+
+    async def get_user(self, name: str) -> tuple[dict[str, str], int]:
+        account = sandbox.run_as(name, self.settings.users)
+        return {"name": name, "run_as": account.name}, 200
 
     async def list_flavors(self) -> tuple[list[dict[str, Any]], int]:
         cpus, mem = self.settings.cpus, self.settings.mem
@@ -166,6 +190,12 @@ class Handlers:
             return [j.to_wire(self._node) for j in jobs if partition_id in (None, j.partition_id)], 200
 
     async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        if self._sandbox is None:
+            self._sandbox, self._sandbox_problem = await asyncio.to_thread(
+                sandbox.find, self.settings.sandbox, self.settings.state_dir, self.settings.read_only
+            )
+            if self._sandbox is None:
+                raise Conflict(f"site {self.settings.name} cannot start jobs: {self._sandbox_problem}")
         job, is_new = self._reserve(body)
         if is_new:
             await asyncio.to_thread(self._launch, job, body)
@@ -240,6 +270,8 @@ class Handlers:
             job = self._jobs.pop(job_id, None)
             if job is not None and job.active and job.pid is not None:
                 processes.signal_group(job.pid, signal.SIGKILL)
+            if job is not None and job.cgroups:
+                self._remove_cgroups(job_id, job.cgroups)
             (job_dir / "job.json").unlink(missing_ok=True)
         shutil.rmtree(job_dir, ignore_errors=True)
         logger.info("%s: files deleted", job_id)
@@ -304,29 +336,47 @@ class Handlers:
         return [cpu for cpu in self._pinnable if cpu not in taken][:count]
 
     def _launch(self, job: JobRecord, body: Mapping[str, Any]) -> None:
+        assert self._sandbox is not None
         job_dir = self._jobs_dir / job.id
         workdir = job_dir / "work"
         workdir.mkdir(parents=True, exist_ok=True)
         script = job_dir / "script"
         script.write_text(body["script"], encoding="utf-8")
-        # The gate's job ID by default; the core sends its own job ID in ``env``, and that wins.
-        env = {**os.environ, "SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, **body.get("env", {})}
-        launch = processes.Launch(
-            job_id=job.id,
-            workdir=workdir,
-            script=script,
-            status=job_dir / "status",
-            stdout=job_dir / "stdout",
-            stderr=job_dir / "stderr",
-            env=env,
-            cpu_set=frozenset(job.cpu_set),
-            mem=job.mem,
-        )
+        owner = body.get("owner")
         try:
+            account = sandbox.run_as(owner, self.settings.users)
+            if os.geteuid() == 0:
+                for path in (script, workdir, *workdir.iterdir()):
+                    os.chown(path, account.uid, account.gid, follow_symlinks=False)
+            workdir.chmod(0o700)
+            env = sandbox.environment(
+                job_id=job.id,  # the gate's job ID by default; the core sends its own in ``env``, and that wins
+                name=body.get("name") or job.id,
+                user=owner or account.name,
+                account=account,
+                workdir=workdir,
+                requested=body.get("env", {}),
+            )
+            if self._cgroups is not None:
+                job.cgroups = self._cgroups.create(job.id, job.cpu_set, job.mem, self.settings.max_processes)
+            launch = processes.Launch(
+                job_id=job.id,
+                workdir=workdir,
+                command=self._sandbox.command(account, workdir, script, processes.script_command(script)),
+                status=job_dir / "status",
+                stdout=job_dir / "stdout",
+                stderr=job_dir / "stderr",
+                env=env,
+                cgroups=job.cgroups,
+                cpu_set=frozenset(job.cpu_set),
+                mem=job.mem,
+            )
             pid, go = processes.spawn(launch)
-        except OSError as exc:
+        except (OSError, NotFound) as exc:
             with self._lock:
-                self._end(job, "failed", f"could not start: {exc}")
+                self._end(job, "failed", f"could not start: {getattr(exc, 'detail', exc)}")
+                if job.cgroups:
+                    self._remove_cgroups(job.id, job.cgroups)
             return
         with self._lock:
             job.pid, job.pid_start = pid, processes.start_time(pid)
@@ -383,9 +433,12 @@ class Handlers:
     def _record_exit(self, job: JobRecord, *, lost: bool) -> None:
         job.active = False
         job.exitcode, job.signal = processes.exit_status(self._jobs_dir / job.id / "status")
+        out_of_memory = job.exitcode != 0 and job.mem and cgroups.Cgroups.out_of_memory(job.cgroups)
         if job.state == "running":
             job.ended_at = records.now_iso()
-            if job.exitcode is not None:
+            if out_of_memory:
+                job.state, job.state_details = "failed", f"out of memory: the job used more than {job.mem} MiB"
+            elif job.exitcode is not None:
                 job.state, job.state_details = "finished", f"exited with status {job.exitcode}"
             elif job.signal is not None:
                 job.state, job.state_details = "finished", f"killed by signal {job.signal}"
@@ -396,7 +449,18 @@ class Handlers:
         elif job.exitcode is None and job.signal is None and not lost:
             job.signal = signal.SIGKILL  # the gate's own SIGKILL took the wrapper with it
         self._save_job(job)
+        if job.cgroups:
+            self._remove_cgroups(job.id, job.cgroups)
         logger.info("%s: %s", job.id, job.state_details)
+
+    def _remove_cgroups(self, job_id: str, paths: list[str], tries: int = 100) -> None:
+        """Remove a job's cgroups once its last process is gone; what lingers is killed and tried again."""
+        if cgroups.Cgroups.remove(paths):
+            return
+        if tries > 1:
+            self._watcher.call_later(0.05, lambda: self._remove_cgroups(job_id, paths, tries - 1))
+        else:
+            logger.warning("%s: its cgroups %s could not be removed", job_id, paths)
 
     def _save_job(self, job: JobRecord) -> None:
         if self._jobs.get(job.id) is job:

@@ -1,8 +1,9 @@
 """Job processes: starting each job as its own process group, signalling it, and noticing its end.
 
 A job runs under a tiny ``/bin/sh`` wrapper that leads the job's process group. The wrapper waits
-for a go byte on its stdin (so the gate can pin CPUs and set memory limits before the script
-exists), runs the script, and writes the script's exit status to a file as its last act. Because
+for a go byte on its stdin (so the gate can put it in the job's cgroup, or pin CPUs and set
+memory limits, before the script exists), runs the job's command (the script in its sandbox, see
+:mod:`skyport_gate_local.sandbox`), and writes the command's exit status to a file as its last act. Because
 the wrapper has exited by the time anyone reads that file, the file is complete whenever the
 wrapper's exit has been seen, and a gate that restarted (and so is not the wrapper's parent) reads
 the status from it all the same.
@@ -26,17 +27,20 @@ import selectors
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+from skyport_gate_local.cgroups import Cgroups
 
 logger = logging.getLogger(__name__)
 
-# $1 is the work directory, $2 the status file, the rest the script's command. Traps keep the wrapper alive while the
-# script dies of a group-wide signal, so it can record 128+N; a caught signal is reset to its
-# default in the exec'd script, so the script itself is not shielded.
+# $1 is the work directory, $2 the status file, the rest the job's command. Ignoring the signals
+# keeps the wrapper (and bubblewrap, which inherits that) alive while the script dies of a
+# group-wide signal, so it can record 128+N; the command ends with ``env --default-signal``, so
+# the script itself is not shielded.
 WRAPPER = (
-    "trap : HUP INT TERM; read go || exit 125; "
-    'cd "$1" || exit 125; status=$2; shift 2; "$@" </dev/null; echo $? >"$status"'
+    "trap '' HUP INT TERM; read go || exit 125; "
+    'cd "$1" || exit 125; unset OLDPWD; status=$2; shift 2; "$@" </dev/null; echo $? >"$status"'
 )
 
 _POLL_SECONDS = 0.05  # how often processes are checked when the kernel has no pidfd_open
@@ -50,32 +54,32 @@ class Launch:
 
     job_id: str
     workdir: Path
-    script: Path
+    command: Sequence[str]  # the script in its sandbox
     status: Path
     stdout: Path
     stderr: Path
     env: Mapping[str, str]
+    cgroups: Sequence[str]  # the job's cgroup(s); when empty, cpu_set and mem are set on the wrapper
     cpu_set: frozenset[int]  # CPUs to pin the job to; empty means no pinning
     mem: int  # RLIMIT_AS in MiB; 0 means no limit
 
 
 def script_command(script: Path) -> list[str]:
     """How to run a script: by its shebang when it has one, else with /bin/sh."""
+    script.chmod(0o700)  # the job's own account reads it (the gate gives it that file)
     with script.open("rb") as file:
         if file.read(2) == b"#!":
-            script.chmod(0o755)
             return [str(script)]
     return ["/bin/sh", str(script)]
 
 
 def spawn(launch: Launch) -> tuple[int, int]:
-    """Start the wrapper of one job in a new session, limited but held before running the script.
+    """Start the wrapper of one job in a new session, limited but held before running its command.
 
     Returns its pid and the write end of its go pipe: pass that to :func:`release` to let the
     script run. The gate reaps the wrapper itself (``os.waitpid``), so no Popen object outlives it.
     """
-    argv = ["/bin/sh", "-c", WRAPPER, "skyport-job", str(launch.workdir), str(launch.status)]
-    argv += script_command(launch.script)
+    argv = ["/bin/sh", "-c", WRAPPER, "skyport-job", str(launch.workdir), str(launch.status), *launch.command]
     go_read, go_write = os.pipe()
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
     out, err = os.open(launch.stdout, flags, 0o644), os.open(launch.stderr, flags, 0o644)
@@ -98,9 +102,11 @@ def spawn(launch: Launch) -> tuple[int, int]:
         for fd in (go_read, out, err):
             os.close(fd)
     try:
-        if launch.cpu_set:
+        if launch.cgroups:
+            Cgroups.enter(launch.cgroups, pid)
+        elif launch.cpu_set:
             os.sched_setaffinity(pid, launch.cpu_set)
-        if launch.mem > 0:
+        if launch.mem > 0 and not launch.cgroups:
             limit = launch.mem * 1024 * 1024
             resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
     except OSError:

@@ -68,6 +68,7 @@ class JobRecord:
     pid: int | None = None
     pid_start: int | None = None  # the process's start time in clock ticks, so a reused pid is not mistaken for it
     cpu_set: list[int] = dataclasses.field(default_factory=list)
+    cgroups: list[str] = dataclasses.field(default_factory=list)  # its cgroup folders, removed once it has ended
     active: bool = True  # its process group may still have processes
     exitcode: int | None = None
     signal: int | None = None

@@ -10,7 +10,19 @@ from typing import Any
 
 from skyport.errors import BadRequest
 
-_KNOWN = ("name", "state_dir", "cpus", "mem", "max_nodes", "kill_grace")
+_KNOWN = (
+    "name",
+    "state_dir",
+    "cpus",
+    "mem",
+    "max_nodes",
+    "kill_grace",
+    "sandbox",
+    "users",
+    "max_processes",
+    "read_only",
+)
+SANDBOXES = ("bubblewrap", "none")
 
 
 def total_memory_mib() -> int:
@@ -28,6 +40,10 @@ class LocalSettings:
     mem: int  # MiB jobs may use at once
     max_nodes: int = 1  # the machine itself: one node
     kill_grace: float = 5.0  # seconds between SIGTERM and SIGKILL when a job is stopped
+    sandbox: str = "bubblewrap"  # or "none": jobs run unsandboxed, by the operator's explicit choice
+    users: Mapping[str, str] = dataclasses.field(default_factory=dict)  # Skyport user -> Unix user (gate as root)
+    max_processes: int = 4096  # processes (and threads) one job may have at once, where cgroups allow
+    read_only: tuple[Path, ...] = ()  # folders jobs see read-only besides the system (software, data sets)
 
 
 def _whole(key: str, value: Any, minimum: int) -> int:
@@ -50,6 +66,15 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     max_nodes = _whole("max_nodes", raw.get("max_nodes", 1), 1)
     if max_nodes != 1:
         raise BadRequest(f"local setting 'max_nodes' must be 1 (the local machine is one node), got {max_nodes}")
+    sandbox = raw.get("sandbox", "bubblewrap")
+    if sandbox not in SANDBOXES:
+        raise BadRequest(f"local setting 'sandbox' must be one of {', '.join(SANDBOXES)}, got {sandbox!r}")
+    users = raw.get("users") or {}
+    if not isinstance(users, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in users.items()):
+        raise BadRequest(f"local setting 'users' must map Skyport user names to Unix user names, got {users!r}")
+    read_only = raw.get("read_only") or []
+    if not isinstance(read_only, list) or not all(isinstance(p, str) and p.startswith("/") for p in read_only):
+        raise BadRequest(f"local setting 'read_only' must be a list of absolute paths, got {read_only!r}")
     return LocalSettings(
         name=str(raw["name"]),
         state_dir=Path(raw["state_dir"]).expanduser(),
@@ -57,4 +82,8 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
         mem=_whole("mem", raw.get("mem", total_memory_mib()), 1),
         max_nodes=max_nodes,
         kill_grace=float(grace),
+        sandbox=sandbox,
+        users=dict(users),
+        max_processes=_whole("max_processes", raw.get("max_processes", 4096), 1),
+        read_only=tuple(Path(p) for p in read_only),
     )

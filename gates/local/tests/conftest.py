@@ -18,6 +18,7 @@ import yaml
 from local_gate_support import GateProcess, kill_leftover_jobs, serving, stop_all_jobs
 
 from skyport import pki
+from tests.debian import bubblewrap
 
 # Importing connexion warns (starlette.testclient wants httpx2; jsonschema's RefResolver is
 # deprecated); with filterwarnings=error the first test to import the gate would fail.
@@ -31,6 +32,7 @@ from skyport_gate_local.handlers import Handlers
 
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Iterator[Path]:
+    bubblewrap()
     path = tmp_path / "gate-state"
     yield path
     kill_leftover_jobs(path)
@@ -58,6 +60,7 @@ def gate(site_settings: dict[str, Any]) -> Iterator[httpx.Client]:
 @pytest.fixture
 def gate_process(tmp_path: Path) -> Iterator[GateProcess]:
     """A local gate process (not started) with a home holding a CA; always killed at the end."""
+    bubblewrap()
     home = tmp_path / "home"
     pki.init_authority(home, "alice")
     config = tmp_path / "gate.yaml"

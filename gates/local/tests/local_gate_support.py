@@ -43,6 +43,15 @@ def wait_for(client: httpx.Client, job_id: str, *states: str) -> dict[str, Any]:
         time.sleep(0.02)
 
 
+def wait_for_output(client: httpx.Client, job_id: str, expected: bytes) -> None:
+    """Poll a job's stdout until it is ``expected``; fail with what it is after POLL_TIMEOUT."""
+    deadline = time.monotonic() + POLL_TIMEOUT
+    while (stdout := client.get(f"/jobs/{job_id}/stdout").content) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} wrote {stdout!r}, not {expected!r}")
+        time.sleep(0.02)
+
+
 def wait_until_gone(pid: int) -> bool:
     """Whether process ``pid`` is gone (or a zombie) within POLL_TIMEOUT."""
     deadline = time.monotonic() + POLL_TIMEOUT

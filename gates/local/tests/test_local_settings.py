@@ -25,6 +25,9 @@ def test_defaults_are_the_whole_machine(tmp_path: Path) -> None:
         ("max_nodes", 2, "'max_nodes' must be 1"),
         ("kill_grace", -1, "'kill_grace' must be a number of seconds >= 0"),
         ("gpus", 1, "unknown keys ['gpus']"),
+        ("sandbox", "docker", "'sandbox' must be one of bubblewrap, none"),
+        ("users", ["alice"], "'users' must map Skyport user names to Unix user names"),
+        ("read_only", ["relative"], "'read_only' must be a list of absolute paths"),
     ],
 )
 def test_a_bad_setting_is_named_in_the_error(tmp_path: Path, key: str, value: object, message: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import getpass
 import json
 import math
 import shlex
@@ -128,6 +129,10 @@ class Handlers:
             "version": VERSION,
         }
         return site, 200
+
+    async def get_user(self, name: str) -> Result:
+        # sbatch submits every job as the gate's own account.
+        return {"name": name, "run_as": getpass.getuser()}, 200
 
     async def list_flavors(self) -> Result:
         flavors = [

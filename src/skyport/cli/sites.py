@@ -46,8 +46,21 @@ def remotes(obj: Context) -> None:
         items = [r.to_dict() for r in list_remotes.sync(client=client)]
     if obj.as_json:
         return render.as_json(items)
-    rows = [(r.get("name"), r.get("kind"), render.money(r.get("spend")), r.get("state_details")) for r in items]
-    render.table("Remote sites", ("NAME", "KIND", "SPEND", "STATUS"), rows)
+    rows = [
+        (r.get("name"), r.get("kind"), render.money(r.get("spend")), _isolation(r), r.get("state_details"))
+        for r in items
+    ]
+    render.table("Remote sites", ("NAME", "KIND", "SPEND", "ISOLATION", "STATUS"), rows)
+
+
+def _isolation(remote: dict[str, object]) -> str:
+    """How a site isolates jobs, e.g. "bubblewrap, cgroup-v1, as owner"."""
+    isolation = remote.get("isolation") or {}
+    assert isinstance(isolation, dict)
+    words = [isolation.get("sandbox"), isolation.get("limits")]
+    if isolation.get("run_as"):
+        words.append(f"as {isolation['run_as']}")
+    return ", ".join(str(word) for word in words if word)
 
 
 @click.command()

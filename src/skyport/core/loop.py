@@ -537,6 +537,7 @@ class Loop:
                 partition_id=partition.id,
                 script=job.script,
                 name=job.name,
+                owner=job.owner,
                 env={"SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, "SKYPORT_USER": job.owner},
                 cpus=request.cpus,
                 mem=request.mem,

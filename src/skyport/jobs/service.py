@@ -82,6 +82,7 @@ class JobService:
             raise TooLarge(f"the submission is {size} bytes; the daemon accepts at most {self.max_upload}")
         staged = await asyncio.to_thread(self._collect_inputs, user, request, inputs)
         self._check_possible(request)
+        await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
         job = Job(
             id=str(uuid.uuid4()),
@@ -145,6 +146,13 @@ class JobService:
         reason = scheduler.impossible_reason(demand("new", "", 0.0, request), self.sites.site_offers({}))
         if reason:
             raise ImpossibleRequest(reason)
+
+    async def _check_user(self, user: str, request: scripts.JobRequest) -> None:
+        """Refuse a job that no allowed site can run as its user, with each site's fix."""
+        allowed = [gate for gate in self.sites if not request.sites or gate.name in request.sites]
+        problems = await asyncio.gather(*(gate.user_problem(user) for gate in allowed))
+        if allowed and all(problems):
+            raise BadRequest("; ".join(problems))
 
     async def _check_dependencies(self, user: str, depends_on: Sequence[str]) -> None:
         if not depends_on:

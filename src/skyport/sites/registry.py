@@ -28,7 +28,7 @@ from skyport.sites.gate_client import Client
 from skyport.sites.gate_client.api.files import delete_job_files, download_output, list_outputs, upload_input
 from skyport.sites.gate_client.api.jobs import cancel_job, job_stderr, job_stdout, list_jobs, start_job
 from skyport.sites.gate_client.api.partitions import create_partition, delete_partition, list_partitions
-from skyport.sites.gate_client.api.site import get_site, list_flavors, list_images
+from skyport.sites.gate_client.api.site import get_site, get_user, list_flavors, list_images
 from skyport.sites.gate_client.errors import ApiError
 from skyport.sites.gate_client.models import (
     Flavor,
@@ -48,6 +48,7 @@ GATE_GROUP = "skyport.gates"
 # body, client buffer) and thread arenas keep what they freed, so a small range keeps the daemon's
 # memory flat; 2 MiB is still large enough that an HTTPS round trip per range costs little.
 DOWNLOAD_RANGE = 2 * 1024 * 1024
+_USER_ANSWER_SECONDS = 60.0  # how long a gate's "runs this user's jobs" is trusted without asking again
 _NAMESPACE = uuid.UUID("7f6c1f3e-5d1b-4d2c-9a57-2b8f0c6e4a10")
 
 
@@ -95,6 +96,7 @@ class Gate:
         self.offer: Offer | None = None
         self.problem = ""  # why the gate could not be reached, when it could not
         self.polled_at = 0.0
+        self._users_until: dict[str, float] = {}  # users whose jobs the gate said it runs, until when
 
     @property
     def poll_interval(self) -> float:
@@ -128,6 +130,17 @@ class Gate:
         self.offer = Offer(site, flavors, images, time.time())
         self.problem = ""
         return self.offer
+
+    async def user_problem(self, user: str) -> str:
+        """Why this site cannot run jobs of ``user``; "" when it can, or when the gate cannot tell now."""
+        if self._users_until.get(user, 0.0) > time.monotonic():
+            return ""
+        try:
+            await self._call(f"user {user}", get_user.asyncio(client=self.client, name=user))
+        except GateError as exc:
+            return exc.detail if exc.gate_status == 404 else ""
+        self._users_until[user] = time.monotonic() + _USER_ANSWER_SECONDS
+        return ""
 
     def flavor(self, name: str) -> Flavor | None:
         return next((f for f in self.offer.flavors if f.name == name), None) if self.offer else None

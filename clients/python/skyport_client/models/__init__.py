@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
+# Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
@@ -7,6 +7,7 @@ from .file_info import FileInfo
 from .file_info_kind import FileInfoKind
 from .flavor import Flavor
 from .image import Image
+from .isolation import Isolation
 from .job import Job
 from .job_state import JobState
 from .modify_job_modification import ModifyJobModification
@@ -24,6 +25,7 @@ __all__ = [
     "FileInfoKind",
     "Flavor",
     "Image",
+    "Isolation",
     "Job",
     "JobState",
     "ModifyJobModification",

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
+# Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The RemoteSite model."""
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
+
+from .isolation import Isolation
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -25,6 +27,7 @@ class RemoteSite:
         default_flavor_id: ID of the site's default flavor.
         spend: Total cost of jobs run on this site, in US dollars.
         state_details: Whether the site's gate answers, and if not why.
+        isolation: How the site keeps a job from other jobs, the gate and the machine.
     """
 
     id: str | None = None
@@ -37,6 +40,7 @@ class RemoteSite:
     default_flavor_id: str | None = None
     spend: float | None = None
     state_details: str | None = None
+    isolation: Isolation | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RemoteSite:
@@ -52,6 +56,7 @@ class RemoteSite:
             default_flavor_id=data.get("default_flavor_id"),
             spend=data.get("spend"),
             state_details=data.get("state_details"),
+            isolation=None if data.get("isolation") is None else Isolation.from_dict(data["isolation"]),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,5 +72,6 @@ class RemoteSite:
             "default_flavor_id": self.default_flavor_id,
             "spend": self.spend,
             "state_details": self.state_details,
+            "isolation": None if self.isolation is None else self.isolation.to_dict(),
         }
         return {key: value for key, value in result.items() if value is not None}

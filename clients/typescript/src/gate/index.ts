@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
+// Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -121,6 +121,16 @@ export interface GateNode {
 }
 
 /**
+ * The GateUser schema.
+ */
+export interface GateUser {
+  /** The Skyport user name asked about. */
+  name: string;
+  /** The account the user's jobs run as on this site. */
+  run_as: string;
+}
+
+/**
  * What a node boots or a job runs in (an AMI, a container image, or "host").
  */
 export interface Image {
@@ -137,6 +147,20 @@ export interface Image {
 }
 
 /**
+ * How the site keeps a job from other jobs, the gate and the machine.
+ */
+export interface Isolation {
+  /** What a job runs in: `bubblewrap` (own namespaces, the system read-only, nothing of the gate's files), `none` (the operator's explicit choice), `unavailable` (the gate starts no job until fixed; `details` says how), or a gate's own word (`vm`, `slurm`).  */
+  sandbox?: string;
+  /** What enforces CPU, memory and process limits: `cgroup-v2` or `cgroup-v1` (the job cannot undo them), `rlimits` (affinity and address-space limits a job can undo), or a gate's own word.  */
+  limits?: string;
+  /** Whose Unix account a job runs as, `owner` (its user's) or `gate-user` (the gate's). */
+  run_as?: string;
+  /** What is missing, in words an operator can act on. */
+  details?: string;
+}
+
+/**
  * The JobStart schema.
  */
 export interface JobStart {
@@ -148,6 +172,8 @@ export interface JobStart {
   script: string;
   /** Job name, for the backend's own listings. */
   name?: string;
+  /** The Skyport user the job belongs to; a gate that runs jobs as their users' accounts maps it to one. */
+  owner?: string;
   /** Extra environment variables for the script. */
   env?: Record<string, string>;
   /** CPUs per node. */
@@ -266,6 +292,8 @@ export interface Site {
   single_job?: boolean;
   /** Version of the gate software. */
   version?: string;
+  /** How the site keeps a job from other jobs, the gate and the machine. */
+  isolation?: Isolation;
 }
 
 /** An error answer; `problem` is its RFC 9457 problem+json body. */
@@ -376,6 +404,25 @@ async function fail(response: Response): Promise<never> {
 export async function getSite(client: Client): Promise<Site> {
   const response = await client.request("GET", `/site`, {}, {}, undefined);
   if (response.status === 200) return (await response.json()) as Site;
+  return fail(response);
+}
+
+/**
+ * GET /users/{name}: Whether the site can run a user's jobs
+ *
+ * The account the user's jobs run as on this site. The core asks at submit and refuses a job
+ * that no allowed site can run. A site that runs every job under its own account answers
+ * 200 for every name; 404 says why the user's jobs cannot run here and what to fix.
+ *
+ * @param args.name A Skyport user name.
+ *
+ * @returns 200: The user's jobs can run here.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function getUser(client: Client, args: { name: string; }): Promise<GateUser> {
+  const response = await client.request("GET", `/users/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as GateUser;
   return fail(response);
 }
 

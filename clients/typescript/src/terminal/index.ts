@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
+// Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -93,6 +93,20 @@ export interface Image {
   kind?: string;
   /** Free text about the image. */
   comment?: string;
+}
+
+/**
+ * How the site keeps a job from other jobs, the gate and the machine.
+ */
+export interface Isolation {
+  /** What a job runs in: `bubblewrap` (own namespaces, the system read-only, nothing of the gate's files), `none` (the operator's explicit choice), `unavailable` (the gate starts no job until fixed; `details` says how), or a gate's own word (`vm`, `slurm`).  */
+  sandbox?: string;
+  /** What enforces CPU, memory and process limits: `cgroup-v2` or `cgroup-v1` (the job cannot undo them), `rlimits` (affinity and address-space limits a job can undo), or a gate's own word.  */
+  limits?: string;
+  /** Whose Unix account a job runs as, `owner` (its user's) or `gate-user` (the gate's). */
+  run_as?: string;
+  /** What is missing, in words an operator can act on. */
+  details?: string;
 }
 
 /**
@@ -267,6 +281,8 @@ export interface RemoteSite {
   spend?: number;
   /** Whether the site's gate answers, and if not why. */
   state_details?: string;
+  /** How the site keeps a job from other jobs, the gate and the machine. */
+  isolation?: Isolation;
 }
 
 /**

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/package_init.py.jinja).
-# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
+# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Skyport gate API
 

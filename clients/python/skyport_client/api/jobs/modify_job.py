@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 943a179139bf424d92ea4f9072d8967638b58c81da2fd6d1f3dbcaa47877e741
+# Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``PATCH /user/job/{jobId}``: Update a job
 

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
+# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-gate.yaml."""
 
@@ -9,7 +9,9 @@ from .flavor import Flavor
 from .gate_job import GateJob
 from .gate_job_state import GateJobState
 from .gate_node import GateNode
+from .gate_user import GateUser
 from .image import Image
+from .isolation import Isolation
 from .job_start import JobStart
 from .output_file import OutputFile
 from .output_file_kind import OutputFileKind
@@ -27,7 +29,9 @@ __all__ = [
     "GateJob",
     "GateJobState",
     "GateNode",
+    "GateUser",
     "Image",
+    "Isolation",
     "JobStart",
     "OutputFile",
     "OutputFileKind",

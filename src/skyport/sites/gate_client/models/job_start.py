@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
+# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The JobStart model."""
 
@@ -19,6 +19,7 @@ class JobStart:
         partition_id: An ID chosen by the core; letters, digits, "-" and "_".
         script: The job script; run with its shebang, /bin/sh when it has none.
         name: Job name, for the backend's own listings.
+        owner: The Skyport user the job belongs to; a gate that runs jobs as their users' accounts maps it to one.
         env: Extra environment variables for the script.
         cpus: CPUs per node.
         mem: Memory per node in MiB; 0 means no limit.
@@ -32,6 +33,7 @@ class JobStart:
     partition_id: str
     script: str
     name: str | None = None
+    owner: str | None = None
     env: dict[str, str] | None = None
     cpus: int | None = None
     mem: int | None = None
@@ -48,6 +50,7 @@ class JobStart:
             partition_id=data["partition_id"],
             script=data["script"],
             name=data.get("name"),
+            owner=data.get("owner"),
             env=None if data.get("env") is None else dict(data["env"]),
             cpus=data.get("cpus"),
             mem=data.get("mem"),
@@ -64,6 +67,7 @@ class JobStart:
             "partition_id": self.partition_id,
             "script": self.script,
             "name": self.name,
+            "owner": self.owner,
             "env": None if self.env is None else dict(self.env),
             "cpus": self.cpus,
             "mem": self.mem,

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: e5fbfb28b3e25a65e4a2d0f575e34cbe1d315ce9de5c8422ac9d5077d7cba832
+# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Site model."""
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
+
+from .isolation import Isolation
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -28,6 +30,7 @@ class Site:
     that powers off when its job ends). The core then never places a second job on it.
 
     version: Version of the gate software.
+    isolation: How the site keeps a job from other jobs, the gate and the machine.
     """
 
     kind: str
@@ -38,6 +41,7 @@ class Site:
     boot_time: float | None = None
     single_job: bool | None = None
     version: str | None = None
+    isolation: Isolation | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Site:
@@ -51,6 +55,7 @@ class Site:
             boot_time=data.get("boot_time"),
             single_job=data.get("single_job"),
             version=data.get("version"),
+            isolation=None if data.get("isolation") is None else Isolation.from_dict(data["isolation"]),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,5 +69,6 @@ class Site:
             "boot_time": self.boot_time,
             "single_job": self.single_job,
             "version": self.version,
+            "isolation": None if self.isolation is None else self.isolation.to_dict(),
         }
         return {key: value for key, value in result.items() if value is not None}

@@ -1,0 +1,177 @@
+"""One cgroup per job: CPU, memory and process-count limits the job cannot undo.
+
+The gate makes a folder of its own in each hierarchy (``skyport-<site>-<hash of state_dir>``, so
+two gates on one machine never share one) and a cgroup per job inside it. The job's wrapper is
+put in the cgroup while it waits for its go byte, so every process it starts is counted there;
+``taskset`` cannot widen a cpuset, and the kernel's OOM killer stops a job past its memory.
+
+- cgroup v2, when ``/sys/fs/cgroup`` is the unified hierarchy: the gate's folder sits at its
+  root (a non-root cgroup holding processes cannot hand controllers to children).
+- cgroup v1 otherwise, with the ``cpuset``, ``memory`` and ``pids`` controllers each mounted at
+  ``/sys/fs/cgroup/<controller>``: the gate's folder sits under the gate's own cgroup there, so
+  limits set on the gate (a container's, say) still hold for its jobs.
+
+When neither can be written (not root, no delegation), :func:`find` says why and the gate falls
+back to ``sched_setaffinity`` and ``RLIMIT_AS``, which a job can undo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import hashlib
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+CONTROLLERS = ("cpuset", "memory", "pids")
+MIB = 1024 * 1024
+
+
+def _write(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def _counter(path: Path, key: str) -> int:
+    """A ``key value`` line of a cgroup file such as ``memory.events``; 0 when absent."""
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    return 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Cgroups:
+    """The gate's cgroup folders: one (v2) or one per controller (v1)."""
+
+    kind: str  # "cgroup-v2" or "cgroup-v1"
+    bases: dict[str, Path]  # controller -> the gate's folder; v2 has the single key "unified"
+    cpus: str  # every CPU the gate's folder may use, as cpuset.cpus reads
+
+    def create(self, job_id: str, cpu_set: Sequence[int], mem: int, max_processes: int) -> list[str]:
+        """Make the job's cgroup(s) with its limits; returns their paths, to record and to :meth:`enter`."""
+        paths = []
+        cpus = ",".join(str(cpu) for cpu in cpu_set) or self.cpus
+        for controller, base in self.bases.items():
+            path = base / job_id
+            with contextlib.suppress(FileExistsError):
+                path.mkdir()
+            paths.append(str(path))
+            if controller in ("cpuset", "unified") and (path / "cpuset.cpus").exists():
+                _write(path / "cpuset.cpus", cpus)
+                if controller == "cpuset":
+                    _write(path / "cpuset.mems", (base / "cpuset.mems").read_text().strip())
+            if controller == "memory" and mem:
+                _write(path / "memory.limit_in_bytes", str(mem * MIB))
+                if (path / "memory.memsw.limit_in_bytes").exists():  # swap may not stretch the limit
+                    _write(path / "memory.memsw.limit_in_bytes", str(mem * MIB))
+            if controller == "unified" and mem:
+                _write(path / "memory.max", str(mem * MIB))
+                if (path / "memory.swap.max").exists():
+                    _write(path / "memory.swap.max", "0")
+            if controller in ("pids", "unified") and (path / "pids.max").exists():
+                _write(path / "pids.max", str(max_processes))
+        return paths
+
+    @staticmethod
+    def enter(paths: Sequence[str], pid: int) -> None:
+        """Move process ``pid`` into the job's cgroup(s); what it starts from then on is counted there."""
+        for path in paths:
+            _write(Path(path) / "cgroup.procs", str(pid))
+
+    @staticmethod
+    def out_of_memory(paths: Sequence[str]) -> bool:
+        """Whether the kernel's OOM killer killed a process of the job for its memory limit."""
+        for path in map(Path, paths):
+            if _counter(path / "memory.events", "oom_kill") or _counter(path / "memory.oom_control", "oom_kill"):
+                return True
+        return False
+
+    @staticmethod
+    def remove(paths: Sequence[str]) -> bool:
+        """Remove the job's cgroup(s); False while a process is still in one (it is sent SIGKILL)."""
+        gone = True
+        for path in map(Path, paths):
+            try:
+                path.rmdir()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                if exc.errno != errno.EBUSY:
+                    raise
+                gone = False
+                with contextlib.suppress(OSError):
+                    for pid in (path / "cgroup.procs").read_text().split():
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(int(pid), signal.SIGKILL)
+        return gone
+
+
+def _own_paths() -> dict[str, str]:
+    """The gate's own cgroup in each hierarchy, from /proc/self/cgroup: controller -> path."""
+    own = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, names, path = line.split(":", 2)
+        for name in names.split(",") if names else ["unified"]:
+            own[name] = path
+    return own
+
+
+def _tag(site: str, state_dir: Path) -> str:
+    return f"skyport-{site}-{hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:8]}"
+
+
+def _v2(tag: str) -> Cgroups:
+    available = (ROOT / "cgroup.controllers").read_text().split()
+    if "memory" not in available:
+        raise OSError(errno.ENOTSUP, "cgroup v2 has no memory controller")
+    enable = " ".join(f"+{c}" for c in CONTROLLERS if c in available)
+    _write(ROOT / "cgroup.subtree_control", enable)
+    base = ROOT / tag
+    base.mkdir(exist_ok=True)
+    _write(base / "cgroup.subtree_control", enable)
+    cpus = (ROOT / "cpuset.cpus.effective").read_text().strip() if "cpuset" in available else ""
+    return Cgroups("cgroup-v2", {"unified": base}, cpus)
+
+
+def _v1(tag: str) -> Cgroups:
+    own = _own_paths()
+    bases = {}
+    for controller in CONTROLLERS:
+        if not (ROOT / controller / "cgroup.procs").exists():
+            raise OSError(errno.ENOENT, f"no cgroup v1 {controller} controller at {ROOT / controller}")
+        parent = ROOT / controller / own.get(controller, "/").lstrip("/")
+        base = parent / tag
+        base.mkdir(exist_ok=True)
+        if controller == "cpuset":  # a v1 cpuset starts empty: give it its parent's CPUs and memory nodes
+            for name in ("cpuset.cpus", "cpuset.mems"):
+                _write(base / name, (parent / name).read_text().strip())
+        bases[controller] = base
+    return Cgroups("cgroup-v1", bases, (bases["cpuset"] / "cpuset.cpus").read_text().strip())
+
+
+def find(site: str, state_dir: Path) -> tuple[Cgroups | None, str]:
+    """The gate's cgroups, made ready for jobs; or None and why they cannot be used."""
+    tag = _tag(site, state_dir)
+    try:
+        if (ROOT / "cgroup.controllers").exists():
+            return _v2(tag), ""
+        return _v1(tag), ""
+    except OSError as exc:
+        return None, f"cgroups cannot be used ({exc}); jobs are limited with sched_setaffinity and RLIMIT_AS"
+
+
+def release(cgroups: Cgroups) -> None:
+    """Remove the gate's own folders when no job cgroup is left in them."""
+    for base in cgroups.bases.values():
+        with contextlib.suppress(OSError):
+            base.rmdir()

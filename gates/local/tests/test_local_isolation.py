@@ -1,0 +1,222 @@
+"""What a local job can reach, each test written as the attack it stops: real bubblewrap, real processes.
+
+The tests run as root (here and in CI), so jobs run as the Unix accounts their users map to;
+where a check needs root or cgroups and they are missing, the test skips saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from local_gate_support import POLL_TIMEOUT, serving, stop_all_jobs, wait_for, wait_for_output
+from skyport_gate_local import settings as local_settings
+from skyport_gate_local.handlers import Handlers
+
+from skyport.apps import build_app
+from tests.processes import marked_sleep, sleeping
+
+OCTET = {"Content-Type": "application/octet-stream"}
+needs_root = pytest.mark.skipif(
+    os.geteuid() != 0, reason="jobs run as their users' accounts only when the gate is root"
+)
+
+
+def start(gate: httpx.Client, job_id: str, script: str, **fields: object) -> None:
+    response = gate.post("/jobs", json={"id": job_id, "partition_id": "p1", "script": script, **fields})
+    assert response.status_code == 201, response.text
+
+
+def run(gate: httpx.Client, job_id: str, script: str, **fields: object) -> tuple[dict[str, Any], str]:
+    """Run a job to its end; its final record and its stdout and stderr together."""
+    start(gate, job_id, script, **fields)
+    job = wait_for(gate, job_id, "finished", "failed")
+    return job, gate.get(f"/jobs/{job_id}/stdout").text + gate.get(f"/jobs/{job_id}/stderr").text
+
+
+def limits(gate: httpx.Client) -> str:
+    limit: str = gate.get("/site").json()["isolation"]["limits"]
+    return limit
+
+
+@pytest.fixture
+def served(site_settings: dict[str, Any]) -> Iterator[Any]:
+    """Serve a local gate with extra settings: ``with served(users={...}) as gate``."""
+
+    def serve(**extra: Any) -> Any:
+        handlers = Handlers(local_settings.load({**site_settings, **extra}))
+        return handlers, serving(build_app("core-gate", handlers))
+
+    yield serve
+
+
+def test_a_job_cannot_read_another_jobs_folder_or_the_gates_state(gate: httpx.Client, state_dir: Path) -> None:
+    gate.put("/jobs/j1/inputs/secret.txt", content=b"alice's data", headers=OCTET).raise_for_status()
+    start(gate, "j1", "echo ready; exec sleep 60")
+    wait_for_output(gate, "j1", b"ready\n")
+    other = state_dir / "jobs" / "j1" / "work" / "secret.txt"
+    job, output = run(gate, "j2", f"cat {other}; ls {state_dir}; cat {state_dir}/jobs/j1/job.json")
+    assert job["exitcode"] != 0
+    assert "alice's data" not in output
+    assert "No such file or directory" in output
+
+
+def test_the_gates_environment_does_not_reach_the_job(gate: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "the-gate-s-secret")
+    _, output = run(gate, "j1", "env", env={"ASKED": "yes"}, name="printenv")
+    names = {line.split("=", 1)[0] for line in output.splitlines()}
+    assert "the-gate-s-secret" not in output
+    assert {"PATH", "HOME", "LANG", "TMPDIR", "SKYPORT_JOB_ID", "SKYPORT_JOB_NAME", "SWM_JOBID", "ASKED"} <= names
+    assert "SKYPORT_JOB_NAME=printenv" in output
+
+
+def test_the_job_has_its_own_tmp_and_sees_the_system_read_only(gate: httpx.Client) -> None:
+    marker = Path("/tmp") / f"skyport-test-{os.getpid()}"
+    marker.write_text("the host's /tmp")
+    try:
+        _, output = run(gate, "j1", f"cat {marker}; touch /usr/escape; echo private > /tmp/x; cat /tmp/x")
+    finally:
+        marker.unlink()
+    assert "the host's /tmp" not in output
+    assert "Read-only file system" in output or "Permission denied" in output
+    assert "private" in output.splitlines()
+    assert not Path("/usr/escape").exists()
+
+
+def test_read_only_folders_are_seen_and_cannot_be_changed(served: Any) -> None:
+    shared = Path(tempfile.mkdtemp(prefix="skyport-shared-"))
+    shared.chmod(0o755)  # the jobs' accounts still need the permissions to read it
+    (shared / "data.txt").write_text("shared data")
+    (shared / "data.txt").chmod(0o644)
+    handlers, server = served(read_only=[str(shared)])
+    try:
+        with server as gate:
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            _, output = run(gate, "j1", f"cat {shared}/data.txt; echo; rm {shared}/data.txt")
+    finally:
+        handlers.close()
+        shutil.rmtree(shared)
+    assert output.startswith("shared data\n")
+    assert "Read-only file system" in output or "Permission denied" in output
+
+
+def test_cancel_ends_every_process_of_the_job_setsid_or_not(gate: httpx.Client) -> None:
+    detached, child = marked_sleep(), marked_sleep()
+    start(gate, "j1", f"setsid sleep {detached} & sleep {child} & echo started; wait")
+    wait_for_output(gate, "j1", b"started\n")
+    assert {detached, child} <= sleeping()
+    gate.delete("/jobs/j1").raise_for_status()
+    deadline = time.monotonic() + POLL_TIMEOUT
+    while sleeping() & {detached, child} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not sleeping() & {detached, child}
+
+
+def test_taskset_cannot_widen_the_cpus_of_a_job(gate: httpx.Client) -> None:
+    if not limits(gate).startswith("cgroup"):
+        pytest.skip("the gate cannot create cgroups here, so a job's CPU pinning is only an affinity it can undo")
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs 2 CPUs to widen a 1-CPU job to")
+    everything = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
+    _, output = run(gate, "j1", f"taskset -cp {everything} $$ >/dev/null; grep Cpus_allowed_list /proc/self/status")
+    assert len(output.split()[-1].split(",")) == 1 and "-" not in output.split()[-1]
+
+
+def test_a_job_past_its_memory_is_failed_saying_so(gate: httpx.Client) -> None:
+    if not limits(gate).startswith("cgroup"):
+        pytest.skip("the gate cannot create cgroups here; RLIMIT_AS is tested instead")
+    job, _ = run(gate, "j1", "#!/usr/bin/env python3\nblock = b'x' * (512 * 1024 * 1024)\n", mem=64)
+    assert (job["state"], job["state_details"]) == ("failed", "out of memory: the job used more than 64 MiB")
+
+
+def test_without_cgroups_the_address_space_limit_stops_a_job(gate: httpx.Client) -> None:
+    if limits(gate) != "rlimits":
+        pytest.skip("the gate uses cgroups here; the memory cgroup is tested instead")
+    job, output = run(gate, "j1", "#!/usr/bin/env python3\nblock = bytearray(512 * 1024 * 1024)\n", mem=64)
+    assert job["exitcode"] != 0
+    assert "MemoryError" in output
+
+
+def test_the_process_count_is_capped(served: Any) -> None:
+    handlers, server = served(max_processes=20)
+    try:
+        with server as gate:
+            if not limits(gate).startswith("cgroup"):
+                pytest.skip("the gate cannot create cgroups here, so there is no process cap")
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            _, output = run(gate, "j1", "for i in $(seq 40); do sleep 5 & done 2>&1; echo forked")
+            stop_all_jobs(gate)
+    finally:
+        handlers.close()
+    assert "fork" in output.lower() or "resource temporarily unavailable" in output.lower()
+
+
+@needs_root
+def test_a_job_runs_as_the_unix_account_its_user_maps_to(served: Any) -> None:
+    handlers, server = served(users={"alice": "nobody"})
+    try:
+        with server as gate:
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            _, output = run(gate, "j1", "id -un; echo $SKYPORT_USER; ls -ld . | cut -d' ' -f3", owner="alice")
+            assert gate.get("/users/alice").json() == {"name": "alice", "run_as": "nobody"}
+    finally:
+        handlers.close()
+    assert output.split() == ["nobody", "alice", "nobody"]
+
+
+@needs_root
+def test_a_user_without_a_unix_account_is_404_naming_the_fix(gate: httpx.Client) -> None:
+    response = gate.get("/users/nobody-here-xyz")
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert "users:" in detail and "create Unix user 'nobody-here-xyz'" in detail
+
+
+@needs_root
+def test_a_job_of_a_user_without_a_unix_account_fails_saying_why(gate: httpx.Client) -> None:
+    start(gate, "j1", "true", owner="nobody-here-xyz")
+    job = wait_for(gate, "j1", "failed")
+    assert "has no Unix account" in job["state_details"]
+
+
+def test_without_bubblewrap_the_gate_says_how_to_fix_it_and_starts_nothing(
+    served: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without bwrap: the machine as it is before apt-get
+    handlers, server = served()
+    try:
+        with server as gate:
+            isolation = gate.get("/site").json()["isolation"]
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            response = gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true"})
+    finally:
+        handlers.close()
+    assert isolation["sandbox"] == "unavailable"
+    assert response.status_code == 409
+    for words in ("apt-get install bubblewrap", "sandbox: none"):
+        assert words in isolation["details"] and words in response.json()["detail"]
+
+
+def test_sandbox_none_is_the_operators_explicit_choice(served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "the-gate-s-secret")
+    # Unsandboxed, the job's account must reach its folder on the host: a state dir all may traverse.
+    state_dir = Path(tempfile.mkdtemp(prefix="skyport-unsandboxed-"))
+    state_dir.chmod(0o755)
+    (state_dir / "visible.txt").write_text("the host")
+    handlers, server = served(sandbox="none", state_dir=str(state_dir / "state"))
+    try:
+        with server as gate:
+            assert gate.get("/site").json()["isolation"]["sandbox"] == "none"
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            job, output = run(gate, "j1", f"cat {state_dir}/visible.txt; echo; echo ${{AWS_SECRET_ACCESS_KEY:-unset}}")
+    finally:
+        handlers.close()
+        shutil.rmtree(state_dir)
+    assert (job["exitcode"], output.split()) == (0, ["the", "host", "unset"])

@@ -1,0 +1,37 @@
+"""Debian packages the tests need, installed by the tests themselves when missing.
+
+A fresh clone (CI) has none of them; as root with apt-get the tests install what they need, and
+anywhere else a test that needs a missing package skips, naming it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+
+import pytest
+
+
+@functools.cache
+def apt_install(*packages: str) -> bool:
+    """Install Debian ``packages``; False when that cannot be done here (needs root and apt-get)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    if subprocess.run(install, env=env, check=False, capture_output=True).returncode == 0:
+        return True
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, capture_output=True)
+    return subprocess.run(install, env=env, check=False, capture_output=True).returncode == 0
+
+
+def bubblewrap() -> str:
+    """The path of ``bwrap``, which the local gate sandboxes jobs with; installed when missing, else a skip."""
+    found = shutil.which("bwrap")
+    if found is None and apt_install("bubblewrap"):
+        found = shutil.which("bwrap")
+    if found is None:
+        pytest.skip("bubblewrap is not installed and cannot be installed here (needs root and apt-get)")
+    return found
