@@ -16,6 +16,7 @@ import httpx
 import pytest
 import yaml
 
+from gates.local.tests.local_gate_support import GateProcess
 from tests.conftest import Daemon, free_port, running_daemon
 from tests.e2e.test_cli import skyport
 
@@ -61,6 +62,19 @@ def test_a_killed_daemon_leaves_no_lock_behind(daemon: Daemon) -> None:
     assert skyport(None, "daemon", "status", home=daemon.home, check=False).returncode == 3
     daemon.start()
     assert skyport(None, "daemon", "status", home=daemon.home).returncode == 0
+
+
+def test_sigterm_stops_a_standalone_gate_with_status_0(home: Path, tmp_path: Path) -> None:
+    config = tmp_path / "gate.yaml"
+    config.write_text(yaml.safe_dump({"name": "local", "cpus": 1, "mem": 512}))
+    gate = GateProcess(home, config, tmp_path / "gate.log")
+    gate.start().close()
+    assert gate.process is not None
+
+    gate.process.send_signal(signal.SIGTERM)
+
+    assert gate.process.wait(timeout=30) == 0
+    assert "Traceback" not in gate.log.read_text()
 
 
 def test_daemon_status_and_stop(daemon: Daemon) -> None:

@@ -1,10 +1,15 @@
 """A real Slurm for the tests: Debian's slurm-wlm, one controller and one node on this machine.
 
 ``slurm_cluster`` installs the packages when they are missing (root and apt-get needed; otherwise
-the tests that need it are skipped, naming what is missing), starts munge, slurmctld and slurmd
+the tests that need it are skipped, naming what is missing), starts munged, slurmctld and slurmd
 with a slurm.conf of its own (loopback, free ports, state in a temporary folder), and stops what
 it started at the end of the session. Settings as in /work/shared/STACK-NOTES.md: no cgroups, no
 accounting, scheduler delays at 0.
+
+The munged is the tests' own too, with its own socket, key and state in the temporary folder, and
+slurm.conf points every Slurm daemon and command at it (``AuthInfo=socket=...``): the tests never
+use, start or stop the machine's munged (/run/munge), so another program stopping that one cannot
+fail them.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from gates.local.tests.local_gate_support import serving
 
 PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"]
 STARTUP_TIMEOUT = 60.0
-MUNGE_DIRS = ("/run/munge", "/var/log/munge", "/var/lib/munge", "/etc/munge")
 
 
 def _free_port() -> int:
@@ -49,28 +53,35 @@ def _install() -> bool:
     return bool(shutil.which("slurmctld") and shutil.which("munged"))
 
 
-def _start_munge() -> subprocess.Popen[bytes] | None:
-    """munged, unless one already answers; returns the one started here."""
-    if subprocess.run(["munge", "-n"], capture_output=True, check=False).returncode == 0:
-        return None
-    for folder in MUNGE_DIRS:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        shutil.chown(folder, "munge", "munge")
-    key = Path("/etc/munge/munge.key")
-    if not key.exists():
-        key.write_bytes(os.urandom(1024))
-        shutil.chown(key, "munge", "munge")
-        key.chmod(0o400)
-    return subprocess.Popen(["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--foreground"])
+def _start_munge(folder: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """A munged of the tests' own, with its key, socket and state in ``folder``; and its socket."""
+    folder.mkdir()
+    folder.chmod(0o755)  # munged wants its socket's folder open to every user, and nothing writable by others
+    key, socket_path = folder / "munge.key", folder / "munge.socket"
+    key.write_bytes(os.urandom(1024))
+    key.chmod(0o400)
+    options = [f"--socket={socket_path}", f"--key-file={key}"]
+    options += [f"--pid-file={folder / 'munged.pid'}", f"--seed-file={folder / 'munged.seed'}"]
+    with (folder / "munged.log").open("wb") as log:  # --foreground logs to stderr, not to --log-file
+        munged = subprocess.Popen(["munged", "--foreground", *options], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while subprocess.run(["munge", "-n", "-S", str(socket_path)], capture_output=True, check=False).returncode:
+        if time.monotonic() > deadline or munged.poll() is not None:
+            munged.kill()
+            raise RuntimeError(f"munged did not start:\n{(folder / 'munged.log').read_text()}")
+        time.sleep(0.1)
+    return munged, socket_path
 
 
-def _config(root: Path, host: str) -> str:
+def _config(root: Path, host: str, munge_socket: Path) -> str:
     memory = min(4096, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024) // 2)
     return f"""ClusterName=skyport-test
 SlurmctldHost={host}(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket={munge_socket}
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -103,12 +114,13 @@ def slurm_cluster() -> Iterator[str]:
     """The path of the slurm.conf of a running one-node Slurm; stopped after the session."""
     if not _install():
         pytest.skip("Slurm is not installed and cannot be installed here (needs root and apt-get for slurm-wlm)")
-    munge = _start_munge()
     root = Path(tempfile.mkdtemp(prefix="skyport-slurm-"))
+    root.chmod(0o755)  # on the way to munged's socket
+    munge, munge_socket = _start_munge(root / "munge")
     (root / "state").mkdir()
     (root / "spool").mkdir()
     conf = root / "slurm.conf"
-    conf.write_text(_config(root, socket.gethostname()))
+    conf.write_text(_config(root, socket.gethostname(), munge_socket))
     env = {**os.environ, "SLURM_CONF": str(conf)}
     daemons = [
         subprocess.Popen(["slurmctld", "-D", "-i"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
@@ -124,7 +136,7 @@ def slurm_cluster() -> Iterator[str]:
         yield str(conf)
     finally:
         subprocess.run(["scancel", "--me"], env=env, capture_output=True, check=False)
-        for process in [*daemons, *([munge] if munge else [])]:
+        for process in [*daemons, munge]:  # munged last: slurmctld and slurmd use it until they end
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(15)
