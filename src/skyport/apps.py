@@ -107,7 +107,7 @@ class _CheckingMultiPartParser(MultiPartParser):
 
     It refuses a body cut short before its closing boundary (which starlette reads as a form
     without its last parts) and a text field that is not valid in the body's charset (which
-    starlette silently reads as Latin-1). The files it spooled are closed once parsed: validation
+    starlette silently reads as Latin-1). It drops the content of files as it comes: validation
     needs only their names.
     """
 
@@ -119,6 +119,10 @@ class _CheckingMultiPartParser(MultiPartParser):
     def on_part_begin(self) -> None:
         self._empty = False
         super().on_part_begin()
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._current_part.file is None:
+            super().on_part_data(data, start, end)
 
     def on_part_end(self) -> None:
         if self._current_part.file is None:
@@ -138,7 +142,7 @@ class _CheckingMultiPartParser(MultiPartParser):
         form = await super().parse()
         for _, value in form.multi_items():
             if isinstance(value, UploadFile):
-                value.file.close()
+                value.file.close()  # empty
         if not self._ended and not self._empty:
             raise MultiPartException("the body ends before the closing boundary: it was cut short; send it whole")
         return form
