@@ -63,6 +63,8 @@ const client = new Client({ baseUrl: "https://127.0.0.1:8443" });
 const states: JobState[] = ["Q", "R"];
 export const jobs: Promise<Job[]> = listJobs(client, { state: states });
 export const gate = new GateClient({ baseUrl: "https://127.0.0.1:9443" });
+// @ts-expect-error: the types are precise: "X" is no JobState (tsc fails if this line type-checks)
+export const wrong: JobState[] = ["X"];
 """
 
 
@@ -129,7 +131,3 @@ def test_typescript_type_checks_against_it(consumer: Path, tsc: Path, module: st
     (consumer / "tsconfig.json").write_text(tsconfig(module, resolution), encoding="utf-8")
     checked = subprocess.run([str(tsc), "-p", str(consumer)], cwd=consumer, capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    misuse = PROGRAM_TS.replace('["Q", "R"]', '["Q", "X"]')
-    (consumer / "program.ts").write_text(misuse, encoding="utf-8")
-    refused = subprocess.run([str(tsc), "-p", str(consumer)], cwd=consumer, capture_output=True, text=True, check=False)
-    assert refused.returncode != 0 and "JobState" in refused.stdout, refused.stdout
