@@ -66,7 +66,7 @@ class Cgroups:
             with contextlib.suppress(FileExistsError):
                 path.mkdir()
             paths.append(str(path))
-            if controller in ("cpuset", "unified") and (path / "cpuset.cpus").exists():
+            if cpus and controller in ("cpuset", "unified") and (path / "cpuset.cpus").exists():
                 _write(path / "cpuset.cpus", cpus)
                 if controller == "cpuset":
                     _write(path / "cpuset.mems", (base / "cpuset.mems").read_text().strip())
@@ -134,12 +134,16 @@ def _v2(tag: str) -> Cgroups:
     available = (ROOT / "cgroup.controllers").read_text().split()
     if "memory" not in available:
         raise OSError(errno.ENOTSUP, "cgroup v2 has no memory controller")
-    enable = " ".join(f"+{c}" for c in CONTROLLERS if c in available)
-    _write(ROOT / "cgroup.subtree_control", enable)
     base = ROOT / tag
-    base.mkdir(exist_ok=True)
-    _write(base / "cgroup.subtree_control", enable)
-    cpus = (ROOT / "cpuset.cpus.effective").read_text().strip() if "cpuset" in available else ""
+    for folder in (ROOT, base):
+        folder.mkdir(exist_ok=True)
+        for controller in CONTROLLERS:  # one at a time: a cpuset or pids refused still leaves memory
+            if controller in available:
+                with contextlib.suppress(OSError):
+                    _write(folder / "cgroup.subtree_control", f"+{controller}")
+        if "memory" not in (folder / "cgroup.subtree_control").read_text().split():
+            raise OSError(errno.EPERM, f"cannot enable the memory controller for the children of {folder}")
+    cpus = (base / "cpuset.cpus.effective").read_text().strip() if (base / "cpuset.cpus.effective").exists() else ""
     return Cgroups("cgroup-v2", {"unified": base}, cpus)
 
 
