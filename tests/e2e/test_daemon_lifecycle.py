@@ -6,10 +6,13 @@ Real daemon processes on 127.0.0.1 (tests/conftest.py), the real `skyport` comma
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -39,6 +42,24 @@ def test_a_signal_stops_the_daemon_cleanly(daemon: Daemon, sig: signal.Signals) 
     assert "skyport daemon stopped" in log
     assert "Traceback" not in log
     assert skyport(None, "daemon", "status", home=daemon.home, check=False).returncode == 3
+
+
+def test_daemon_url_appears_once_the_daemon_listens(home: Path, tmp_path: Path) -> None:
+    """What scripts/quickstart and scripts/smoke wait for before their first command."""
+    port = free_port()
+    env = {**os.environ, "SKYPORT_HOME": str(home)}
+    with (tmp_path / "daemon.log").open("wb") as log:
+        argv = [sys.executable, "-m", "skyport", "daemon", "--port", str(port)]
+        process = subprocess.Popen(argv, env=env, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while not (home / "daemon.url").exists():
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "daemon.log").read_text()
+            time.sleep(0.005)
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
 
 
 def test_a_second_daemon_on_the_same_home_refuses_and_the_first_keeps_serving(daemon: Daemon) -> None:

@@ -7,8 +7,9 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -129,13 +130,17 @@ async def serve(settings: Settings) -> None:
                 protocol=ClientCertProtocol,
                 request_timeout=settings.request_timeout,
             )
-            (settings.home / URL_FILE).write_text(url + "\n", encoding="utf-8")
-            logger.info("skyport daemon serving %s (home %s, PID %d)", url, settings.home, os.getpid())
             try:
-                await stopper.serve(config)
+                await stopper.serve(config, on_started=lambda: _serving(settings.home, url))
             finally:
-                (settings.home / URL_FILE).unlink(missing_ok=True)
+                (settings.home / URL_FILE).unlink(missing_ok=True)  # any one there is this daemon's, or stale
     logger.info("skyport daemon stopped")
+
+
+def _serving(home: Path, url: str) -> None:
+    """The daemon listens: tell terminals where (daemon.url, so it is there only when they can connect)."""
+    (home / URL_FILE).write_text(url + "\n", encoding="utf-8")
+    logger.info("skyport daemon serving %s (home %s, PID %d)", url, home, os.getpid())
 
 
 async def serve_app(config: uvicorn.Config) -> None:
@@ -149,11 +154,21 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 class _Server(uvicorn.Server):
     """uvicorn's server without its own signal handlers, which raise the signal again once the server
-    has shut down: SIGTERM then ends the process with status 143 before the store is closed."""
+    has shut down: SIGTERM then ends the process with status 143 before the store is closed. It
+    calls ``on_started`` once it listens."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None) -> None:
+        super().__init__(config)
+        self.on_started = on_started
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.on_started is not None:
+            self.on_started()
 
 
 class _Stopper:
@@ -186,7 +201,7 @@ class _Stopper:
             self.server.should_exit = True
         self.requested = True
 
-    async def serve(self, config: uvicorn.Config) -> None:
-        self.server = _Server(config)
+    async def serve(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None) -> None:
+        self.server = _Server(config, on_started)
         self.server.should_exit = self.requested
         await self.server.serve()
