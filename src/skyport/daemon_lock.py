@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from skyport.config import LOCK_FILE
-from skyport.errors import Conflict
+from skyport.errors import Conflict, Forbidden
 
 # ``status`` and ``stop`` look with a shared lock held for an instant; a daemon starting at that
 # moment tries again for this long before it concludes that another daemon runs.
@@ -43,6 +43,8 @@ def holder(home: Path) -> Holder | None:
         fd = os.open(home / LOCK_FILE, os.O_RDONLY)
     except FileNotFoundError:
         return None
+    except PermissionError:
+        raise Forbidden(f"{home / LOCK_FILE}: permission denied; ask as the user the daemon runs as") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)

@@ -122,7 +122,8 @@ def gate(obj: Context, kind: str, config_file: Path | None, port: int, host: str
     """Serve a gate of KIND (local, aws, ...) on its own, over HTTPS with mutual TLS.
 
     A daemon then uses it through a site with `url: https://HOST:PORT` in its config. The
-    gate accepts only the core certificate of the home's CA (core.pem: the daemon's).
+    gate accepts only the core certificate of the home's CA (core.pem: the daemon's). Ctrl-C and
+    SIGTERM stop it cleanly, with exit status 0.
     """
     from skyport import pki
     from skyport.core.daemon import check_home, serve_app, server_config
