@@ -145,25 +145,31 @@ def box(bwrap: str, hidden: Sequence[Path], shared: Sequence[Path]) -> tuple[str
         if folder.exists() and not any(folder.is_relative_to(top) for top in seen):
             argv += [*_reachable_parents(folder), "--ro-bind", str(folder), str(folder)]
             seen.append(folder)
-    for folder in hidden:
-        if any(folder.is_relative_to(top) for top in seen):
-            argv += ["--tmpfs", str(folder)]
+    covered: list[Path] = []
+    for folder in sorted(hidden, key=lambda path: len(path.parts)):
+        if any(folder.is_relative_to(top) for top in seen) and not any(folder.is_relative_to(c) for c in covered):
+            argv += [*_reachable_parents(folder), "--tmpfs", str(folder)]
+            covered.append(folder)
     return tuple(argv)
 
 
 def _reachable_parents(path: Path) -> list[str]:
-    """Options making the folders above ``path`` traversable: bwrap would copy the host's modes (0700 /root)."""
+    """Options making the folders above ``path`` traversable: bwrap would copy the host's modes (0700 /root).
+
+    A folder that is already there (under a read-only system folder, say) is left as it is.
+    """
     argv = []
     for parent in reversed(path.parents):
-        if parent != Path("/") and not any(parent.is_relative_to(top) for top in SYSTEM):
+        if parent != Path("/"):
             argv += ["--perms", "0755", "--dir", str(parent)]
     return argv
 
 
 def hidden_folders(state_dir: Path) -> tuple[Path, ...]:
-    """The gate's state directory and, when it is ``<home>/gates/<site>``, the Skyport home."""
+    """The gate's state directory and, when it is ``<home>/sites/<site>`` (the daemon's) or
+    ``<home>/gates/<site>`` (``skyport gate``'s), the Skyport home."""
     state_dir = state_dir.resolve()
-    if state_dir.parent.name == "gates":
+    if state_dir.parent.name in ("sites", "gates"):
         return state_dir, state_dir.parent.parent
     return (state_dir,)
 

@@ -68,6 +68,23 @@ def test_a_job_cannot_read_another_jobs_folder_or_the_gates_state(gate: httpx.Cl
     assert "No such file or directory" in output
 
 
+@needs_root
+def test_a_home_under_a_system_folder_is_hidden_too(served: Any) -> None:
+    home = Path(tempfile.mkdtemp(prefix="skyport-home-", dir="/opt"))  # /opt is shown to jobs read-only
+    (home / "ca-key.pem").write_text("PRIVATE KEY")
+    (home / "ca-key.pem").chmod(0o644)
+    handlers, server = served(state_dir=str(home / "sites" / "local"))
+    try:
+        with server as gate:
+            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            _, output = run(gate, "j1", f"cat {home}/ca-key.pem; ls /opt")
+    finally:
+        handlers.close()
+        shutil.rmtree(home)
+    assert "PRIVATE KEY" not in output
+    assert f"{home}/ca-key.pem: No such file or directory" in output
+
+
 def test_the_gates_environment_does_not_reach_the_job(gate: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "the-gate-s-secret")
     _, output = run(gate, "j1", "env", env={"ASKED": "yes"}, name="printenv")
