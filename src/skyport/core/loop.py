@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 _ENDED = {"finished", "failed", "cancelled"}
 SWEEP_INTERVAL = 300.0  # seconds between looks at a site the store has nothing on
 MAX_ATTEMPTS = 3  # tries of a step that fails for a reason waiting will not change
+_CREATE = "create its partition"  # the step of a waiting job whose partition the gate has not created
 FIRST_BACKOFF = 1.0  # seconds before a failed step is tried again; doubled after each failure
 MAX_BACKOFF = 300.0
 # 4xx answers that mean "not now" rather than "never": busy, locked, too many requests.
@@ -169,7 +170,7 @@ class Loop:
         jobs = await self._end_doomed(jobs)
         pending = [job for job in jobs if job.state in PENDING]
         if pending:
-            await self._schedule(pending, jobs, partitions, now)
+            jobs = await self._schedule(pending, jobs, partitions, now)
         else:
             self.timetable = scheduler.Timetable(placements=())
         await self._tidy(partitions, jobs, observations, time.time())
@@ -300,10 +301,9 @@ class Loop:
 
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
         """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
-        for stream in ("stdout", "stderr"):
-            data = await gate.log(job.gate_job_id, stream)
-            await asyncio.to_thread(self.files.write_log, job.id, stream, data)
-        refused = await self._stage_outputs(job, gate)
+        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
+        notes = [note for stream in ("stdout", "stderr") if (note := await self._stage_log(job, gate, stream))]
+        notes += await self._stage_outputs(job, gate)
         state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
             state, reason = JobState.FINISHED, "finished"
@@ -315,7 +315,24 @@ class Loop:
             reason = seen.state_details or f"failed on site {gate.name}"
         if seen.signal and state == JobState.ERROR:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
-        return await self.service.change(job, state, "; ".join([reason, *refused]), **_end_fields(seen))
+        return await self.service.change(job, state, "; ".join([reason, *notes]), **_end_fields(seen))
+
+    async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
+        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
+        cap = self.settings.max_output
+        part = await asyncio.to_thread(self.files.new_part, job.id)
+        try:
+            size = await gate.copy_log(job.gate_job_id, stream, part, cap)
+            if size > cap:
+                await asyncio.to_thread(part.truncate, cap)
+        except BaseException:
+            await asyncio.to_thread(self.files.drop_part, part)
+            raise
+        await asyncio.to_thread(self.files.keep_log, job.id, stream, part)
+        if size <= cap:
+            return ""
+        logger.warning("%s: %s cut at max_output (%d bytes)", job.id, stream, cap)
+        return f"{stream} cut at max_output ({cap} bytes)"
 
     async def _stage_outputs(self, job: Job, gate: Gate) -> list[str]:
         """Download the run's outputs within max_output (all files together); a note per file not kept.
@@ -324,7 +341,6 @@ class Loop:
         that would pass the cap are not kept, and the notes say why. Each file streams to a
         temporary file in the job's outputs folder, renamed into place once complete.
         """
-        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
         cap, used, notes = self.settings.max_output, 0, []
         for output in await gate.outputs(job.gate_job_id):
             why = output.refused or ("" if output.name in job.request.outputs else "the job did not declare it")
@@ -342,16 +358,16 @@ class Loop:
 
     async def _download(self, job: Job, gate: Gate, name: str, limit: int) -> int:
         """Download output ``name`` and keep it if it is at most ``limit`` bytes; its size (limit + 1 if over)."""
-        part = await asyncio.to_thread(self.files.new_output, job.id)
+        part = await asyncio.to_thread(self.files.new_part, job.id)
         try:
             size = await gate.download(job.gate_job_id, name, part, limit)
         except BaseException:
-            await asyncio.to_thread(self.files.drop_output, part)
+            await asyncio.to_thread(self.files.drop_part, part)
             raise
         if size <= limit:
             await asyncio.to_thread(self.files.keep_output, job.id, name, part)
         else:
-            await asyncio.to_thread(self.files.drop_output, part)
+            await asyncio.to_thread(self.files.drop_part, part)
         return size
 
     async def _reconcile_partitions(
@@ -426,11 +442,12 @@ class Loop:
 
     async def _schedule(
         self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
-    ) -> None:
-        """Plan the pending jobs and act on the plan; when some fail to start, plan the others again.
+    ) -> list[Job]:
+        """Plan the pending jobs and act on the plan; ``jobs`` as they are then.
 
-        A job whose start failed waits for its next try outside the plan, so the nodes it was
-        given go to the jobs behind it in this same pass.
+        When some fail to start, the others are planned again: a job whose start failed waits for
+        its next try outside the plan, so the nodes it was given go to the jobs behind it in this
+        same pass.
         """
         while True:
             ready = [job for job in pending if not self._held(job, "start", now)]
@@ -441,7 +458,7 @@ class Loop:
             jobs = [changed.get(job.id, job) for job in jobs]
             pending = [job for job in jobs if job.state in PENDING]
             if not failed:
-                return
+                return jobs
 
     async def _act(
         self, ready: list[Job], partitions: dict[str, PartitionRecord], now: float
@@ -593,8 +610,7 @@ class Loop:
         try:
             await self._ask_gate_to_create(gate, record, job.request.image or None)
         except GateError as exc:  # the partition's record stays "creating": _tidy asks the gate again
-            logger.warning("%s: %s", job.id, exc.detail)
-            job = await self.service.update(job, state_details=f"{wanted}: {exc.detail}; asking again")
+            return await self._failed(job, _CREATE, exc)
         return job
 
     async def _ask_gate_to_create(self, gate: Gate, record: PartitionRecord, image: str | None) -> None:
@@ -616,10 +632,16 @@ class Loop:
         now: float,
     ) -> None:
         needed = {job.partition_id for job in jobs if job.state not in TERMINAL and job.partition_id}
+        waiting = {job.partition_id: job for job in jobs if job.state == JobState.WAITING and job.partition_id}
         for record in partitions.values():
             gate = self.sites.get(record.site)
             observation = observations.get(record.site)
             if gate is None or observation is None or observation.problem:
+                continue
+            job = waiting.get(record.id)
+            if record.id not in observation.partitions and record.state == "creating":
+                # Recorded but unknown to the gate (a crash in between, or the gate refused): ask again.
+                await self._create_again(gate, record, job, now)
                 continue
             try:
                 await self._tidy_partition(gate, record, observation, record.id in needed, now)
@@ -635,12 +657,25 @@ class Loop:
                     logger.warning("deleting partition %s on %s: the core has no record of it", partition_id, name)
                     await gate.delete_partition(partition_id)
 
+    async def _create_again(self, gate: Gate, record: PartitionRecord, job: Job | None, now: float) -> None:
+        """Ask the gate again for a partition it does not know, for the job waiting for it.
+
+        A refusal counts as a failed try of that job; with no job waiting, the record is closed.
+        """
+        if job is None:
+            done = dataclasses.replace(record, state="deleted", state_details="never created: no job waits for it")
+            await self.store.run(partition_queries.save_partition, done)
+            return
+        if self._held(job, _CREATE, now):
+            return
+        try:
+            await self._ask_gate_to_create(gate, record, job.request.image or None)
+        except GateError as exc:
+            await self._failed(job, _CREATE, exc)
+
     async def _tidy_partition(
         self, gate: Gate, record: PartitionRecord, observation: Observation, needed: bool, now: float
     ) -> None:
-        if record.id not in observation.partitions and record.state == "creating":
-            await self._ask_gate_to_create(gate, record, None)
-            return
         if needed or record.state in ("deleting", "deleted", "failed"):
             if needed and record.idle_since is not None:
                 await self.store.run(partition_queries.save_partition, dataclasses.replace(record, idle_since=None))
