@@ -3,7 +3,7 @@
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
 from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
 the scope), admitting only user certificates that are not revoked, and it refuses bodies over
-the upload limit before anything reads them.
+the upload limit before anything reads them, and bodies that stall for ``request_timeout``.
 """
 
 from __future__ import annotations
