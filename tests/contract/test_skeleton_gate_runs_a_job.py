@@ -108,3 +108,19 @@ def test_a_job_the_gate_refuses_ends_in_error_after_bounded_tries_and_the_next_o
         time.sleep(2)  # passes go on: nothing more may be logged about the refused job
     lines = [line for line in memgate_daemon.log.read_text().splitlines() if refused in line and "refuses" in line]
     assert MAX_ATTEMPTS <= len(lines) <= MAX_ATTEMPTS + 1, lines
+
+
+@pytest.mark.parametrize("memgate_settings", [{"name": "mem", "no_partitions": "the account is closed"}])
+def test_a_partition_the_gate_refuses_ends_the_job_in_error_after_bounded_tries(memgate_daemon: Daemon) -> None:
+    with Client(memgate_daemon.url, ssl_context=memgate_daemon.ssl_context()) as client:
+        job_id = submit_job.sync(client=client, script_content=b"#!/bin/sh\necho never\n").decode()
+        deadline = time.monotonic() + 60
+        while (job := get_job.sync(client=client, job_id=job_id)).state not in "FEC":
+            assert time.monotonic() < deadline, job.state_details
+            time.sleep(0.05)
+        assert job.state == "E"
+        assert "could not create its partition" in job.state_details, job.state_details
+        assert "the account is closed" in job.state_details and f"tried {MAX_ATTEMPTS} times" in job.state_details
+        time.sleep(2)  # passes go on: the refused partition is not asked for again
+    lines = [line for line in memgate_daemon.log.read_text().splitlines() if "the account is closed" in line]
+    assert MAX_ATTEMPTS <= len(lines) <= MAX_ATTEMPTS + 1, lines
