@@ -52,13 +52,13 @@ logger = logging.getLogger(__name__)
 _ENDED = {"finished", "failed", "cancelled"}
 SWEEP_INTERVAL = 300.0  # seconds between looks at a site the store has nothing on
 MAX_ATTEMPTS = 3  # tries of a step that fails for a reason waiting will not change
-_CREATE = "create its partition"  # the step of a waiting job whose partition the gate has not created
 FIRST_BACKOFF = 1.0  # seconds before a failed step is tried again; doubled after each failure
 MAX_BACKOFF = 300.0
 # 4xx answers that mean "not now" rather than "never": busy, locked, too many requests.
 _TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # Failures of a job's own files that waiting does not change.
 _PERMANENT_ERRORS = (BadRequest, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+_CREATE = "create its partition"  # the step of a waiting job whose partition the gate has not created
 
 
 @dataclasses.dataclass
