@@ -7,7 +7,6 @@ over mutual TLS, as an operator would, so a test can SIGKILL it and start it aga
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,19 +14,10 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from local_gate_support import GateProcess, kill_leftover_jobs, serving, stop_all_jobs
+from local_gate_support import GateProcess, kill_leftover_jobs, served_gate
 
 from skyport import pki
 from tests.debian import bubblewrap
-
-# Importing connexion warns (starlette.testclient wants httpx2; jsonschema's RefResolver is
-# deprecated); with filterwarnings=error the first test to import the gate would fail.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from skyport.apps import build_app
-
-from skyport_gate_local import settings as local_settings
-from skyport_gate_local.handlers import Handlers
 
 
 @pytest.fixture
@@ -47,14 +37,8 @@ def site_settings(state_dir: Path) -> dict[str, Any]:
 @pytest.fixture
 def gate(site_settings: dict[str, Any]) -> Iterator[httpx.Client]:
     """An httpx client of the local gate served on 127.0.0.1, with a ready partition "p1"."""
-    handlers = Handlers(local_settings.load(site_settings))
-    try:
-        with serving(build_app("core-gate", handlers)) as client:
-            client.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
-            yield client
-            stop_all_jobs(client)
-    finally:
-        handlers.close()
+    with served_gate(site_settings) as client:
+        yield client
 
 
 @pytest.fixture

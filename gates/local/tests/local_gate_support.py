@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,15 @@ import httpx
 import uvicorn
 
 from skyport import pki
+
+# Importing connexion warns (starlette.testclient wants httpx2; jsonschema's RefResolver is
+# deprecated); with filterwarnings=error the first test to import the gate would fail.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from skyport.apps import build_app
+
+from skyport_gate_local import settings as local_settings
+from skyport_gate_local.handlers import Handlers
 
 STARTUP_TIMEOUT = 30.0
 POLL_TIMEOUT = 20.0
@@ -105,6 +115,19 @@ def serving(app: Any) -> Iterator[httpx.Client]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextlib.contextmanager
+def served_gate(settings: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A client of a local gate with ``settings``, served on 127.0.0.1 with a ready partition "p1"."""
+    handlers = Handlers(local_settings.load(settings))
+    try:
+        with serving(build_app("core-gate", handlers)) as client:
+            client.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+            yield client
+            stop_all_jobs(client)
+    finally:
+        handlers.close()
 
 
 class GateProcess:

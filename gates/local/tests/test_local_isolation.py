@@ -10,20 +10,19 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from local_gate_support import POLL_TIMEOUT, serving, stop_all_jobs, wait_for, wait_for_output
-from skyport_gate_local import settings as local_settings
-from skyport_gate_local.handlers import Handlers
+from local_gate_support import POLL_TIMEOUT, served_gate, wait_for, wait_for_output
 
-from skyport.apps import build_app
 from tests.processes import marked_sleep, sleeping
 
 OCTET = {"Content-Type": "application/octet-stream"}
+Serve = Callable[..., AbstractContextManager[httpx.Client]]  # served(**settings) -> a gate client
 needs_root = pytest.mark.skipif(
     os.geteuid() != 0, reason="jobs run as their users' accounts only when the gate is root"
 )
@@ -47,14 +46,9 @@ def limits(gate: httpx.Client) -> str:
 
 
 @pytest.fixture
-def served(site_settings: dict[str, Any]) -> Iterator[Any]:
-    """Serve a local gate with extra settings: ``with served(users={...}) as gate``."""
-
-    def serve(**extra: Any) -> Any:
-        handlers = Handlers(local_settings.load({**site_settings, **extra}))
-        return handlers, serving(build_app("core-gate", handlers))
-
-    yield serve
+def served(site_settings: dict[str, Any]) -> Serve:
+    """``with served(users={...}) as gate``: the local gate with these settings on top of the site's."""
+    return lambda **extra: served_gate({**site_settings, **extra})
 
 
 def test_a_job_cannot_read_another_jobs_folder_or_the_gates_state(gate: httpx.Client, state_dir: Path) -> None:
@@ -69,17 +63,16 @@ def test_a_job_cannot_read_another_jobs_folder_or_the_gates_state(gate: httpx.Cl
 
 
 @needs_root
-def test_a_home_under_a_system_folder_is_hidden_too(served: Any) -> None:
+def test_a_home_under_a_system_folder_is_hidden_too(
+    served: Serve,
+) -> None:
     home = Path(tempfile.mkdtemp(prefix="skyport-home-", dir="/opt"))  # /opt is shown to jobs read-only
     (home / "ca-key.pem").write_text("PRIVATE KEY")
     (home / "ca-key.pem").chmod(0o644)
-    handlers, server = served(state_dir=str(home / "sites" / "local"))
     try:
-        with server as gate:
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+        with served(state_dir=str(home / "sites" / "local")) as gate:
             _, output = run(gate, "j1", f"cat {home}/ca-key.pem; ls /opt")
     finally:
-        handlers.close()
         shutil.rmtree(home)
     assert "PRIVATE KEY" not in output
     assert f"{home}/ca-key.pem: No such file or directory" in output
@@ -107,18 +100,17 @@ def test_the_job_has_its_own_tmp_and_sees_the_system_read_only(gate: httpx.Clien
     assert not Path("/usr/escape").exists()
 
 
-def test_read_only_folders_are_seen_and_cannot_be_changed(served: Any) -> None:
+def test_read_only_folders_are_seen_and_cannot_be_changed(
+    served: Serve,
+) -> None:
     shared = Path(tempfile.mkdtemp(prefix="skyport-shared-"))
     shared.chmod(0o755)  # the jobs' accounts still need the permissions to read it
     (shared / "data.txt").write_text("shared data")
     (shared / "data.txt").chmod(0o644)
-    handlers, server = served(read_only=[str(shared)])
     try:
-        with server as gate:
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
+        with served(read_only=[str(shared)]) as gate:
             _, output = run(gate, "j1", f"cat {shared}/data.txt; echo; rm {shared}/data.txt")
     finally:
-        handlers.close()
         shutil.rmtree(shared)
     assert output.startswith("shared data\n")
     assert "Read-only file system" in output or "Permission denied" in output
@@ -161,30 +153,21 @@ def test_without_cgroups_the_address_space_limit_stops_a_job(gate: httpx.Client)
     assert "MemoryError" in output
 
 
-def test_the_process_count_is_capped(served: Any) -> None:
-    handlers, server = served(max_processes=20)
-    try:
-        with server as gate:
-            if not limits(gate).startswith("cgroup"):
-                pytest.skip("the gate cannot create cgroups here, so there is no process cap")
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
-            _, output = run(gate, "j1", "for i in $(seq 40); do sleep 5 & done 2>&1; echo forked")
-            stop_all_jobs(gate)
-    finally:
-        handlers.close()
+def test_the_process_count_is_capped(served: Serve) -> None:
+    with served(max_processes=20) as gate:
+        if not limits(gate).startswith("cgroup"):
+            pytest.skip("the gate cannot create cgroups here, so there is no process cap")
+        _, output = run(gate, "j1", "for i in $(seq 40); do sleep 5 & done 2>&1; echo forked")
     assert "fork" in output.lower() or "resource temporarily unavailable" in output.lower()
 
 
 @needs_root
-def test_a_job_runs_as_the_unix_account_its_user_maps_to(served: Any) -> None:
-    handlers, server = served(users={"alice": "nobody"})
-    try:
-        with server as gate:
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
-            _, output = run(gate, "j1", "id -un; echo $SKYPORT_USER; ls -ld . | cut -d' ' -f3", owner="alice")
-            assert gate.get("/users/alice").json() == {"name": "alice", "run_as": "nobody"}
-    finally:
-        handlers.close()
+def test_a_job_runs_as_the_unix_account_its_user_maps_to(
+    served: Serve,
+) -> None:
+    with served(users={"alice": "nobody"}) as gate:
+        _, output = run(gate, "j1", "id -un; echo $SKYPORT_USER; ls -ld . | cut -d' ' -f3", owner="alice")
+        assert gate.get("/users/alice").json() == {"name": "alice", "run_as": "nobody"}
     assert output.split() == ["nobody", "alice", "nobody"]
 
 
@@ -207,33 +190,25 @@ def test_without_bubblewrap_the_gate_says_how_to_fix_it_and_starts_nothing(
     served: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without bwrap: the machine as it is before apt-get
-    handlers, server = served()
-    try:
-        with server as gate:
-            isolation = gate.get("/site").json()["isolation"]
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
-            response = gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true"})
-    finally:
-        handlers.close()
+    with served() as gate:
+        isolation = gate.get("/site").json()["isolation"]
+        response = gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true"})
     assert isolation["sandbox"] == "unavailable"
     assert response.status_code == 409
     for words in ("apt-get install bubblewrap", "sandbox: none"):
         assert words in isolation["details"] and words in response.json()["detail"]
 
 
-def test_sandbox_none_is_the_operators_explicit_choice(served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sandbox_none_is_the_operators_explicit_choice(served: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "the-gate-s-secret")
     # Unsandboxed, the job's account must reach its folder on the host: a state dir all may traverse.
     state_dir = Path(tempfile.mkdtemp(prefix="skyport-unsandboxed-"))
     state_dir.chmod(0o755)
     (state_dir / "visible.txt").write_text("the host")
-    handlers, server = served(sandbox="none", state_dir=str(state_dir / "state"))
     try:
-        with server as gate:
+        with served(sandbox="none", state_dir=str(state_dir / "state")) as gate:
             assert gate.get("/site").json()["isolation"]["sandbox"] == "none"
-            gate.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
             job, output = run(gate, "j1", f"cat {state_dir}/visible.txt; echo; echo ${{AWS_SECRET_ACCESS_KEY:-unset}}")
     finally:
-        handlers.close()
         shutil.rmtree(state_dir)
     assert (job["exitcode"], output.split()) == (0, ["the", "host", "unset"])
