@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from skyport_client import Client
-from skyport_client.api.jobs import job_stderr, job_stdout
+from skyport_client.api.jobs import cancel_job, job_stderr, job_stdout
 from skyport_client.errors import ApiError
 
 from skyport import pki
@@ -51,6 +51,8 @@ def test_a_job_of_bob_cannot_read_the_files_of_alices_job(daemon: Daemon, client
     wait_for(bob, bobs)
     assert "alice's secret" not in output(bob, bobs)
     assert list(daemon.home.rglob("secret.txt"))  # the file is there; the job just cannot see it
+    cancel_job.sync(client=client, job_id=alices)
+    assert wait_for(client, alices)["state"] == "C"
 
 
 def test_a_job_cannot_read_the_daemons_environment(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,11 +18,11 @@ back to ``sched_setaffinity`` and ``RLIMIT_AS``, which a job can undo.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import hashlib
 import os
 import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,22 +49,37 @@ def _counter(path: Path, key: str) -> int:
     return 0
 
 
-@dataclasses.dataclass(frozen=True)
 class Cgroups:
-    """The gate's cgroup folders: one (v2) or one per controller (v1)."""
+    """The gate's cgroup folders, one (v2) or one per controller (v1): made for the gate's first job,
+    removed with its last, so a gate leaves nothing behind once its jobs have ended."""
 
-    kind: str  # "cgroup-v2" or "cgroup-v1"
-    bases: dict[str, Path]  # controller -> the gate's folder; v2 has the single key "unified"
-    cpus: str  # every CPU the gate's folder may use, as cpuset.cpus reads
+    def __init__(self, kind: str, parents: dict[str, Path], tag: str, cpus: str) -> None:
+        self.kind = kind  # "cgroup-v2" or "cgroup-v1"
+        self.bases = {controller: parent / tag for controller, parent in parents.items()}  # v2: key "unified"
+        self.cpus = cpus  # every CPU the gate's jobs may use, as cpuset.cpus reads
+        self._lock = threading.Lock()  # jobs start on request threads and end on the watcher's
+
+    def _make_bases(self) -> None:
+        for controller, base in self.bases.items():
+            if base.is_dir():
+                continue
+            base.mkdir(exist_ok=True)
+            if controller == "cpuset":  # a v1 cpuset starts empty: give it its parent's CPUs and memory nodes
+                for name in ("cpuset.cpus", "cpuset.mems"):
+                    _write(base / name, (base.parent / name).read_text().strip())
+            if controller == "unified":
+                _enable_controllers(base)
 
     def create(self, job_id: str, cpu_set: Sequence[int], mem: int, max_processes: int) -> list[str]:
         """Make the job's cgroup(s) with its limits; returns their paths, to record and to :meth:`enter`."""
         paths = []
         cpus = ",".join(str(cpu) for cpu in cpu_set) or self.cpus
+        with self._lock:
+            self._make_bases()
+            for base in self.bases.values():
+                (base / job_id).mkdir(exist_ok=True)
         for controller, base in self.bases.items():
             path = base / job_id
-            with contextlib.suppress(FileExistsError):
-                path.mkdir()
             paths.append(str(path))
             if cpus and controller in ("cpuset", "unified") and (path / "cpuset.cpus").exists():
                 _write(path / "cpuset.cpus", cpus)
@@ -96,24 +111,31 @@ class Cgroups:
                 return True
         return False
 
-    @staticmethod
-    def remove(paths: Sequence[str]) -> bool:
+    def remove(self, paths: Sequence[str]) -> bool:
         """Remove the job's cgroup(s); False while a process is still in one (it is sent SIGKILL)."""
         gone = True
-        for path in map(Path, paths):
-            try:
-                path.rmdir()
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                if exc.errno != errno.EBUSY:
-                    raise
-                gone = False
-                with contextlib.suppress(OSError):
-                    for pid in (path / "cgroup.procs").read_text().split():
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(int(pid), signal.SIGKILL)
+        with self._lock:
+            for path in map(Path, paths):
+                try:
+                    path.rmdir()
+                except FileNotFoundError:
+                    continue
+                except OSError as exc:
+                    if exc.errno != errno.EBUSY:
+                        raise
+                    gone = False
+                    with contextlib.suppress(OSError):
+                        for pid in (path / "cgroup.procs").read_text().split():
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(int(pid), signal.SIGKILL)
+            if gone:
+                self._remove_bases()
         return gone
+
+    def _remove_bases(self) -> None:
+        for base in self.bases.values():
+            with contextlib.suppress(OSError):  # another job's cgroup is still in it
+                base.rmdir()
 
 
 def _own_paths() -> dict[str, str]:
@@ -130,52 +152,41 @@ def _tag(site: str, state_dir: Path) -> str:
     return f"skyport-{site}-{hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:8]}"
 
 
+def _enable_controllers(folder: Path) -> None:
+    """Hand cpuset, memory and pids to the children of a v2 ``folder``; memory is required."""
+    available = (folder / "cgroup.controllers").read_text().split()
+    for controller in CONTROLLERS:  # one at a time: a cpuset or pids refused still leaves memory
+        if controller in available:
+            with contextlib.suppress(OSError):
+                _write(folder / "cgroup.subtree_control", f"+{controller}")
+    if "memory" not in (folder / "cgroup.subtree_control").read_text().split():
+        raise OSError(errno.EPERM, f"cannot enable the memory controller for the children of {folder}")
+
+
 def _v2(tag: str) -> Cgroups:
-    available = (ROOT / "cgroup.controllers").read_text().split()
-    if "memory" not in available:
-        raise OSError(errno.ENOTSUP, "cgroup v2 has no memory controller")
-    base = ROOT / tag
-    for folder in (ROOT, base):
-        folder.mkdir(exist_ok=True)
-        for controller in CONTROLLERS:  # one at a time: a cpuset or pids refused still leaves memory
-            if controller in available:
-                with contextlib.suppress(OSError):
-                    _write(folder / "cgroup.subtree_control", f"+{controller}")
-        if "memory" not in (folder / "cgroup.subtree_control").read_text().split():
-            raise OSError(errno.EPERM, f"cannot enable the memory controller for the children of {folder}")
-    cpus = (base / "cpuset.cpus.effective").read_text().strip() if (base / "cpuset.cpus.effective").exists() else ""
-    return Cgroups("cgroup-v2", {"unified": base}, cpus)
+    _enable_controllers(ROOT)
+    cpus = (ROOT / "cpuset.cpus.effective").read_text().strip() if (ROOT / "cpuset.cpus.effective").exists() else ""
+    return Cgroups("cgroup-v2", {"unified": ROOT}, tag, cpus)
 
 
 def _v1(tag: str) -> Cgroups:
     own = _own_paths()
-    bases = {}
+    parents = {}
     for controller in CONTROLLERS:
         if not (ROOT / controller / "cgroup.procs").exists():
             raise OSError(errno.ENOENT, f"no cgroup v1 {controller} controller at {ROOT / controller}")
-        parent = ROOT / controller / own.get(controller, "/").lstrip("/")
-        base = parent / tag
-        base.mkdir(exist_ok=True)
-        if controller == "cpuset":  # a v1 cpuset starts empty: give it its parent's CPUs and memory nodes
-            for name in ("cpuset.cpus", "cpuset.mems"):
-                _write(base / name, (parent / name).read_text().strip())
-        bases[controller] = base
-    return Cgroups("cgroup-v1", bases, (bases["cpuset"] / "cpuset.cpus").read_text().strip())
+        parents[controller] = ROOT / controller / own.get(controller, "/").lstrip("/")
+    return Cgroups("cgroup-v1", parents, tag, (parents["cpuset"] / "cpuset.cpus").read_text().strip())
 
 
 def find(site: str, state_dir: Path) -> tuple[Cgroups | None, str]:
-    """The gate's cgroups, made ready for jobs; or None and why they cannot be used."""
+    """The gate's cgroups, tried once (their folders made and removed); or None and why they cannot be used."""
     tag = _tag(site, state_dir)
     try:
-        if (ROOT / "cgroup.controllers").exists():
-            return _v2(tag), ""
-        return _v1(tag), ""
+        cgroups = _v2(tag) if (ROOT / "cgroup.controllers").exists() else _v1(tag)
+        with cgroups._lock:
+            cgroups._make_bases()
+            cgroups._remove_bases()
     except OSError as exc:
         return None, f"cgroups cannot be used ({exc}); jobs are limited with sched_setaffinity and RLIMIT_AS"
-
-
-def release(cgroups: Cgroups) -> None:
-    """Remove the gate's own folders when no job cgroup is left in them."""
-    for base in cgroups.bases.values():
-        with contextlib.suppress(OSError):
-            base.rmdir()
+    return cgroups, ""

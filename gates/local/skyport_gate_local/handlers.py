@@ -32,6 +32,7 @@ from skyport.errors import BadRequest, Conflict, NotFound
 from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport_gate_local import cgroups, processes, records, sandbox
+from skyport_gate_local.cgroups import Cgroups
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
 
@@ -72,8 +73,10 @@ class Handlers:
     def close(self) -> None:
         """Stop watching jobs (they keep running; a new gate on the same state directory adopts them)."""
         self._watcher.close()
-        if self._cgroups is not None:
-            cgroups.release(self._cgroups)
+        with self._lock:
+            for job in self._jobs.values():
+                if self._cgroups is not None and job.cgroups and not job.active:
+                    self._cgroups.remove(job.cgroups)  # what the watcher had left to retry
 
     # -- site -------------------------------------------------------------------------------------
 
@@ -216,16 +219,20 @@ class Handlers:
                 self._stop(job, "cancelled", "cancelled")
             return job.to_wire(self._node), 200
 
-    async def job_stdout(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._read_log, job_id, "stdout", offset), 200, _OCTET
+    async def job_stdout(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._read_log, job_id, "stdout", offset, length), 200, _OCTET
 
-    async def job_stderr(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._read_log, job_id, "stderr", offset), 200, _OCTET
+    async def job_stderr(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._read_log, job_id, "stderr", offset, length), 200, _OCTET
 
-    def _read_log(self, job_id: str, stream: str, offset: int) -> bytes:
+    def _read_log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
         with self._lock:
             self._known_job(job_id)
-        return read_from(self._jobs_dir / job_id / stream, offset)
+        return read_from(self._jobs_dir / job_id / stream, offset, length)
 
     # -- files ------------------------------------------------------------------------------------
 
@@ -433,7 +440,7 @@ class Handlers:
     def _record_exit(self, job: JobRecord, *, lost: bool) -> None:
         job.active = False
         job.exitcode, job.signal = processes.exit_status(self._jobs_dir / job.id / "status")
-        out_of_memory = job.exitcode != 0 and job.mem and cgroups.Cgroups.out_of_memory(job.cgroups)
+        out_of_memory = job.exitcode != 0 and job.mem and Cgroups.out_of_memory(job.cgroups)
         if job.state == "running":
             job.ended_at = records.now_iso()
             if out_of_memory:
@@ -455,7 +462,7 @@ class Handlers:
 
     def _remove_cgroups(self, job_id: str, paths: list[str], tries: int = 100) -> None:
         """Remove a job's cgroups once its last process is gone; what lingers is killed and tried again."""
-        if cgroups.Cgroups.remove(paths):
+        if self._cgroups is None or self._cgroups.remove(paths):
             return
         if tries > 1:
             self._watcher.call_later(0.05, lambda: self._remove_cgroups(job_id, paths, tries - 1))
