@@ -1,8 +1,8 @@
 """Staging back is safe: a job cannot make the daemon copy what is not its own, nor swell its memory.
 
-Each test is an attack a job can try with its declared outputs, through a real daemon over mutual
-TLS with the local gate in it: links to files it must not read, and an output far larger than
-memory should hold.
+Each test is an attack a job can try with its declared outputs and its logs, through a real daemon
+over mutual TLS with the local gate in it: links to files it must not read, and an output and a
+standard output far larger than memory should hold.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from skyport_client import Client
-from skyport_client.api.jobs import download_job_file, list_job_files
+from skyport_client.api.jobs import download_job_file, job_stdout, list_job_files
 from skyport_client.errors import ApiError
 
 from tests.conftest import Daemon, running_daemon
@@ -59,7 +59,7 @@ def _memory_kib(pid: int, field: str) -> int:
     raise AssertionError(f"/proc/{pid}/status has no {field}")
 
 
-def test_a_1_gib_sparse_output_streams_back_in_flat_memory(home: Path, tmp_path: Path) -> None:
+def test_a_1_gib_sparse_output_and_500_mb_of_stdout_stream_back_in_flat_memory(home: Path, tmp_path: Path) -> None:
     config = yaml.safe_load((home / "config.yaml").read_text())
     (home / "config.yaml").write_text(yaml.safe_dump({**config, "max_output": 2 * GiB}))
     with (
@@ -69,22 +69,24 @@ def test_a_1_gib_sparse_output_streams_back_in_flat_memory(home: Path, tmp_path:
         assert daemon.process is not None
         pid = daemon.process.pid
         before = _memory_kib(pid, "VmHWM")
-        job_id = submit(client, "#!/bin/sh\n#SWM output out.bin\ntruncate -s 1G out.bin\n")
+        script = "#!/bin/sh\n#SWM output out.bin\ntruncate -s 1G out.bin\nhead -c 500000000 /dev/zero\n"
+        job_id = submit(client, script)
         job = wait_for(client, job_id, timeout=300)
         peak = _memory_kib(pid, "VmHWM")
 
         assert job["state"] == "F", job
         files = {f.name: f.size for f in list_job_files.sync(client=client, job_id=job_id)}
         assert files == {"out.bin": GiB}
+        assert (daemon.home / "jobs" / job_id / "stdout").stat().st_size == 500_000_000
         assert (peak - before) * 1024 < 100 * MiB, f"staging took the daemon from {before} KiB to {peak} KiB"
 
 
-def test_an_output_over_max_output_is_refused_and_the_others_are_kept(home: Path, tmp_path: Path) -> None:
+def test_an_output_over_max_output_is_refused_the_others_kept_and_stdout_cut(home: Path, tmp_path: Path) -> None:
     config = yaml.safe_load((home / "config.yaml").read_text())
     (home / "config.yaml").write_text(yaml.safe_dump({**config, "max_output": 1000}))
     script = (
         "#!/bin/sh\n#SWM output small.txt\n#SWM output big.bin\n#SWM output last.txt\n"
-        "echo small > small.txt\nhead -c 5000 /dev/zero > big.bin\necho last > last.txt\n"
+        "echo small > small.txt\nhead -c 5000 /dev/zero > big.bin\necho last > last.txt\nhead -c 5000 /dev/zero\n"
     )
     with (
         running_daemon(home, tmp_path / "daemon.log") as daemon,
@@ -95,6 +97,8 @@ def test_an_output_over_max_output_is_refused_and_the_others_are_kept(home: Path
 
         assert job["state"] == "F", job
         assert "output big.bin refused: it is larger than max_output allows (1000 bytes" in str(job["state_details"])
+        assert "stdout cut at max_output (1000 bytes)" in str(job["state_details"])
+        assert job_stdout.sync(client=client, job_id=job_id) == b"\0" * 1000
         files = {f.name: f.size for f in list_job_files.sync(client=client, job_id=job_id)}
         assert files == {"small.txt": 6, "last.txt": 5}
         assert not [p for p in os.listdir(daemon.home / "jobs" / job_id / "outputs") if p.startswith(".tmp-")]

@@ -378,16 +378,20 @@ class Handlers:
             self.ec2.terminate(i["InstanceId"] for i in instances)
             return self._job_view(record, self.ec2.instances(record.partition_id))
 
-    async def job_stdout(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stdout", offset), 200, _OCTET
+    async def job_stdout(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
 
-    async def job_stderr(self, job_id: str, offset: int = 0) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stderr", offset), 200, _OCTET
+    async def job_stderr(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
 
-    def _log(self, job_id: str, stream: str, offset: int) -> bytes:
+    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
         # Node 0 uploads its logs when the job ends; until then there is nothing to read.
         record = self._known_job(job_id)
-        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset) or b""
+        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
 
     # -- files ----------------------------------------------------------------------------------------
 

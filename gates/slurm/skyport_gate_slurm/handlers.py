@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.files import check_name, write_atomic
+from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport_gate_slurm.settings import SlurmSettings
 from skyport_gate_slurm.slurm import EXITED, FAILED_WORDS, RUNNING, PartitionInfo, Slurm
@@ -308,16 +308,15 @@ class Handlers:
             self._save_job(job)
         return job.to_wire(), 200
 
-    async def _log(self, job_id: str, name: str, offset: int | None) -> Result:
+    async def _log(self, job_id: str, name: str, offset: int | None, length: int | None) -> Result:
         self._job(job_id)
-        path = self._folder(job_id) / name
-        return (path.read_bytes()[offset or 0 :] if path.exists() else b""), 200
+        return await asyncio.to_thread(read_from, self._folder(job_id) / name, offset or 0, length), 200
 
-    async def job_stdout(self, job_id: str, offset: int | None = None) -> Result:
-        return await self._log(job_id, STDOUT, offset)
+    async def job_stdout(self, job_id: str, offset: int | None = None, length: int | None = None) -> Result:
+        return await self._log(job_id, STDOUT, offset, length)
 
-    async def job_stderr(self, job_id: str, offset: int | None = None) -> Result:
-        return await self._log(job_id, STDERR, offset)
+    async def job_stderr(self, job_id: str, offset: int | None = None, length: int | None = None) -> Result:
+        return await self._log(job_id, STDERR, offset, length)
 
     # -- files ------------------------------------------------------------------------------------
 

@@ -301,10 +301,9 @@ class Loop:
 
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
         """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
-        for stream in ("stdout", "stderr"):
-            data = await gate.log(job.gate_job_id, stream)
-            await asyncio.to_thread(self.files.write_log, job.id, stream, data)
-        refused = await self._stage_outputs(job, gate)
+        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
+        notes = [note for stream in ("stdout", "stderr") if (note := await self._stage_log(job, gate, stream))]
+        notes += await self._stage_outputs(job, gate)
         state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
             state, reason = JobState.FINISHED, "finished"
@@ -316,7 +315,24 @@ class Loop:
             reason = seen.state_details or f"failed on site {gate.name}"
         if seen.signal and state == JobState.ERROR:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
-        return await self.service.change(job, state, "; ".join([reason, *refused]), **_end_fields(seen))
+        return await self.service.change(job, state, "; ".join([reason, *notes]), **_end_fields(seen))
+
+    async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
+        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
+        cap = self.settings.max_output
+        part = await asyncio.to_thread(self.files.new_part, job.id)
+        try:
+            size = await gate.copy_log(job.gate_job_id, stream, part, cap)
+            if size > cap:
+                await asyncio.to_thread(part.truncate, cap)
+        except BaseException:
+            await asyncio.to_thread(self.files.drop_part, part)
+            raise
+        await asyncio.to_thread(self.files.keep_log, job.id, stream, part)
+        if size <= cap:
+            return ""
+        logger.warning("%s: %s cut at max_output (%d bytes)", job.id, stream, cap)
+        return f"{stream} cut at max_output ({cap} bytes)"
 
     async def _stage_outputs(self, job: Job, gate: Gate) -> list[str]:
         """Download the run's outputs within max_output (all files together); a note per file not kept.
@@ -325,7 +341,6 @@ class Loop:
         that would pass the cap are not kept, and the notes say why. Each file streams to a
         temporary file in the job's outputs folder, renamed into place once complete.
         """
-        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
         cap, used, notes = self.settings.max_output, 0, []
         for output in await gate.outputs(job.gate_job_id):
             why = output.refused or ("" if output.name in job.request.outputs else "the job did not declare it")
@@ -343,16 +358,16 @@ class Loop:
 
     async def _download(self, job: Job, gate: Gate, name: str, limit: int) -> int:
         """Download output ``name`` and keep it if it is at most ``limit`` bytes; its size (limit + 1 if over)."""
-        part = await asyncio.to_thread(self.files.new_output, job.id)
+        part = await asyncio.to_thread(self.files.new_part, job.id)
         try:
             size = await gate.download(job.gate_job_id, name, part, limit)
         except BaseException:
-            await asyncio.to_thread(self.files.drop_output, part)
+            await asyncio.to_thread(self.files.drop_part, part)
             raise
         if size <= limit:
             await asyncio.to_thread(self.files.keep_output, job.id, name, part)
         else:
-            await asyncio.to_thread(self.files.drop_output, part)
+            await asyncio.to_thread(self.files.drop_part, part)
         return size
 
     async def _reconcile_partitions(

@@ -59,14 +59,14 @@ def check_name(name: str, what: str = "file name") -> str:
     return name
 
 
-def read_from(path: Path, offset: int) -> bytes:
-    """The file's bytes from ``offset`` on; nothing when the offset is at or past its end, or there is no file."""
+def read_from(path: Path, offset: int, length: int | None = None) -> bytes:
+    """The file's bytes from ``offset`` on (at most ``length``); nothing at or past its end, or without a file."""
     try:
         with path.open("rb") as f:
             if offset >= os.fstat(f.fileno()).st_size:
                 return b""  # seeking that far fails on some file systems (EINVAL on ext4 from 16 TiB)
             f.seek(offset)
-            return f.read()
+            return f.read(length)
     except FileNotFoundError:
         return b""
 
@@ -117,8 +117,8 @@ class JobFiles:
     def input_path(self, job_id: str, name: str) -> Path:
         return self.folder(job_id) / INPUTS / check_name(name)
 
-    def new_output(self, job_id: str) -> BinaryIO:
-        """An empty temporary file in the job's outputs folder to download an output into, range by range."""
+    def new_part(self, job_id: str) -> BinaryIO:
+        """An empty temporary file in the job's outputs folder to copy an output or a log into, range by range."""
         folder = self.folder(job_id) / OUTPUTS
         folder.mkdir(parents=True, exist_ok=True)
         fd, part = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -130,7 +130,12 @@ class JobFiles:
         part.close()
         os.replace(part.name, self.folder(job_id) / OUTPUTS / check_name(name))
 
-    def drop_output(self, part: BinaryIO) -> None:
+    def keep_log(self, job_id: str, stream: str, part: BinaryIO) -> None:
+        """Close a complete copy of a log and rename it into place."""
+        part.close()
+        os.replace(part.name, self.folder(job_id) / stream)
+
+    def drop_part(self, part: BinaryIO) -> None:
         """Close and delete a download that is not kept (over the cap, or interrupted)."""
         part.close()
         Path(part.name).unlink(missing_ok=True)
@@ -139,9 +144,6 @@ class JobFiles:
         """Delete downloads a crash interrupted, before staging the job's outputs again."""
         for part in (self.folder(job_id) / OUTPUTS).glob(".tmp-*"):
             part.unlink(missing_ok=True)
-
-    def write_log(self, job_id: str, stream: str, data: bytes) -> None:
-        write_atomic(self.folder(job_id) / stream, data)
 
     def read_log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
         return read_from(self.folder(job_id) / stream, offset)

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, BinaryIO
 
@@ -44,7 +44,7 @@ from skyport.sites.gate_client.models import (
 logger = logging.getLogger(__name__)
 
 GATE_GROUP = "skyport.gates"
-# Bytes asked per download_output call. Each range is copied a few times on its way (gate read, HTTP
+# Bytes asked per download_output (and log) call. Each range is copied a few times on its way (gate read, HTTP
 # body, client buffer) and thread arenas keep what they freed, so a small range keeps the daemon's
 # memory flat; 2 MiB is still large enough that an HTTPS round trip per range costs little.
 DOWNLOAD_RANGE = 2 * 1024 * 1024
@@ -195,22 +195,34 @@ class Gate:
         return result
 
     async def download(self, job_id: str, name: str, into: BinaryIO, limit: int) -> int:
-        """Append output ``name`` to ``into`` one range at a time; how many bytes came.
+        """Append output ``name`` of an ended job to ``into`` one range at a time; how many bytes came."""
 
-        Stops as soon as more than ``limit`` bytes came, so an output over the cap costs at most one
+        def fetch(offset: int, length: int) -> Any:
+            return download_output.asyncio(client=self.client, job_id=job_id, name=name, offset=offset, length=length)
+
+        return await self._copy(f"download {name}", fetch, into, limit)
+
+    async def copy_log(self, job_id: str, stream: str, into: BinaryIO, limit: int) -> int:
+        """Append the ``stream`` log of an ended job to ``into`` one range at a time; how many bytes came."""
+        operation = job_stdout if stream == "stdout" else job_stderr
+
+        def fetch(offset: int, length: int) -> Any:
+            return operation.asyncio(client=self.client, job_id=job_id, offset=offset, length=length)
+
+        return await self._copy(f"read {stream} of {job_id}", fetch, into, limit)
+
+    async def _copy(self, what: str, fetch: Callable[[int, int], Any], into: BinaryIO, limit: int) -> int:
+        """Append what ``fetch(offset, length)`` answers to ``into``, range after range, until a short answer.
+
+        Stops as soon as more than ``limit`` bytes came, so a file over the cap costs at most one
         range more than the cap. Neither the gate nor the core holds more than one range in memory.
         """
         size = 0
         while True:
             want = min(DOWNLOAD_RANGE, limit + 1 - size)
-            data: bytes = await self._call(
-                f"download {name}",
-                download_output.asyncio(client=self.client, job_id=job_id, name=name, offset=size, length=want),
-            )
+            data: bytes = await self._call(what, fetch(size, want))
             if len(data) > want:
-                raise GateError(
-                    self.name, f"download {name}: {len(data)} bytes came for a range of {want}; the gate ignores ranges"
-                )
+                raise GateError(self.name, f"{what}: {len(data)} bytes came for a range of {want}; it ignores ranges")
             await asyncio.to_thread(into.write, data)
             size += len(data)
             if len(data) < want or size > limit:

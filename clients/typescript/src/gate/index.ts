@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
+// Spec sha256: 97d4c2e67c6ac08e4f7c78196c109b5f62c78f8a0a8b17947be1d617d3821cee
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -601,17 +601,19 @@ export async function cancelJob(client: Client, args: { jobId: string; }): Promi
 /**
  * GET /jobs/{job_id}/stdout: Read a job's standard output
  *
- * The bytes written so far, from `offset` on.
+ * The bytes written so far, from `offset` on (at most `length` of them).
  *
  * @param args.jobId Job ID, chosen by the core.
  * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
+ * @param args.length Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+ * absent. The core copies an ended job's logs back range by range.
  *
  * @returns 200: Standard output.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function jobStdout(client: Client, args: { jobId: string; offset?: number; }): Promise<Blob> {
-  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/stdout`, { "offset": args.offset }, {}, undefined);
+export async function jobStdout(client: Client, args: { jobId: string; offset?: number; length?: number; }): Promise<Blob> {
+  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/stdout`, { "offset": args.offset, "length": args.length }, {}, undefined);
   if (response.status === 200) return await response.blob();
   return fail(response);
 }
@@ -619,17 +621,19 @@ export async function jobStdout(client: Client, args: { jobId: string; offset?: 
 /**
  * GET /jobs/{job_id}/stderr: Read a job's standard error
  *
- * The bytes written so far, from `offset` on.
+ * The bytes written so far, from `offset` on (at most `length` of them).
  *
  * @param args.jobId Job ID, chosen by the core.
  * @param args.offset Skip this many bytes from the start; an offset at or past the end gives nothing.
+ * @param args.length Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+ * absent. The core copies an ended job's logs back range by range.
  *
  * @returns 200: Standard error.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function jobStderr(client: Client, args: { jobId: string; offset?: number; }): Promise<Blob> {
-  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/stderr`, { "offset": args.offset }, {}, undefined);
+export async function jobStderr(client: Client, args: { jobId: string; offset?: number; length?: number; }): Promise<Blob> {
+  const response = await client.request("GET", `/jobs/${encodeURIComponent(String(args.jobId))}/stderr`, { "offset": args.offset, "length": args.length }, {}, undefined);
   if (response.status === 200) return await response.blob();
   return fail(response);
 }

@@ -1,9 +1,9 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
+# Spec sha256: 97d4c2e67c6ac08e4f7c78196c109b5f62c78f8a0a8b17947be1d617d3821cee
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs/{job_id}/stderr``: Read a job's standard error
 
-The bytes written so far, from `offset` on.
+The bytes written so far, from `offset` on (at most `length` of them).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from ...types import Response, build_response, present
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({404})
 
 
-def _request(*, job_id: str, offset: int | None = None) -> dict[str, Any]:
+def _request(*, job_id: str, offset: int | None = None, length: int | None = None) -> dict[str, Any]:
     return {
         "method": "GET",
         "url": f"/jobs/{quote(str(job_id), safe='')}/stderr",
-        "params": present({"offset": offset}),
+        "params": present({"offset": offset, "length": length}),
     }
 
 
@@ -34,14 +34,18 @@ def _parse(response: httpx.Response) -> Response[bytes]:
     raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
 
 
-def sync_detailed(*, client: Client, job_id: str, offset: int | None = None) -> Response[bytes]:
+def sync_detailed(
+    *, client: Client, job_id: str, offset: int | None = None, length: int | None = None
+) -> Response[bytes]:
     """Read a job's standard error
 
-    The bytes written so far, from `offset` on.
+    The bytes written so far, from `offset` on (at most `length` of them).
 
     Args:
         job_id: Job ID, chosen by the core.
         offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+        absent. The core copies an ended job's logs back range by range.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard error.).
@@ -51,17 +55,19 @@ def sync_detailed(*, client: Client, job_id: str, offset: int | None = None) -> 
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(client.get_httpx_client().request(**_request(job_id=job_id, offset=offset)))
+    return _parse(client.get_httpx_client().request(**_request(job_id=job_id, offset=offset, length=length)))
 
 
-def sync(*, client: Client, job_id: str, offset: int | None = None) -> bytes:
+def sync(*, client: Client, job_id: str, offset: int | None = None, length: int | None = None) -> bytes:
     """Read a job's standard error
 
-    The bytes written so far, from `offset` on.
+    The bytes written so far, from `offset` on (at most `length` of them).
 
     Args:
         job_id: Job ID, chosen by the core.
         offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+        absent. The core copies an ended job's logs back range by range.
 
     Returns:
         200: Standard error.
@@ -71,17 +77,21 @@ def sync(*, client: Client, job_id: str, offset: int | None = None) -> bytes:
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return sync_detailed(client=client, job_id=job_id, offset=offset).parsed
+    return sync_detailed(client=client, job_id=job_id, offset=offset, length=length).parsed
 
 
-async def asyncio_detailed(*, client: Client, job_id: str, offset: int | None = None) -> Response[bytes]:
+async def asyncio_detailed(
+    *, client: Client, job_id: str, offset: int | None = None, length: int | None = None
+) -> Response[bytes]:
     """Read a job's standard error
 
-    The bytes written so far, from `offset` on.
+    The bytes written so far, from `offset` on (at most `length` of them).
 
     Args:
         job_id: Job ID, chosen by the core.
         offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+        absent. The core copies an ended job's logs back range by range.
 
     Returns:
         The whole response; ``parsed`` is the body (200: Standard error.).
@@ -91,17 +101,21 @@ async def asyncio_detailed(*, client: Client, job_id: str, offset: int | None = 
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(await client.get_async_httpx_client().request(**_request(job_id=job_id, offset=offset)))
+    return _parse(
+        await client.get_async_httpx_client().request(**_request(job_id=job_id, offset=offset, length=length))
+    )
 
 
-async def asyncio(*, client: Client, job_id: str, offset: int | None = None) -> bytes:
+async def asyncio(*, client: Client, job_id: str, offset: int | None = None, length: int | None = None) -> bytes:
     """Read a job's standard error
 
-    The bytes written so far, from `offset` on.
+    The bytes written so far, from `offset` on (at most `length` of them).
 
     Args:
         job_id: Job ID, chosen by the core.
         offset: Skip this many bytes from the start; an offset at or past the end gives nothing.
+        length: Answer at most this many bytes, 1 to 67108864 (64 MiB); everything from `offset` on when
+        absent. The core copies an ended job's logs back range by range.
 
     Returns:
         200: Standard error.
@@ -111,4 +125,4 @@ async def asyncio(*, client: Client, job_id: str, offset: int | None = None) -> 
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return (await asyncio_detailed(client=client, job_id=job_id, offset=offset)).parsed
+    return (await asyncio_detailed(client=client, job_id=job_id, offset=offset, length=length)).parsed

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a9e55c3f7a0b8dfaffeb04a2df7cd7b6c28bbf1a70eca121f59bb25ed6bf09d6
+# Spec sha256: 97d4c2e67c6ac08e4f7c78196c109b5f62c78f8a0a8b17947be1d617d3821cee
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs``: List jobs
 
