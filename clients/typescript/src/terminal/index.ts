@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
+// Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -608,7 +608,8 @@ export async function listJobFiles(client: Client, args: { jobId: string; }): Pr
  * An output file when the job produced one of that name, otherwise the input file.
  *
  * @param args.jobId Job ID.
- * @param args.name File name as listed by list_job_files.
+ * @param args.name File name as listed by list_job_files: 1 to 255 bytes of UTF-8, without "/", "\" or control
+ * characters.
  *
  * @returns 200: The file's bytes.
  *

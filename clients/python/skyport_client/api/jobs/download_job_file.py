@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
+# Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/job/{jobId}/files/{name}``: Download one of a job's files
 
@@ -40,7 +40,7 @@ def sync_detailed(*, client: Client, job_id: str, name: str) -> Response[bytes]:
 
     Args:
         job_id: Job ID.
-        name: File name as listed by list_job_files.
+        name: File name as listed by list_job_files: 1 to 255 bytes of UTF-8, without "/", "\\" or control characters.
 
     Returns:
         The whole response; ``parsed`` is the body (200: The file's bytes.).
@@ -60,7 +60,7 @@ def sync(*, client: Client, job_id: str, name: str) -> bytes:
 
     Args:
         job_id: Job ID.
-        name: File name as listed by list_job_files.
+        name: File name as listed by list_job_files: 1 to 255 bytes of UTF-8, without "/", "\\" or control characters.
 
     Returns:
         200: The file's bytes.
@@ -80,7 +80,7 @@ async def asyncio_detailed(*, client: Client, job_id: str, name: str) -> Respons
 
     Args:
         job_id: Job ID.
-        name: File name as listed by list_job_files.
+        name: File name as listed by list_job_files: 1 to 255 bytes of UTF-8, without "/", "\\" or control characters.
 
     Returns:
         The whole response; ``parsed`` is the body (200: The file's bytes.).
@@ -100,7 +100,7 @@ async def asyncio(*, client: Client, job_id: str, name: str) -> bytes:
 
     Args:
         job_id: Job ID.
-        name: File name as listed by list_job_files.
+        name: File name as listed by list_job_files: 1 to 255 bytes of UTF-8, without "/", "\\" or control characters.
 
     Returns:
         200: The file's bytes.

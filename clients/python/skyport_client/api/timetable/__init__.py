@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tag_init.py.jinja).
-# Spec sha256: faba782c14a5817971647de68e32b42364db5a0a9ee089764a0b2efd8f827f6b
+# Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The scheduler's plan for pending jobs."""

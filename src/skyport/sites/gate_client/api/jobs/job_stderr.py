@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 97d4c2e67c6ac08e4f7c78196c109b5f62c78f8a0a8b17947be1d617d3821cee
+# Spec sha256: 619becf4449e13ef8c8a8a281dda82aaa5a3602f1e1f90461420a222f76bdb39
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs/{job_id}/stderr``: Read a job's standard error
 
