@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,33 @@ def test_submit_reads_the_script_from_standard_input(daemon: Daemon, tmp_path: P
     submitted = skyport(daemon, "--json", "submit", "-", "--wait", stdin=script, cwd=tmp_path)
     job_id = json.loads(submitted.stdout)["id"]
     assert skyport(daemon, "logs", job_id).stdout == "hello from stdin\n"
+
+
+def test_global_options_work_after_the_subcommand_too(daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "job.sh"
+    script.write_text("#!/bin/sh\necho hi\n")
+    submitted = skyport(None, "submit", str(script), "--json", "--home", str(daemon.home), "--url", daemon.url)
+    job_id = json.loads(submitted.stdout)["id"]
+    listed = json.loads(skyport(daemon, "jobs", "--json").stdout)
+    assert [j["id"] for j in listed] == [job_id]
+    status = json.loads(skyport(None, "daemon", "status", "--json", "--home", str(daemon.home)).stdout)
+    assert status["running"] is True
+
+
+def test_a_url_without_scheme_means_https_and_http_is_refused_in_one_line(daemon: Daemon) -> None:
+    bare = daemon.url.removeprefix("https://")
+    assert skyport(None, "--url", bare, "--json", "jobs", home=daemon.home).stdout.strip() == "[]"
+    plain = skyport(None, "jobs", "--url", f"http://{bare}", home=daemon.home, check=False)
+    assert plain.returncode == 1
+    assert plain.stderr.strip() == f"Error: the daemon speaks only HTTPS (mutual TLS): use https://{bare}"
+
+
+def test_daemon_on_a_port_in_use_says_so(home: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = skyport(None, "daemon", "--port", str(port), home=home, check=False)
+    assert result.returncode == 1
+    assert f"port {port} is in use" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -78,6 +78,46 @@ for command in (
     cli.add_command(command)
 
 
+def _set_later(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given after the subcommand: it wins over the one given before."""
+    if value is None or value is False:
+        return
+    obj: Context = ctx.find_object(Context)  # type: ignore[assignment]
+    if param.name == "home":
+        obj.home = Path(value).expanduser()
+    elif param.name == "url":
+        obj.url = value
+    elif param.name == "as_json":
+        obj.as_json = True
+    else:
+        logs.configure(logging.INFO)
+
+
+def _global_options(command: click.Command) -> None:
+    """Give ``command`` (and its subcommands) the group's --home, --url, --json and --verbose too,
+    so they work before or after the subcommand's name."""
+    taken = {opt for param in command.params for opt in param.opts}
+    for option in cli.params:
+        if isinstance(option, click.Option) and option.name != "version" and not taken & set(option.opts):
+            command.params.append(
+                click.Option(
+                    [*option.opts, option.name or ""],
+                    is_flag=option.is_flag,
+                    type=None if option.is_flag else option.type,
+                    expose_value=False,
+                    callback=_set_later,
+                    help=option.help,
+                )
+            )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _global_options(sub)
+
+
+for command in cli.commands.values():
+    _global_options(command)
+
+
 def main() -> None:
     """Entry point of the ``skyport`` script."""
     cli(prog_name="skyport")

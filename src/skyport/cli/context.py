@@ -28,7 +28,7 @@ class Context:
     def daemon_url(self) -> str:
         """``--url``, else the URL a running daemon wrote, else the listen address of the home's config."""
         if self.url:
-            return self.url
+            return checked_url(self.url)
         written = self.home / URL_FILE
         if written.exists():
             return written.read_text(encoding="utf-8").strip()
@@ -47,6 +47,18 @@ class Context:
                 f"no usable certificates in {self.home} ({exc}); run `skyport init` or pass --home"
             ) from None
         return Client(self.daemon_url(), ssl_context=tls)
+
+
+def checked_url(url: str) -> str:
+    """``url`` as the client needs it: ``host:port`` means ``https://host:port``; the daemon speaks only HTTPS."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return f"https://{url}"
+    if scheme.lower() == "http":
+        raise click.ClickException(f"the daemon speaks only HTTPS (mutual TLS): use https://{rest}")
+    if scheme.lower() != "https" or not rest:
+        raise click.ClickException(f"{url!r} is not a daemon URL: give https://HOST:PORT or HOST:PORT")
+    return url
 
 
 @contextlib.contextmanager

@@ -17,7 +17,13 @@ from skyport.cli.context import Context
 
 
 @click.group(invoke_without_command=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to listen on.  [default: 8443]")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    envvar="SKYPORT_PORT",
+    help="Port to listen on.  [env SKYPORT_PORT; default: listen.port of config.yaml, else 8443]",
+)
 @click.option("--host", default=None, help="Address to listen on.  [default: 127.0.0.1]")
 @click.pass_context
 def daemon(ctx: click.Context, port: int | None, host: str | None) -> None:

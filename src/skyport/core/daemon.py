@@ -22,7 +22,7 @@ from skyport.core.context import Core
 from skyport.core.http import BoundedHttpToolsProtocol, with_head_timeout
 from skyport.core.loop import Loop
 from skyport.core.tls import ClientCertProtocol
-from skyport.errors import BadRequest
+from skyport.errors import BadRequest, Conflict
 from skyport.jobs.files import JobFiles
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
@@ -120,6 +120,7 @@ async def serve(settings: Settings) -> None:
     pki.make_private(settings.home, keys=False)
     url = f"https://{settings.host}:{settings.port}"
     with daemon_lock.hold(settings.home, url), _Stopper() as stopper:
+        check_port(settings.host, settings.port)
         async with running_core(settings) as core:
             app = TerminalApp(core)
             config = server_config(
@@ -135,6 +136,19 @@ async def serve(settings: Settings) -> None:
             finally:
                 (settings.home / URL_FILE).unlink(missing_ok=True)  # any one there is this daemon's, or stale
     logger.info("skyport daemon stopped")
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse to start when another program listens on ``host:port``, saying so (uvicorn only logs it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise Conflict(
+                f"port {port} is in use on {host} ({exc.strerror}): stop what listens there, or pick "
+                f"another port with --port N, SKYPORT_PORT=N or listen: {{port: N}} in config.yaml"
+            ) from None
 
 
 def _serving(home: Path, url: str) -> None:
