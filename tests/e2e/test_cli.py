@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from skyport_client import Client
+from skyport_client.api.jobs import submit_job
+
 from tests.conftest import Daemon
 
 
@@ -53,7 +56,7 @@ def test_submit_wait_logs_and_fetch_bring_back_the_result(daemon: Daemon, tmp_pa
     assert (dest / "out.txt").read_text() == "c\nb\na\n"
     assert (dest / f"{job_id}.out").read_text() == "done\n"
     listing = skyport(daemon, "jobs").stdout
-    assert job_id in listing and "finished" in listing
+    assert job_id[:8] in listing and "finished" in listing
     shown = skyport(daemon, "show", job_id).stdout
     assert "rev" in shown and "local" in shown
 
@@ -135,3 +138,58 @@ def test_daemon_on_a_port_in_use_says_so(home: Path) -> None:
     assert result.returncode == 1
     assert f"port {port} is in use" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _submit(daemon: Daemon, tmp_path: Path, name: str, body: str = "sleep 60") -> str:
+    script = tmp_path / f"{name}.sh"
+    script.write_text(f"#!/bin/sh\n#SWM name {name}\n{body}\n")
+    return skyport(daemon, "submit", str(script)).stdout.strip()
+
+
+def test_jobs_are_named_by_a_unique_start_of_their_id(daemon: Daemon, client: Client, tmp_path: Path) -> None:
+    # 17 jobs: two of them share a first character, whatever their random IDs.
+    ids = [submit_job.sync(client=client, script_content=b"#!/bin/sh\ntrue\n").decode() for _ in range(17)]
+    listing = skyport(daemon, "jobs", "--all").stdout
+    for job_id in ids:
+        assert job_id[:8] in listing and job_id not in listing
+    assert skyport(daemon, "show", ids[0][:8]).stdout.count(ids[0]) == 1
+    shown = json.loads(skyport(daemon, "show", ids[1][:9], ids[2], "--json").stdout)
+    assert [j["id"] for j in shown] == ids[1:3]
+    first = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
+    ambiguous = skyport(daemon, "logs", first, check=False)
+    assert ambiguous.returncode == 1 and "several" in ambiguous.stderr
+    assert all(i in ambiguous.stderr for i in ids if i.startswith(first))
+    unknown = skyport(daemon, "show", "zzzzzzzz", check=False)
+    assert unknown.returncode == 1 and "no job of yours" in unknown.stderr
+
+
+def test_cancel_takes_several_jobs_and_filters_and_says_what_it_did(daemon: Daemon, tmp_path: Path) -> None:
+    a1, a2, b1, b2 = (_submit(daemon, tmp_path, n) for n in ("a", "a", "b", "b"))
+    done = skyport(daemon, "cancel", "--name", "a").stdout.splitlines()
+    assert sorted(done) == sorted([f"job {a1} cancelled", f"job {a2} cancelled"])
+    assert skyport(daemon, "cancel", b1[:8]).stdout == f"job {b1} cancelled\n"
+    assert skyport(daemon, "cancel", "--all").stdout == f"job {b2} cancelled\n"
+    assert skyport(daemon, "cancel", "--all").stdout == "no job to cancel\n"
+    again = skyport(daemon, "cancel", a1, b1, check=False)
+    assert again.returncode == 1 and a1 in again.stderr and b1 in again.stderr
+    states = {j["id"]: j["state"] for j in json.loads(skyport(daemon, "jobs", "--json", "--state", "C").stdout)}
+    assert states == dict.fromkeys((a1, a2, b1, b2), "C")
+    requeued = skyport(daemon, "requeue", a1[:10], a2).stdout
+    assert requeued == f"job {a1} requeued\njob {a2} requeued\n"
+    skyport(daemon, "cancel", "--all")
+
+
+def test_jobs_fit_80_columns(daemon: Daemon, tmp_path: Path) -> None:
+    job_id = _submit(daemon, tmp_path, "a-rather-long-job-name-that-does-not-fit-in-a-narrow-table")
+    result = subprocess.run(
+        [sys.executable, "-m", "skyport", "jobs"],
+        env={**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url, "COLUMNS": "80"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, result.stdout
+    row = next(line for line in lines if job_id[:8] in line)
+    assert "a-rather-long" in row and "running" in row
+    skyport(daemon, "cancel", job_id[:8])

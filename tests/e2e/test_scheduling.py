@@ -55,7 +55,7 @@ def test_a_job_that_waits_says_for_what_and_until_when(daemon: Daemon, client: C
     shown = skyport(daemon, "show", waiting).stdout
     assert "next free at" in shown and "Planned start" in shown, shown
     listed = skyport(daemon, "jobs").stdout
-    assert waiting in listed and "next free at" in listed and "~$0.0000" in listed, listed
+    assert waiting[:8] in listed and "next free at" in listed and "~$0.0000" in listed, listed
     timetable = json.loads(skyport(daemon, "--json", "timetable").stdout)
     assert [entry["job_id"] for entry in timetable] == [waiting], timetable
     assert "third" in skyport(daemon, "timetable").stdout

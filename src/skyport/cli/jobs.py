@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,8 @@ from skyport_client.api.jobs import (
     submit_job,
 )
 from skyport_client.api.timetable import get_timetable
-from skyport_client.models import JobState, ModifyJobModification
+from skyport_client.errors import ApiError
+from skyport_client.models import ModifyJobModification
 
 from skyport.cli import render
 from skyport.cli.context import Context
@@ -29,6 +32,9 @@ from skyport.jobs.script import decode, parse
 
 ENDED = {"F", "E", "C"}
 _POLL = 0.5
+_MOST = 10000  # the most jobs one list_jobs request gives
+_ID_LENGTH = 36  # a full job ID, a UUID
+_RECENT = 24 * 3600  # `skyport jobs` shows the jobs that ended this many seconds ago or later
 
 
 def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
@@ -40,6 +46,45 @@ def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
         if path.is_file():
             found.append(path)
     return found
+
+
+def _all_jobs(client: Client) -> list[dict[str, Any]]:
+    """The user's jobs, newest first (the latest 10,000: the most one request gives)."""
+    return [j.to_dict() for j in list_jobs.sync(client=client, limit=_MOST)]
+
+
+def _resolve(client: Client, prefix: str, known: list[dict[str, Any]] | None = None) -> str:
+    """The full ID of the user's one job whose ID starts with ``prefix`` (as git and docker do)."""
+    wanted = prefix.strip().lower()
+    if len(wanted) == _ID_LENGTH:
+        return wanted
+    found = [j for j in (_all_jobs(client) if known is None else known) if j["id"].startswith(wanted)]
+    if not wanted or not found:
+        raise click.ClickException(f"no job of yours has an ID starting with {prefix!r}")
+    if len(found) > 1:
+        listed = ", ".join(f"{j['id']} ({j.get('name', '')})" for j in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        raise click.ClickException(f"{prefix!r} is the start of several jobs' IDs: {listed}{more}; give more of it")
+    return str(found[0]["id"])
+
+
+def _resolve_all(client: Client, prefixes: tuple[str, ...]) -> list[str]:
+    """The full IDs of ``prefixes``, asking for the job list once at most."""
+    known = _all_jobs(client) if any(len(p.strip()) != _ID_LENGTH for p in prefixes) else []
+    return list(dict.fromkeys(_resolve(client, p, known) for p in prefixes))
+
+
+def _each(job_ids: list[str], act: Callable[[str], str]) -> None:
+    """Do ``act`` to each job, printing what it says; a job refused is a line on stderr and exit status 1."""
+    failed = False
+    for job_id in job_ids:
+        try:
+            click.echo(act(job_id))
+        except ApiError as exc:
+            click.echo(f"Error: {job_id}: {exc.detail or exc.title or f'HTTP {exc.status_code}'}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
 
 
 def _job(client: Client, job_id: str) -> dict[str, Any]:
@@ -106,64 +151,118 @@ def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> 
     "states",
     multiple=True,
     type=click.Choice(list(render.STATE_NAMES)),
-    help="Only jobs in this state (repeatable).",
+    help="Only jobs in this state (repeatable), whenever they ended.",
 )
-@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=None, help="At most this many, newest first.")
+@click.option("--name", help="Only jobs of this name.")
+@click.option("-a", "--all", "everything", is_flag=True, help="Also jobs that ended more than 24 hours ago.")
+@click.option("-n", "--limit", type=click.IntRange(1, _MOST), default=None, help="At most this many, newest first.")
 @click.pass_obj
-def jobs(obj: Context, states: tuple[str, ...], limit: int | None) -> None:
-    """List your jobs, newest first."""
+def jobs(obj: Context, states: tuple[str, ...], name: str | None, everything: bool, limit: int | None) -> None:
+    """List your active jobs and those that ended in the last 24 hours, newest first.
+
+    IDs are shown as their shortest unique start (at least 8 characters), which every command
+    taking a job accepts; --json gives whole jobs."""
     with obj.client() as client:
-        items = [
-            j.to_dict() for j in list_jobs.sync(client=client, state=[JobState(s) for s in states] or None, limit=limit)
-        ]
+        known = _all_jobs(client)
+    since = time.time() - _RECENT
+    items = [
+        j
+        for j in known
+        if (j["state"] in states if states else everything or j["state"] not in ENDED or _ended_after(j, since))
+        and (name is None or j.get("name") == name)
+    ][:limit]
     if obj.as_json:
         return render.as_json(items)
-    render.job_table(items)
+    render.job_table(items, render.short_ids([j["id"] for j in known]))
+
+
+def _ended_after(job: dict[str, Any], since: float) -> bool:
+    end = job.get("end_time")
+    return end is None or dt.datetime.fromisoformat(end.replace("Z", "+00:00")).timestamp() >= since
 
 
 @click.command()
-@click.argument("job_id")
+@click.argument("job_ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_obj
-def show(obj: Context, job_id: str) -> None:
-    """Show everything about job JOB_ID: state, why, where, when, cost."""
+def show(obj: Context, job_ids: tuple[str, ...]) -> None:
+    """Show everything about the jobs ID...: state, why, where, when, cost.
+
+    An ID may be any unique start of one (at least what `skyport jobs` shows)."""
     with obj.client() as client:
-        job = _job(client, job_id)
+        found = [_job(client, job_id) for job_id in _resolve_all(client, job_ids)]
     if obj.as_json:
-        return render.as_json(job)
-    render.job_details(job)
+        return render.as_json(found[0] if len(found) == 1 else found)
+    for number, job in enumerate(found):
+        if number:
+            click.echo()
+        render.job_details(job)
 
 
 @click.command()
-@click.argument("job_id")
+@click.argument("job_ids", metavar="[ID...]", nargs=-1)
+@click.option(
+    "-s",
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(sorted(set(render.STATE_NAMES) - ENDED)),
+    help="Cancel your active jobs in this state (repeatable).",
+)
+@click.option("--name", help="Cancel your active jobs of this name.")
+@click.option("--all", "everything", is_flag=True, help="Cancel all your active jobs.")
 @click.pass_obj
-def cancel(obj: Context, job_id: str) -> None:
-    """Cancel job JOB_ID, stopping everything it runs."""
+def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name: str | None, everything: bool) -> None:
+    """Cancel the jobs ID... (or those --state, --name, --all select), stopping everything they run.
+
+    An ID may be any unique start of one. Each job cancelled is a line; a job that cannot be
+    cancelled (it ended) is a line on stderr, and the exit status is then 1."""
+    if not (job_ids or states or name or everything):
+        raise click.UsageError("say which jobs: IDs, --state, --name or --all")
     with obj.client() as client:
-        click.echo(cancel_job.sync(client=client, job_id=job_id).decode().strip())
+        chosen = _resolve_all(client, job_ids)
+        if states or name or everything:
+            chosen += [
+                j["id"]
+                for j in _all_jobs(client)
+                if j["state"] not in ENDED
+                and (not states or j["state"] in states)
+                and (name is None or j.get("name") == name)
+                and j["id"] not in chosen
+            ]
+        if not chosen:
+            click.echo("no job to cancel")
+            return
+        _each(chosen, lambda job_id: cancel_job.sync(client=client, job_id=job_id).decode().strip())
 
 
 @click.command()
-@click.argument("job_id")
+@click.argument("job_ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_obj
-def requeue(obj: Context, job_id: str) -> None:
-    """Run the ended job JOB_ID again, with the same script and inputs."""
+def requeue(obj: Context, job_ids: tuple[str, ...]) -> None:
+    """Run the ended jobs ID... again, with the same scripts and inputs (an ID may be a unique start of one)."""
     with obj.client() as client:
-        click.echo(
-            modify_job.sync(client=client, job_id=job_id, modification=ModifyJobModification.REQUEUE).decode().strip()
+        _each(
+            _resolve_all(client, job_ids),
+            lambda job_id: (
+                modify_job.sync(client=client, job_id=job_id, modification=ModifyJobModification.REQUEUE)
+                .decode()
+                .strip()
+            ),
         )
 
 
 @click.command()
-@click.argument("job_id")
+@click.argument("job_id", metavar="ID")
 @click.option("--stderr", "stream", flag_value="stderr", help="Standard error instead of standard output.")
 @click.option("--stdout", "stream", flag_value="stdout", default=True, hidden=True)
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new output until the job ends.")
 @click.pass_obj
 def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
-    """Print what job JOB_ID wrote to standard output (or --stderr)."""
+    """Print what job ID (or a unique start of it) wrote to standard output (or --stderr)."""
     read = job_stderr if stream == "stderr" else job_stdout
     out = sys.stdout.buffer
     with obj.client() as client:
+        job_id = _resolve(client, job_id)
         offset = 0
         while True:
             ended = _job(client, job_id)["state"] in ENDED if follow else True
@@ -177,7 +276,7 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
 
 
 @click.command()
-@click.argument("job_id")
+@click.argument("job_id", metavar="ID")
 @click.option(
     "-d",
     "--dest",
@@ -189,10 +288,11 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
 @click.option("--inputs", "with_inputs", is_flag=True, help="Fetch the job's input files too.")
 @click.pass_obj
 def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
-    """Download the output files of job JOB_ID (and stdout/stderr as JOB_ID.out/.err)."""
+    """Download the output files of job ID, or a unique start of it (and stdout/stderr as ID.out/.err)."""
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with obj.client() as client:
+        job_id = _resolve(client, job_id)
         for info in list_job_files.sync(client=client, job_id=job_id):
             kind = getattr(info.kind, "value", info.kind)
             if kind == "input" and not with_inputs:
@@ -216,11 +316,12 @@ def timetable(obj: Context) -> None:
     """Show where and when the scheduler plans to run your pending jobs, and at what cost."""
     with obj.client() as client:
         items = [p.to_dict() for p in get_timetable.sync(client=client)]
-    if obj.as_json:
-        return render.as_json(items)
+        if obj.as_json:
+            return render.as_json(items)
+        short = render.short_ids([j["id"] for j in _all_jobs(client)])
     rows = [
         (
-            p["job_id"],
+            short.get(p["job_id"], p["job_id"]),
             p.get("job_name", ""),
             render.when(p.get("start_time")) if p.get("placed") else "never",
             _placement(p),
@@ -229,7 +330,7 @@ def timetable(obj: Context) -> None:
         )
         for p in items
     ]
-    render.table("Timetable", ("JOB", "NAME", "START", "WHERE", "COST", "REASON"), rows)
+    render.table("Timetable", ("ID", "NAME", "START", "WHERE", "COST", "REASON"), rows)
 
 
 def _placement(entry: dict[str, Any]) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -28,7 +30,7 @@ _PIPE_WIDTH = 200  # a pipe or a log file has no width; don't squeeze tables int
 
 def console() -> Console:
     out = Console(soft_wrap=False)
-    if not out.is_terminal:
+    if not out.is_terminal and "COLUMNS" not in os.environ:
         out.width = _PIPE_WIDTH
     return out
 
@@ -70,10 +72,36 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     console().print(out)
 
 
-def job_table(jobs: Sequence[dict[str, Any]]) -> None:
-    rows = [
-        (
-            job["id"],
+SHORT_ID = 8  # the fewest characters of a job ID tables show
+
+
+def short_ids(ids: Sequence[str]) -> dict[str, str]:
+    """Each of ``ids`` cut to its shortest start that no other has, and at least SHORT_ID long."""
+    ordered = sorted(ids)
+    shared = [0] * len(ordered)  # how long a start each ID shares with its neighbours
+    for i in range(1, len(ordered)):
+        before, this = ordered[i - 1], ordered[i]
+        common = next((k for k, (a, b) in enumerate(zip(before, this, strict=False)) if a != b), len(before))
+        shared[i - 1] = max(shared[i - 1], common)
+        shared[i] = max(shared[i], common)
+    return {job_id: job_id[: max(SHORT_ID, length + 1)] for job_id, length in zip(ordered, shared, strict=True)}
+
+
+def job_table(jobs: Sequence[dict[str, Any]], short: dict[str, str]) -> None:
+    """The jobs, one a line that fits the terminal: IDs cut to ``short`` but whole, other cells cut with "…"."""
+    if not jobs:
+        click.echo("No jobs.")
+        return
+    out = Table(title="Jobs", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    out.add_column("ID", no_wrap=True, min_width=max(len(short[j["id"]]) for j in jobs))
+    out.add_column("NAME", no_wrap=True, overflow="ellipsis", max_width=24)
+    out.add_column("STATE", no_wrap=True, min_width=10)
+    out.add_column("SUBMITTED", no_wrap=True, min_width=8)
+    for column in ("WHERE", "COST", "DETAILS"):
+        out.add_column(column, no_wrap=True, overflow="ellipsis")
+    for job in jobs:
+        out.add_row(
+            short[job["id"]],
             job.get("name", ""),
             state(job["state"]),
             when(job.get("submit_time")),
@@ -81,9 +109,7 @@ def job_table(jobs: Sequence[dict[str, Any]]) -> None:
             cost(job),
             job.get("state_details", ""),
         )
-        for job in jobs
-    ]
-    table("Jobs", ("ID", "NAME", "STATE", "SUBMITTED", "WHERE", "COST", "DETAILS"), rows)
+    console().print(out)
 
 
 def cost(job: dict[str, Any]) -> str:
