@@ -193,3 +193,52 @@ def test_jobs_fit_80_columns(daemon: Daemon, tmp_path: Path) -> None:
     row = next(line for line in lines if job_id[:8] in line)
     assert "a-rather-long" in row and "running" in row
     skyport(daemon, "cancel", job_id[:8])
+
+
+def test_submit_wait_prints_the_id_first_then_each_state_as_it_comes(daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "slow.sh"
+    script.write_text("#!/bin/sh\nsleep 4\necho done\n")
+    env = {**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url}
+    with subprocess.Popen(
+        [sys.executable, "-m", "skyport", "submit", "--wait", str(script)], env=env, stdout=subprocess.PIPE, text=True
+    ) as waiting:
+        assert waiting.stdout is not None
+        job_id = waiting.stdout.readline().strip()
+        assert waiting.poll() is None  # the ID comes through the pipe before the job ends
+        rest = waiting.stdout.read().splitlines()
+    assert len(job_id) == 36 and waiting.returncode == 0
+    assert rest[0].startswith("queued") and any(line.startswith("running") for line in rest)
+    assert rest[-1].startswith("finished")
+
+
+def test_logs_follow_of_a_queued_job_says_it_waits_then_follows(daemon: Daemon, tmp_path: Path) -> None:
+    blocker = _submit(daemon, tmp_path, "blocker", "#SWM cpus 2\nsleep 60")
+    queued = _submit(daemon, tmp_path, "queued", "echo started")
+    early = skyport(daemon, "fetch", queued, "--dest", str(tmp_path / "early"), check=False)
+    assert early.returncode == 1 and "is queued, not ended" in early.stderr
+    env = {**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url}
+    with subprocess.Popen(
+        [sys.executable, "-m", "skyport", "logs", "-f", queued[:8]],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as follow:
+        assert follow.stderr is not None and follow.stdout is not None
+        assert follow.stderr.readline() == f"job {queued} is queued: waiting for it to start\n"
+        skyport(daemon, "cancel", blocker)
+        assert follow.stdout.read() == "started\n"
+    assert follow.returncode == 0
+
+
+def test_outputs_declared_but_not_produced_are_shown_and_fail_fetch(daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "job.sh"
+    script.write_text("#!/bin/sh\n#SWM output made.txt\n#SWM output lost.txt\necho x > made.txt\n")
+    job_id = json.loads(skyport(daemon, "submit", "--wait", str(script), "--json").stdout)["id"]
+    assert "lost.txt" in next(
+        line for line in skyport(daemon, "show", job_id).stdout.splitlines() if "Not produced" in line
+    )
+    dest = tmp_path / "results"
+    fetched = skyport(daemon, "fetch", job_id, "--dest", str(dest), check=False)
+    assert fetched.returncode == 1 and "lost.txt" in fetched.stderr and "made.txt" not in fetched.stderr
+    assert (dest / "made.txt").read_text() == "x\n"

@@ -93,19 +93,26 @@ def _job(client: Client, job_id: str) -> dict[str, Any]:
 
 
 def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
-    """Poll the job until it ends, showing its state as it changes."""
-    job = _job(client, job_id)
-    if as_json:
-        while job["state"] not in ENDED:
-            time.sleep(_POLL)
-            job = _job(client, job_id)
-        return job
-    with render.console().status(f"{job_id}: {render.STATE_NAMES[job['state']]}") as status:
-        while job["state"] not in ENDED:
-            time.sleep(_POLL)
-            job = _job(client, job_id)
-            status.update(f"{job_id}: {render.STATE_NAMES[job['state']]} - {job.get('state_details', '')}")
-    return job
+    """Poll the job until it ends; without --json, print each state it reaches, one a line, as it does."""
+    job, said = _job(client, job_id), None
+    while True:
+        news = (job["state"], job.get("state_details", ""))
+        if not as_json and news != said:
+            click.echo(news[1] or render.STATE_NAMES[news[0]])  # the details start with the state's name
+            said = news
+        if job["state"] in ENDED:
+            return job
+        time.sleep(_POLL)
+        job = _job(client, job_id)
+
+
+def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
+    """The outputs an ended job declares but did not produce."""
+    declared = job.get("output_files") or []
+    if not declared or job["state"] not in ENDED:
+        return []
+    produced = {f.name for f in list_job_files.sync(client=client, job_id=job["id"])}
+    return [name for name in declared if name not in produced]
 
 
 @click.command()
@@ -119,7 +126,11 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
     help="Input file to stage into the job's work directory (repeatable). Files named by the "
     "script's '#SWM input' lines are sent too when they exist here.",
 )
-@click.option("--wait", is_flag=True, help="Wait until the job ends; exit 0 only if it finished (F).")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Wait until the job ends, printing each state it reaches; exit 0 only if it finished (F).",
+)
 @click.pass_obj
 def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> None:
     """Submit the job script SCRIPT (- reads it from standard input) and print the new job's ID."""
@@ -133,13 +144,11 @@ def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> 
             script_content=content,
             input_files=[(name, path.read_bytes()) for name, path in files.items()],
         ).decode()
+        if not obj.as_json:
+            click.echo(job_id)  # first, so a script or an interrupted wait has it
         job = _wait(client, job_id, obj.as_json) if wait else None
     if obj.as_json:
         render.as_json(job or {"id": job_id})
-    elif job is None:
-        click.echo(job_id)
-    else:
-        click.echo(f"{job_id} {render.STATE_NAMES[job['state']]}: {job.get('state_details', '')}")
     if job is not None and job["state"] != "F":
         sys.exit(1)
 
@@ -190,12 +199,13 @@ def show(obj: Context, job_ids: tuple[str, ...]) -> None:
     An ID may be any unique start of one (at least what `skyport jobs` shows)."""
     with obj.client() as client:
         found = [_job(client, job_id) for job_id in _resolve_all(client, job_ids)]
-    if obj.as_json:
-        return render.as_json(found[0] if len(found) == 1 else found)
+        if obj.as_json:
+            return render.as_json(found[0] if len(found) == 1 else found)
+        missing = [_missing_outputs(client, job) for job in found]
     for number, job in enumerate(found):
         if number:
             click.echo()
-        render.job_details(job)
+        render.job_details(job, missing[number])
 
 
 @click.command()
@@ -262,7 +272,11 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
     read = job_stderr if stream == "stderr" else job_stdout
     out = sys.stdout.buffer
     with obj.client() as client:
-        job_id = _resolve(client, job_id)
+        job = _job(client, _resolve(client, job_id))
+        job_id = job["id"]
+        if job["state"] in ("Q", "W"):
+            waiting = "waiting for it to start" if follow else "nothing to print yet"
+            click.echo(f"job {job_id} is {render.STATE_NAMES[job['state']]}: {waiting}", err=True)
         offset = 0
         while True:
             ended = _job(client, job_id)["state"] in ENDED if follow else True
@@ -292,7 +306,14 @@ def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with obj.client() as client:
-        job_id = _resolve(client, job_id)
+        job = _job(client, _resolve(client, job_id))
+        job_id = job["id"]
+        if job["state"] not in ENDED:
+            raise click.ClickException(
+                f"job {job_id} is {render.STATE_NAMES[job['state']]}, not ended: fetch it once it has "
+                "(`skyport logs -f` follows it)"
+            )
+        missing = _missing_outputs(client, job)
         for info in list_job_files.sync(client=client, job_id=job_id):
             kind = getattr(info.kind, "value", info.kind)
             if kind == "input" and not with_inputs:
@@ -306,8 +327,11 @@ def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
             target.write_bytes(data)
             written.append({"name": target.name, "size": len(data), "path": str(target)})
     if obj.as_json:
-        return render.as_json(written)
-    render.table("Fetched", ("FILE", "BYTES"), [(w["path"], w["size"]) for w in written])
+        render.as_json(written)
+    else:
+        render.table("Fetched", ("FILE", "BYTES"), [(w["path"], w["size"]) for w in written])
+    if missing:
+        raise click.ClickException(f"job {job_id} did not produce the outputs it declares: {', '.join(missing)}")
 
 
 @click.command()

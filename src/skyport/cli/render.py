@@ -126,7 +126,7 @@ def where(job: dict[str, Any]) -> str:
     return str(job.get("remote_name", ""))
 
 
-def job_details(job: dict[str, Any]) -> None:
+def job_details(job: dict[str, Any], missing_outputs: Sequence[str] = ()) -> None:
     resources = ", ".join(f"{r['name']}={r.get('count', 0)}" for r in job.get("request", []))
     lines = [
         ("ID", job["id"]),
@@ -150,6 +150,7 @@ def job_details(job: dict[str, Any]) -> None:
         ("Cost", money(job.get("cost"))),
         ("Inputs", ", ".join(job.get("input_files", []))),
         ("Outputs", ", ".join(job.get("output_files", []))),
+        ("Not produced", ", ".join(missing_outputs)),
         ("Comment", job.get("comment")),
     ]
     out = Table(show_header=False, box=None)
