@@ -10,11 +10,10 @@ import collections
 import os
 import random
 import time
-from pathlib import Path
 
 import pytest
 from skyport_client import Client
-from skyport_client.api.jobs import list_jobs, submit_job
+from skyport_client.api.jobs import download_job_file, list_jobs, submit_job
 
 from tests.conftest import Daemon
 
@@ -31,12 +30,23 @@ def submit_all(daemon: Daemon, script: bytes, count: int) -> list[str]:
 
 def states(daemon: Daemon) -> dict[str, str]:
     with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
-        return {job.id: str(job.state) for job in list_jobs.sync(client=client)}
+        return {job.id: str(job.state) for job in list_jobs.sync(client=client, limit=10_000)}
 
 
-def test_no_job_is_lost_or_run_twice_across_repeated_kills(daemon: Daemon, tmp_path: Path) -> None:
-    runs = tmp_path / "runs.log"
-    script = f'#!/bin/sh\nsleep 0.$(( $$ % 5 ))\necho "$SKYPORT_JOB_ID" >> {runs}\n'.encode()
+def runs(daemon: Daemon, job_ids: list[str]) -> collections.Counter[str]:
+    """How many times each job ran: each run appended a line to the runs.txt of its own work folder."""
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+        return collections.Counter(
+            {
+                job_id: len(download_job_file.sync(client=client, job_id=job_id, name="runs.txt").split())
+                for job_id in job_ids
+            }
+        )
+
+
+def test_no_job_is_lost_or_run_twice_across_repeated_kills(daemon: Daemon) -> None:
+    # A sandboxed job may write only in its own work folder: a second run appends a second line.
+    script = b'#!/bin/sh\n#SWM output runs.txt\nsleep 0.$(( $$ % 5 ))\necho "$SKYPORT_JOB_ID" >> runs.txt\n'
     chooser = random.Random(20261124)  # the same kill moments on every run of the test
     submitted: list[str] = []
     per_round = -(-JOBS // (KILLS + 1))
@@ -54,6 +64,6 @@ def test_no_job_is_lost_or_run_twice_across_repeated_kills(daemon: Daemon, tmp_p
 
     assert sorted(seen) == sorted(submitted), "a job was lost"
     assert collections.Counter(seen.values()) == {"F": len(submitted)}
-    ran = collections.Counter(runs.read_text().split())
+    ran = runs(daemon, submitted)
     assert set(ran) == set(submitted)
     assert [job for job, times in ran.items() if times > 1] == [], "a job ran twice"

@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from skyport_client import Client
 from skyport_client.api.jobs import (
@@ -154,3 +155,28 @@ def test_the_daemons_owner_submits_a_script_by_path_and_others_may_not(daemon: D
     with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice, pytest.raises(ApiError) as refused:
         submit_job.sync(client=alice, path=str(script))
     assert refused.value.status_code == 403 and "only the daemon's owner" in refused.value.detail
+
+
+def test_the_listing_comes_a_page_at_a_time_newest_first_with_a_link_to_the_next(
+    daemon: Daemon, client: Client
+) -> None:
+    blocker = submit(client, "#!/bin/sh\nsleep 300\n")
+    wait_for(client, blocker, "R")
+    ids = [submit(client, f"#!/bin/sh\n#SWM depends {blocker}\ntrue\n") for _ in range(4)]
+    whole = [job.id for job in list_jobs.sync(client=client)]
+    assert whole == [*reversed(ids), blocker]
+    paged: list[str] = []
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
+        url = "/user/job?limit=2"
+        while True:
+            answer = http.get(url)
+            assert answer.status_code == 200, answer.text
+            paged += [job["id"] for job in answer.json()]
+            if "next" not in answer.links:
+                break
+            url = answer.links["next"]["url"]
+        assert paged == whole
+        queued = http.get("/user/job", params={"state": "Q,W", "limit": 3}).links["next"]["url"]
+        assert "state=Q,W" in queued and [job["id"] for job in http.get(queued).json()] == [ids[0]]  # the blocker runs
+        unknown = http.get("/user/job", params={"before": "00000000-0000-0000-0000-000000000000"})
+        assert unknown.status_code == 400 and "previous page" in unknown.json()["detail"]

@@ -15,7 +15,7 @@ from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import JobState, transition
 from skyport.sites.records import PartitionRecord
-from skyport.store import Store
+from skyport.store import Store, tables
 from skyport.store import jobs as queries
 from skyport.store import partitions as partition_queries
 from skyport.store.migrations import STEPS, migrate
@@ -75,6 +75,21 @@ def test_list_filters_by_state_and_limit_newest_first(store: Store) -> None:
     assert {j.id for j in finished} == {jobs[2].id, jobs[5].id}
 
 
+def test_pages_after_a_job_list_every_job_once_in_order_even_with_equal_submit_times(store: Store) -> None:
+    jobs = [new_job(submit_time=1000.0 + i // 3, state=JobState("QRF"[i % 3])) for i in range(10)]
+    for job in jobs:
+        store.call(queries.insert_job, job)
+    everything = store.call(queries.list_jobs, "alice")
+    pages: list[Job] = []
+    while page := store.call(queries.list_jobs, "alice", [], 3, pages[-1] if pages else None):
+        pages += page
+    assert pages == everything
+    assert {j.id for j in pages} == {j.id for j in jobs}
+    assert [j.submit_time for j in pages] == sorted((j.submit_time for j in jobs), reverse=True)
+    ended = store.call(queries.list_jobs, "alice", [JobState.FINISHED], 2, everything[0])
+    assert [j.id for j in ended] == [j.id for j in everything[1:] if j.state == JobState.FINISHED][:2]
+
+
 def test_saving_a_state_change_records_the_transition(store: Store) -> None:
     job = new_job()
     store.call(queries.insert_job, job)
@@ -131,3 +146,18 @@ def test_migrations_run_once_and_record_the_version(store: Store) -> None:
     with store.engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
     assert versions == list(range(1, len(STEPS) + 1))
+    indexes = {index["name"] for index in sa.inspect(store.engine).get_indexes("jobs")}
+    assert {"ix_jobs_owner_submit", "ix_jobs_owner_state_submit"} <= indexes
+
+
+def test_a_database_of_the_first_schema_gains_the_listing_indexes(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        STEPS[0](connection)
+        for index in tables.listing_indexes:  # the first schema had none of them
+            index.drop(connection)
+        connection.execute(tables.schema_version.insert().values(version=1))
+    assert migrate(engine) == len(STEPS)
+    indexes = {index["name"] for index in sa.inspect(engine).get_indexes("jobs")}
+    assert {"ix_jobs_owner_submit", "ix_jobs_owner_state_submit"} <= indexes
+    engine.dispose()

@@ -172,8 +172,24 @@ class JobService:
             raise JobNotFound(job_id)
         return job
 
-    async def list_jobs(self, user: str, states: Sequence[str] = (), limit: int | None = None) -> list[Job]:
-        return await self.store.run(queries.list_jobs, user, [JobState(s) for s in states], limit)
+    async def list_jobs(
+        self, user: str, states: Sequence[str] = (), limit: int | None = None, before: str | None = None
+    ) -> list[Job]:
+        """The user's jobs newest first; with ``before`` (a job ID), those listed after that job."""
+        wanted = [JobState(s) for s in states]
+        if before is None:
+            return await self.store.run(queries.list_jobs, user, wanted, limit)
+
+        def page(connection: Any) -> list[Job] | None:
+            last = queries.get_job(connection, before, user)
+            return None if last is None else queries.list_jobs(connection, user, wanted, limit, last)
+
+        jobs = await self.store.run(page)
+        if jobs is None:
+            raise BadRequest(
+                f"before={before!r} is not one of your jobs; pass the ID of the last job of the previous page"
+            )
+        return jobs
 
     async def log(self, user: str, job_id: str, stream: str, offset: int = 0) -> bytes:
         """What the job wrote to ``stream`` so far: live from the gate while it runs."""

@@ -46,13 +46,24 @@ def get_job(connection: sa.Connection, job_id: str, owner: str | None = None) ->
 
 
 def list_jobs(
-    connection: sa.Connection, owner: str, states: Iterable[JobState] = (), limit: int | None = None
+    connection: sa.Connection,
+    owner: str,
+    states: Iterable[JobState] = (),
+    limit: int | None = None,
+    before: Job | None = None,
 ) -> list[Job]:
-    """A user's jobs, newest first."""
-    query = sa.select(jobs).where(jobs.c.owner == owner).order_by(jobs.c.submit_time.desc(), jobs.c.id)
+    """A user's jobs, newest first; with ``before``, only those listed after that job."""
+    query = sa.select(jobs).where(jobs.c.owner == owner).order_by(jobs.c.submit_time.desc(), jobs.c.id.desc())
     wanted = [s.value for s in states]
     if wanted:
         query = query.where(jobs.c.state.in_(wanted))
+    if before is not None:
+        query = query.where(
+            sa.or_(
+                jobs.c.submit_time < before.submit_time,
+                sa.and_(jobs.c.submit_time == before.submit_time, jobs.c.id < before.id),
+            )
+        )
     if limit is not None:
         query = query.limit(limit)
     return [_job(row) for row in connection.execute(query)]

@@ -30,6 +30,11 @@ jobs = sa.Table(
     sa.Column("node_ips", sa.JSON, nullable=False),
     sa.Column("gate_done", sa.Boolean, nullable=False),
 )
+# The listing reads a user's jobs newest first, all of them or those in some states, a page at a time.
+listing_indexes = (
+    sa.Index("ix_jobs_owner_submit", jobs.c.owner, jobs.c.submit_time, jobs.c.id),
+    sa.Index("ix_jobs_owner_state_submit", jobs.c.owner, jobs.c.state, jobs.c.submit_time, jobs.c.id),
+)
 
 transitions = sa.Table(
     "transitions",

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
-# Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
+# Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The NodeStateAlloc enum."""
 

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
+// Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -461,17 +461,20 @@ export async function getTimetable(client: Client): Promise<Array<Placement>> {
 /**
  * GET /user/job: List all jobs
  *
- * The user's jobs, newest first.
+ * The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+ * When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+ * next page (the same query with `before` set to the last job of this page).
  *
  * @param args.state Only jobs in these states (letters, e.g. `Q,R`).
  * @param args.limit At most this many jobs.
+ * @param args.before Only jobs listed after this one (the ID of the last job of the previous page).
  *
  * @returns 200: The jobs.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function listJobs(client: Client, args: { state?: Array<JobState>; limit?: number; } = {}): Promise<Array<Job>> {
-  const response = await client.request("GET", `/user/job`, { "state": args.state?.join(","), "limit": args.limit }, {}, undefined);
+export async function listJobs(client: Client, args: { state?: Array<JobState>; limit?: number; before?: string; } = {}): Promise<Array<Job>> {
+  const response = await client.request("GET", `/user/job`, { "state": args.state?.join(","), "limit": args.limit, "before": args.before }, {}, undefined);
   if (response.status === 200) return (await response.json()) as Array<Job>;
   return fail(response);
 }

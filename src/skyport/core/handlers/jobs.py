@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.parse
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -12,6 +13,7 @@ from skyport.core.context import core, user
 from skyport.errors import BadRequest, NotFound
 
 Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
+PAGE = 100  # jobs in a listing when the request names no limit, as in spec/core-terminal.yaml
 
 
 async def submit_job(
@@ -33,11 +35,17 @@ async def submit_job(
     return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
 
 
-async def list_jobs(state: list[str] | None = None, limit: int | None = None) -> Result:
+async def list_jobs(state: list[str] | None = None, limit: int = PAGE, before: str | None = None) -> Result:
     running = core()
     now = time.time()
-    jobs = await running.jobs.list_jobs(user(), state or (), limit)
-    return [views.job(job, running.loop.timetable.for_job(job.id), running.loop.nodes, now) for job in jobs], 200
+    # One job more than asked for says whether a next page follows.
+    jobs = await running.jobs.list_jobs(user(), state or (), limit + 1, before)
+    body = [views.job(job, running.loop.timetable.for_job(job.id), running.loop.nodes, now) for job in jobs[:limit]]
+    if len(jobs) <= limit:
+        return body, 200
+    query = {"limit": limit, "before": jobs[limit - 1].id, **({"state": ",".join(state)} if state else {})}
+    link = f'</user/job?{urllib.parse.urlencode(query, safe=",")}>; rel="next"'
+    return body, 200, {"Link": link, "Content-Type": "application/json"}
 
 
 async def get_job(jobId: str) -> Result:

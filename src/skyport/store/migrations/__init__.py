@@ -13,7 +13,12 @@ def _initial(connection: sa.Connection) -> None:
     tables.metadata.create_all(connection, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial,)
+def _listing_indexes(connection: sa.Connection) -> None:
+    for index in tables.listing_indexes:
+        index.create(connection, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes)
 
 
 def migrate(engine: sa.Engine) -> int:

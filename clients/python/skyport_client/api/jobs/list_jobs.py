@@ -1,9 +1,11 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: ed1c4843aea9afb4f22f14d55a72d46199af21fa85e19b815cd1b73bcab1c89e
+# Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/job``: List all jobs
 
-The user's jobs, newest first.
+The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+next page (the same query with `before` set to the last job of this page).
 """
 
 from __future__ import annotations
@@ -20,11 +22,19 @@ from ...types import Response, build_response, present
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({400})
 
 
-def _request(*, state: list[JobState] | None = None, limit: int | None = None) -> dict[str, Any]:
+def _request(
+    *, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+) -> dict[str, Any]:
     return {
         "method": "GET",
         "url": "/user/job",
-        "params": present({"state": None if state is None else ",".join(str(item) for item in state), "limit": limit}),
+        "params": present(
+            {
+                "state": None if state is None else ",".join(str(item) for item in state),
+                "limit": limit,
+                "before": before,
+            }
+        ),
     }
 
 
@@ -35,15 +45,18 @@ def _parse(response: httpx.Response) -> Response[list[Job]]:
 
 
 def sync_detailed(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
 ) -> Response[list[Job]]:
     """List all jobs
 
-    The user's jobs, newest first.
+    The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+    When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+    next page (the same query with `before` set to the last job of this page).
 
     Args:
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
+        before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         The whole response; ``parsed`` is the body (200: The jobs.).
@@ -53,17 +66,22 @@ def sync_detailed(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(client.get_httpx_client().request(**_request(state=state, limit=limit)))
+    return _parse(client.get_httpx_client().request(**_request(state=state, limit=limit, before=before)))
 
 
-def sync(*, client: Client, state: list[JobState] | None = None, limit: int | None = None) -> list[Job]:
+def sync(
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+) -> list[Job]:
     """List all jobs
 
-    The user's jobs, newest first.
+    The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+    When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+    next page (the same query with `before` set to the last job of this page).
 
     Args:
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
+        before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         200: The jobs.
@@ -73,19 +91,22 @@ def sync(*, client: Client, state: list[JobState] | None = None, limit: int | No
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return sync_detailed(client=client, state=state, limit=limit).parsed
+    return sync_detailed(client=client, state=state, limit=limit, before=before).parsed
 
 
 async def asyncio_detailed(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
 ) -> Response[list[Job]]:
     """List all jobs
 
-    The user's jobs, newest first.
+    The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+    When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+    next page (the same query with `before` set to the last job of this page).
 
     Args:
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
+        before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         The whole response; ``parsed`` is the body (200: The jobs.).
@@ -95,17 +116,22 @@ async def asyncio_detailed(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(await client.get_async_httpx_client().request(**_request(state=state, limit=limit)))
+    return _parse(await client.get_async_httpx_client().request(**_request(state=state, limit=limit, before=before)))
 
 
-async def asyncio(*, client: Client, state: list[JobState] | None = None, limit: int | None = None) -> list[Job]:
+async def asyncio(
+    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+) -> list[Job]:
     """List all jobs
 
-    The user's jobs, newest first.
+    The user's jobs, newest first, a page at a time: at most `limit` jobs (100 when not given).
+    When more jobs follow, the answer carries a `Link` header with `rel="next"`, the URL of the
+    next page (the same query with `before` set to the last job of this page).
 
     Args:
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
+        before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         200: The jobs.
@@ -115,4 +141,4 @@ async def asyncio(*, client: Client, state: list[JobState] | None = None, limit:
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return (await asyncio_detailed(client=client, state=state, limit=limit)).parsed
+    return (await asyncio_detailed(client=client, state=state, limit=limit, before=before)).parsed
