@@ -242,3 +242,20 @@ def test_outputs_declared_but_not_produced_are_shown_and_fail_fetch(daemon: Daem
     fetched = skyport(daemon, "fetch", job_id, "--dest", str(dest), check=False)
     assert fetched.returncode == 1 and "lost.txt" in fetched.stderr and "made.txt" not in fetched.stderr
     assert (dest / "made.txt").read_text() == "x\n"
+
+
+def test_submit_options_override_the_script_and_sbatch_lines_are_read(daemon: Daemon, tmp_path: Path) -> None:
+    script = tmp_path / "from-slurm.sh"
+    script.write_text('#!/bin/sh\n#SBATCH -c 2 --partition=gpu\n#SWM time 10m\necho "$GREETING"\n')
+    submitted = skyport(daemon, "submit", str(script), "--wait", "--time", "5m", "--env", "GREETING=hello there")
+    job_id = submitted.stdout.splitlines()[0]
+    job = json.loads(skyport(daemon, "show", job_id, "--json").stdout)
+    assert job["name"] == "from-slurm.sh" and job["time_limit"] == 300
+    assert {r["name"]: r["count"] for r in job["request"]}["cpus"] == 2
+    assert job["comment"] == "#SBATCH options ignored: --partition=gpu"
+    assert skyport(daemon, "logs", job_id).stdout == "hello there\n"
+    renamed = skyport(daemon, "submit", str(script), "--cpus", "1", "--name", "mine", "--json").stdout
+    job = json.loads(skyport(daemon, "show", json.loads(renamed)["id"], "--json").stdout)
+    assert job["name"] == "mine" and {r["name"]: r["count"] for r in job["request"]}["cpus"] == 1
+    bad = skyport(daemon, "submit", str(script), "--cpus", "0", check=False)
+    assert bad.returncode == 2 and "--cpus" in bad.stderr and "from 1 to 100000" in bad.stderr

@@ -166,3 +166,36 @@ def test_a_stored_request_outside_the_ranges_is_refused_naming_the_directive() -
     ):
         with pytest.raises(BadRequest, match=word):
             check_request(request, max_time_limit=86400)
+
+
+def test_sbatch_lines_are_read_where_no_swm_line_says_the_same() -> None:
+    dep = "12345678-1234-1234-1234-123456789abc"
+    script = (
+        "#!/bin/sh\n"
+        "#SBATCH -J align --cpus-per-task=4 --mem=8G\n"
+        f"#SBATCH -t 90 -N 2 --gres=gpu:a100:2 -d afterok:{dep}\n"
+        "#SBATCH --partition gpu --exclusive -o out.%j\n"
+        "#SWM cpus 2\n"
+        "srun ./align\n"
+    )
+    request = parse(script)
+    assert (request.name, request.cpus, request.mem, request.time_limit) == ("align", 2, 8192, 5400)
+    assert (request.nodes, request.gpus, request.depends_on) == (2, 2, (dep,))
+    assert request.ignored == ("--partition gpu", "--exclusive", "-o out.%j")
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("#SBATCH -c 0", "from 1 to 100000"),
+        ("#SBATCH --gres=fpga:1", "gpu:N"),
+        ("#SBATCH --dependency=afterany:1", "afterok"),
+        ("#SBATCH --time=400-00:00:00", "at most 365 days"),
+        ("#SBATCH -J", "needs a value"),
+        ("#SBATCH --job-name=a/b", "'/'"),
+    ],
+)
+def test_a_bad_sbatch_value_names_its_line(line: str, word: str) -> None:
+    with pytest.raises(ScriptError) as raised:
+        parse(f"#!/bin/sh\n{line}\n")
+    assert "line 2" in str(raised.value) and word in str(raised.value)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from skyport_client.models import ModifyJobModification
 
 from skyport.cli import render
 from skyport.cli.context import Context
+from skyport.errors import ScriptError
 from skyport.jobs.script import decode, parse
 
 ENDED = {"F", "E", "C"}
@@ -106,6 +109,37 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
         job = _job(client, job_id)
 
 
+def _with_options(
+    content: bytes, file_name: str, given: dict[str, str | None], sites: tuple[str, ...], envs: tuple[str, ...]
+) -> bytes:
+    """The script with the submit options as #SWM lines at its end, and --env as exports after its first line."""
+    request = parse(decode(content))  # first, so that errors name the lines as the user wrote them
+    lines = [f"{name} {shlex.quote(value)}" for name, value in given.items() if value is not None]
+    lines += [f"site {shlex.quote(site)}" for site in sites]
+    for line in lines:
+        try:
+            parse(f"#SWM {line}\n")
+        except ScriptError as exc:
+            raise click.BadParameter(
+                exc.detail.partition(": ")[2] or exc.detail, param_hint=f"--{line.split()[0]}"
+            ) from None
+    if given.get("name") is None and file_name and not request.name:
+        lines.insert(0, f"name {shlex.quote(file_name)}")
+    exports = []
+    for env in envs:
+        key, equals, value = env.partition("=")
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise click.BadParameter(f"expects KEY=VAL with KEY a shell variable name, got {env!r}", param_hint="--env")
+        exports.append(f"export {key}={shlex.quote(value)}\n".encode())
+    head, newline, body = content.partition(b"\n")
+    if exports and head.startswith(b"#!"):
+        content = head + newline + b"".join(exports) + body
+    elif exports:
+        content = b"".join(exports) + content
+    tail = b"" if not content or content.endswith(b"\n") else b"\n"
+    return content + tail + b"".join(f"#SWM {line}\n".encode() for line in lines)
+
+
 def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
     """The outputs an ended job declares but did not produce."""
     declared = job.get("output_files") or []
@@ -126,16 +160,46 @@ def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
     help="Input file to stage into the job's work directory (repeatable). Files named by the "
     "script's '#SWM input' lines are sent too when they exist here.",
 )
+@click.option("--name", help="The job's name.  [default: the script's file name]")
+@click.option("--cpus", help="CPUs per node.")
+@click.option("--mem", help="Memory per node: 512M, 4G, ...")
+@click.option("--gpus", help="GPUs per node.")
+@click.option("--nodes", help="Number of nodes.")
+@click.option("--time", help="Time limit: 90m, 2h, 1:30:00, ...")
+@click.option("--site", "sites", multiple=True, help="A site the job may run on (repeatable; adds to the script's).")
+@click.option("--flavor", help="The flavor (node type) to run on.")
+@click.option(
+    "--env",
+    "envs",
+    multiple=True,
+    metavar="KEY=VAL",
+    help="Set KEY to VAL in the job's environment (repeatable).",
+)
 @click.option(
     "--wait",
     is_flag=True,
     help="Wait until the job ends, printing each state it reaches; exit 0 only if it finished (F).",
 )
 @click.pass_obj
-def submit(obj: Context, script: Path, inputs: tuple[Path, ...], wait: bool) -> None:
-    """Submit the job script SCRIPT (- reads it from standard input) and print the new job's ID."""
+def submit(
+    obj: Context,
+    /,
+    *,
+    script: Path,
+    inputs: tuple[Path, ...],
+    wait: bool,
+    sites: tuple[str, ...],
+    envs: tuple[str, ...],
+    **given: str | None,
+) -> None:
+    """Submit the job script SCRIPT (- reads it from standard input) and print the new job's ID.
+
+    The options override the script's #SWM (and #SBATCH) lines: the command adds them to the end
+    of the script as #SWM lines, where the last line of a kind wins. --env adds `export KEY=VAL`
+    lines after the first line (the shebang)."""
     from_stdin = str(script) == "-"
     content = sys.stdin.buffer.read() if from_stdin else script.read_bytes()
+    content = _with_options(content, "" if from_stdin else script.name, given, sites, envs)
     declared = _declared_inputs(Path.cwd() if from_stdin else script.parent, content)
     files = {path.name: path for path in (*declared, *inputs)}
     with obj.client() as client:

@@ -30,6 +30,11 @@ def _resources(request: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"name": name, "count": int(request[key])} for name, key in names if request.get(key)]
 
 
+def ignored(options: tuple[str, ...]) -> str:
+    """The #SBATCH options a job's script gave that Skyport did not read, said in its comment."""
+    return f"#SBATCH options ignored: {' '.join(options)}" if options else ""
+
+
 def job(
     job: Job, placement: scheduler.Placement | None, nodes: Mapping[str, scheduler.NodeSlot], now: float
 ) -> dict[str, Any]:
@@ -49,7 +54,7 @@ def job(
         "node_names": list(job.node_names),
         "node_ips": [ip for ip in job.node_ips if ip],
         "request": _resources(request.to_dict()),
-        "comment": request.comment,
+        "comment": "; ".join(filter(None, [request.comment, ignored(request.ignored)])),
         "owner": job.owner,
         "priority": request.priority,
         "workdir": request.workdir or None,

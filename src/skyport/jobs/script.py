@@ -56,6 +56,7 @@ class JobRequest:
     sites: tuple[str, ...] = ()  # allowed remote sites; () = any
     depends_on: tuple[str, ...] = ()
     max_price: float | None = None  # US dollars per hour for the whole job
+    ignored: tuple[str, ...] = ()  # #SBATCH options Skyport does not read, as written
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -240,6 +241,62 @@ _ALIASES = {
 }
 _FLAGS = {"relocatable": "relocatable"}
 
+_SBATCH = re.compile(r"^#SBATCH(?:\s+(.*))?$")
+
+
+def _slurm_time(args: list[str]) -> int:
+    """Slurm's ``-t``: a bare number is minutes; the rest reads as ``#SWM time``."""
+    value = _one(args, "duration")
+    return _duration([f"{value}m" if value.isdigit() else value])
+
+
+def _gres(args: list[str]) -> int:
+    kind, _, count = _one(args, "gres").rpartition(":")
+    if kind.split(":")[0] != "gpu" or not count.isdigit():
+        raise ValueError(f"reads only gpu:N (or gpu:TYPE:N), got {args[0]!r}")
+    return _whole("gpus")([count])
+
+
+def _afterok(args: list[str]) -> tuple[str, ...]:
+    kind, _, ids = _one(args, "dependency").partition(":")
+    if kind != "afterok" or not ids:
+        raise ValueError(f"reads only afterok:ID[:ID...], got {args[0]!r}")
+    return _job_ids(ids.split(":"))
+
+
+# The #SBATCH options read (docs/jobscript.md), short and long -> (field, reader).
+_SBATCH_OPTIONS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
+    "--job-name": ("name", lambda a: check_name(_text(a), "job name")),
+    "--cpus-per-task": ("cpus", _whole("cpus")),
+    "--mem": ("mem", _mem),
+    "--time": ("time_limit", _slurm_time),
+    "--nodes": ("nodes", _whole("nodes")),
+    "--gres": ("gpus", _gres),
+    "--dependency": ("depends_on", _afterok),
+}
+_SBATCH_SHORT = {"-J": "--job-name", "-c": "--cpus-per-task", "-t": "--time", "-N": "--nodes", "-d": "--dependency"}
+
+
+def _sbatch(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The ``(option, value)`` pairs of one #SBATCH line that Skyport reads, and the words it does not."""
+    read: list[tuple[str, str]] = []
+    ignored: list[str] = []
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        option, equals, value = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
+        option = _SBATCH_SHORT.get(option, option)
+        if option not in _SBATCH_OPTIONS:
+            takes_next = not equals and not value and rest and not rest[0].startswith("-")
+            ignored.append(f"{word} {rest.pop(0)}" if takes_next else word)
+            continue
+        if not equals and not value:
+            if not rest:
+                raise ValueError(f"#SBATCH {word} needs a value")
+            value = rest.pop(0)
+        read.append((option, value))
+    return read, ignored
+
 
 def decode(script: bytes) -> str:
     """The script as text; raise ScriptError when it is too large or not UTF-8."""
@@ -256,9 +313,13 @@ def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobR
     if not script.strip():
         raise ScriptError(1, "the script is empty")
     values: dict[str, Any] = {}
+    from_sbatch: dict[str, Any] = {}  # used where no #SWM line sets the same field
+    ignored: list[str] = []
     for number, line in enumerate(script.splitlines(), start=1):
         match = _PREFIX.match(line.rstrip())
         if not match:
+            if sbatch := _SBATCH.match(line.rstrip()):
+                ignored += _read_sbatch(number, sbatch[1] or "", from_sbatch, max_time_limit)
             continue
         try:
             words = shlex.split(match[1] or "")
@@ -285,7 +346,24 @@ def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobR
         if repeatable and field in values:
             value = values[field] + value
         values[field] = value
-    return JobRequest(**values)
+    return JobRequest(**{**from_sbatch, **values, "ignored": tuple(ignored)})
+
+
+def _read_sbatch(number: int, text: str, values: dict[str, Any], max_time_limit: int) -> list[str]:
+    """Read the options of an #SBATCH line into ``values``; return those Skyport does not read."""
+    try:
+        read, ignored = _sbatch(shlex.split(text))
+        for option, value in read:
+            field, reader = _SBATCH_OPTIONS[option]
+            try:
+                values[field] = reader([value])
+                if field == "time_limit":
+                    _check_time(values[field], max_time_limit, value)
+            except ValueError as exc:
+                raise ValueError(f"#SBATCH {option} {exc}") from None
+    except ValueError as exc:
+        raise ScriptError(number, str(exc)) from None
+    return ignored
 
 
 def check_request(request: JobRequest, *, max_time_limit: int) -> None:
