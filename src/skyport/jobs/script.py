@@ -2,7 +2,9 @@
 
 Each directive is one line ``#SWM <name> [value...]``; docs/jobscript.md lists them. A directive
 that cannot be read, or whose value is outside its documented range, raises ScriptError naming the
-line and the range, so nothing half-parsed or out of bounds is ever stored.
+line and the range, so nothing half-parsed or out of bounds is ever stored. A documented subset
+of ``#SBATCH`` options is read where no ``#SWM`` line sets the same field; the other ``#SBATCH``
+options are kept in ``JobRequest.ignored``, so the job says it ignored them.
 """
 
 from __future__ import annotations
@@ -309,7 +311,7 @@ def decode(script: bytes) -> str:
 
 
 def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobRequest:
-    """Read the ``#SWM`` directives of ``script``; raise ScriptError naming the first bad line."""
+    """Read the ``#SWM`` (and ``#SBATCH``) directives of ``script``; raise ScriptError naming the first bad line."""
     if not script.strip():
         raise ScriptError(1, "the script is empty")
     values: dict[str, Any] = {}
