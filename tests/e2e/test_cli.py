@@ -259,3 +259,12 @@ def test_submit_options_override_the_script_and_sbatch_lines_are_read(daemon: Da
     assert job["name"] == "mine" and {r["name"]: r["count"] for r in job["request"]}["cpus"] == 1
     bad = skyport(daemon, "submit", str(script), "--cpus", "0", check=False)
     assert bad.returncode == 2 and "--cpus" in bad.stderr and "from 1 to 100000" in bad.stderr
+
+
+def test_terminal_commands_do_not_import_codegen_or_conformance() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "skyport", "--version"], capture_output=True, text=True, check=True
+    )
+    imported = {line.rpartition("|")[2].strip() for line in result.stderr.splitlines()}
+    assert "skyport.cli.jobs" in imported
+    assert not {name for name in imported if name.startswith(("skyport.codegen", "skyport.cli.conformance"))}

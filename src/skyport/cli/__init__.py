@@ -6,6 +6,7 @@ nothing here imports the core, except ``skyport daemon`` and ``skyport gate``, w
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 import click
 
 from skyport import __version__, logs
-from skyport.cli import conformance, daemon, init, jobs, sites
+from skyport.cli import daemon, init, jobs, sites
 from skyport.cli.context import Context, fail_cleanly
-from skyport.codegen.cli import codegen
 from skyport.config import default_home
+
+# Commands terminals never use, imported only when asked for: they take most of the start-up time.
+_LATER = {"codegen": "skyport.codegen.cli", "conformance": "skyport.cli.conformance"}
 
 
 class _Group(click.Group):
@@ -25,6 +28,16 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         with fail_cleanly(ctx):
             return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LATER and cmd_name not in self.commands:
+            command: click.Command = getattr(importlib.import_module(_LATER[cmd_name]), cmd_name)
+            _global_options(command)
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -72,8 +85,6 @@ for command in (
     sites.remotes,
     sites.flavors,
     sites.images,
-    codegen,
-    conformance.conformance,
 ):
     cli.add_command(command)
 

@@ -258,7 +258,7 @@ def _ended_after(job: dict[str, Any], since: float) -> bool:
 @click.argument("job_ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_obj
 def show(obj: Context, job_ids: tuple[str, ...]) -> None:
-    """Show everything about the jobs ID...: state, why, where, when, cost.
+    """Show everything about jobs: state, why, where, when, cost.
 
     An ID may be any unique start of one (at least what `skyport jobs` shows)."""
     with obj.client() as client:
@@ -286,7 +286,7 @@ def show(obj: Context, job_ids: tuple[str, ...]) -> None:
 @click.option("--all", "everything", is_flag=True, help="Cancel all your active jobs.")
 @click.pass_obj
 def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name: str | None, everything: bool) -> None:
-    """Cancel the jobs ID... (or those --state, --name, --all select), stopping everything they run.
+    """Cancel jobs by ID, or those --state, --name or --all select, stopping all they run.
 
     An ID may be any unique start of one. Each job cancelled is a line; a job that cannot be
     cancelled (it ended) is a line on stderr, and the exit status is then 1."""
@@ -313,7 +313,9 @@ def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name
 @click.argument("job_ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_obj
 def requeue(obj: Context, job_ids: tuple[str, ...]) -> None:
-    """Run the ended jobs ID... again, with the same scripts and inputs (an ID may be a unique start of one)."""
+    """Run ended jobs again, with the same scripts and inputs.
+
+    An ID may be any unique start of one."""
     with obj.client() as client:
         _each(
             _resolve_all(client, job_ids),
