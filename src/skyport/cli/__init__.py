@@ -107,9 +107,9 @@ def _set_later(ctx: click.Context, param: click.Parameter, value: Any) -> None:
 def _global_options(command: click.Command) -> None:
     """Give ``command`` (and its subcommands) the group's --home, --url, --json and --verbose too,
     so they work before or after the subcommand's name."""
-    taken = {opt for param in command.params for opt in param.opts}
+    taken = {word for param in command.params for word in (param.name, *param.opts)}
     for option in cli.params:
-        if isinstance(option, click.Option) and option.name != "version" and not taken & set(option.opts):
+        if isinstance(option, click.Option) and option.name != "version" and not taken & {option.name, *option.opts}:
             command.params.append(
                 click.Option(
                     [*option.opts, option.name or ""],
