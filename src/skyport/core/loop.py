@@ -25,6 +25,7 @@ request this daemon no longer accepts) ends in E at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -132,6 +133,7 @@ class Loop:
         failure = ""
         while not self._stopping:
             self._wake.clear()
+            started = time.monotonic()
             try:
                 busy = await self.run_pass()
                 failure = ""
@@ -142,18 +144,20 @@ class Loop:
                 if repr(exc) != failure:
                     logger.exception("scheduling pass failed; retrying (logged again only if it fails otherwise)")
                 failure, busy = repr(exc), False
-            await self._sleep(busy)
+            await self._sleep(busy, time.monotonic() - started)
 
-    async def _sleep(self, busy: bool) -> None:
+    async def _sleep(self, busy: bool, spent: float) -> None:
+        """Until the next pass is due or something wakes the loop, but never sooner than ``spent``
+        (how long the last pass took): under a burst of submissions the request handlers get at
+        least half the daemon's time, and the burst is scheduled in a few passes, not one each."""
         if self._stopping:
             return
         interval = self.settings.loop_interval
         if busy:
             interval = min([interval, *(gate.poll_interval for gate in self.sites)])
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=interval)
-        except TimeoutError:
-            pass
+        await asyncio.sleep(min(spent, interval))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, interval - spent))
 
     # -- one pass ---------------------------------------------------------------------------------
 
