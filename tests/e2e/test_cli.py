@@ -174,6 +174,10 @@ def test_cancel_takes_several_jobs_and_filters_and_says_what_it_did(daemon: Daem
     assert again.returncode == 1 and a1 in again.stderr and b1 in again.stderr
     states = {j["id"]: j["state"] for j in json.loads(skyport(daemon, "jobs", "--json", "--state", "C").stdout)}
     assert states == dict.fromkeys((a1, a2, b1, b2), "C")
+    assert a1[:8] in skyport(daemon, "jobs").stdout  # ended in the last 24 hours
+    assert skyport(daemon, "jobs", "--since", "0").stdout == "No jobs.\n"
+    bad = skyport(daemon, "jobs", "--since", "lately", check=False)
+    assert bad.returncode == 2 and "--since" in bad.stderr and "duration" in bad.stderr
     requeued = skyport(daemon, "requeue", a1[:10], a2).stdout
     assert requeued == f"job {a1} requeued\njob {a2} requeued\n"
     skyport(daemon, "cancel", "--all")

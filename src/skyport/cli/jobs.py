@@ -31,7 +31,7 @@ from skyport_client.models import ModifyJobModification
 from skyport.cli import render
 from skyport.cli.context import Context
 from skyport.errors import ScriptError
-from skyport.jobs.script import decode, parse
+from skyport.jobs.script import decode, duration, parse
 
 ENDED = {"F", "E", "C"}
 _POLL = 0.5
@@ -228,20 +228,34 @@ def submit(
 )
 @click.option("--name", help="Only jobs of this name.")
 @click.option("-a", "--all", "everything", is_flag=True, help="Also jobs that ended more than 24 hours ago.")
+@click.option("--since", metavar="DURATION", help="Jobs that ended in the last DURATION (90m, 2h, 7d) instead of 24 h.")
 @click.option("-n", "--limit", type=click.IntRange(1, _MOST), default=None, help="At most this many, newest first.")
 @click.pass_obj
-def jobs(obj: Context, states: tuple[str, ...], name: str | None, everything: bool, limit: int | None) -> None:
+def jobs(
+    obj: Context,
+    /,
+    *,
+    states: tuple[str, ...],
+    name: str | None,
+    everything: bool,
+    since: str | None,
+    limit: int | None,
+) -> None:
     """List your active jobs and those that ended in the last 24 hours, newest first.
 
     IDs are shown as their shortest unique start (at least 8 characters), which every command
     taking a job accepts; --json gives whole jobs."""
     with obj.client() as client:
         known = _all_jobs(client)
-    since = time.time() - _RECENT
+    try:
+        window = _RECENT if since is None else duration([since])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    start = time.time() - window
     items = [
         j
         for j in known
-        if (j["state"] in states if states else everything or j["state"] not in ENDED or _ended_after(j, since))
+        if (j["state"] in states if states else everything or j["state"] not in ENDED or _ended_after(j, start))
         and (name is None or j.get("name") == name)
     ][:limit]
     if obj.as_json:

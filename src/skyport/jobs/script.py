@@ -120,7 +120,7 @@ def _mem(args: list[str]) -> int:
     return round(mib)
 
 
-def _duration(args: list[str]) -> int:
+def duration(args: list[str]) -> int:
     """Seconds from ``3600``, ``90m``, ``2h``, ``1d``, ``MM:SS``, ``HH:MM:SS`` or ``D-HH:MM:SS``."""
     value = _one(args, "duration")
     if match := re.fullmatch(r"([0-9]+)([smhd]?)", value):
@@ -228,7 +228,7 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "mem": ("mem", _mem, False),
     "gpus": ("gpus", _whole("gpus"), False),
     "nodes": ("nodes", _whole("nodes"), False),
-    "time": ("time_limit", _duration, False),
+    "time": ("time_limit", duration, False),
     "priority": ("priority", _whole("priority"), False),
     "site": ("sites", _names, True),
     "depends": ("depends_on", _job_ids, True),
@@ -249,7 +249,7 @@ _SBATCH = re.compile(r"^#SBATCH(?:\s+(.*))?$")
 def _slurm_time(args: list[str]) -> int:
     """Slurm's ``-t``: a bare number is minutes; the rest reads as ``#SWM time``."""
     value = _one(args, "duration")
-    return _duration([f"{value}m" if value.isdigit() else value])
+    return duration([f"{value}m" if value.isdigit() else value])
 
 
 def _gres(args: list[str]) -> int:
