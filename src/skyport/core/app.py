@@ -27,6 +27,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _MULTIPART_OVERHEAD = 64 * 1024
+_DISCARD_AT_MOST = 64 * 1024 * 1024  # a refused body read and dropped so that the client reads the refusal
 _EMPTY_FORM = b"multipart/form-data; boundary=skyport-empty-form"
 
 
@@ -69,6 +70,7 @@ class TerminalApp:
                 f"the request body is {int(length)} bytes; the daemon accepts at most {self.max_upload} bytes "
                 "of script and input files (max_upload in the daemon's config.yaml)"
             )
+            await self._discard_body(receive, int(length))
             await _problem(send, 413, TooLarge.title, detail)
             return
         if scope["method"] == "POST" and b"content-type" not in headers:
@@ -80,6 +82,20 @@ class TerminalApp:
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
         enter(self.core, user)
         await self.api(scope, *self._guarded(receive, send))
+
+    async def _discard_body(self, receive: Receive, length: int) -> None:
+        """Read and drop a refused body of up to _DISCARD_AT_MOST bytes before answering: a server that
+        answers and closes while the client still sends resets the connection, and the client never reads
+        the answer (nginx's lingering close). A larger body is not waited for."""
+        if length > _DISCARD_AT_MOST:
+            return
+        more = True
+        while more:
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                return
+            more = message["type"] == "http.request" and message.get("more_body", False)
 
     def _guarded(self, receive: Receive, send: Send) -> tuple[Receive, Send]:
         """``receive`` refusing bodies over the limit or stalled longer than request_timeout; ``send`` that
