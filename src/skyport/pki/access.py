@@ -89,7 +89,7 @@ def revoke(home: Path, user: str) -> Revocation:
     serial = identity(cert).serial
     if Revocations(home).of(serial):
         raise Conflict(f"the certificate of {user} is revoked already; `skyport user add {user}` issues a new one")
-    entry = Revocation(user, serial, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    entry = Revocation(user, serial, dt.datetime.now(dt.UTC))  # whole, so jobs queued in the same second count
     with (home / REVOKED).open("a", encoding="utf-8") as out:
         out.write(f"{entry.name}\t{entry.serial:x}\t{entry.at.isoformat()}\n")
     return entry
