@@ -34,6 +34,7 @@ __all__ = [
     "SkyportError",
     "TooLarge",
     "Unauthorized",
+    "UnsupportedMediaType",
 ]
 
 
@@ -119,6 +120,11 @@ class RequestTimeout(SkyportError):
 class TooLarge(SkyportError):
     status = 413
     title = "Request too large"
+
+
+class UnsupportedMediaType(SkyportError):
+    status = 415
+    title = "Unsupported Media Type"
 
 
 class GateError(SkyportError):

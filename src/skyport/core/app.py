@@ -9,15 +9,14 @@ the upload limit before anything reads them, and bodies that stall for ``request
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from skyport.apps import PROBLEM_JSON, build_app
+from skyport.apps import build_app
 from skyport.core import handlers
 from skyport.core.context import Core, enter
 from skyport.core.tls import peer_of, refuse
-from skyport.errors import RequestTimeout, SkyportError, TooLarge
+from skyport.errors import RequestTimeout, SkyportError, TooLarge, UnsupportedMediaType
 from skyport.pki import ON_BEHALF_OF, USER, Door
 
 Scope = MutableMapping[str, Any]
@@ -33,13 +32,6 @@ _EMPTY_FORM = b"multipart/form-data; boundary=skyport-empty-form"
 
 def _has_body(headers: dict[bytes, bytes]) -> bool:
     return b"transfer-encoding" in headers or headers.get(b"content-length", b"0") not in (b"0", b"")
-
-
-async def _problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class TerminalApp:
@@ -71,12 +63,12 @@ class TerminalApp:
                 "of script and input files (max_upload in the daemon's config.yaml)"
             )
             await self._discard_body(receive, int(length))
-            await _problem(send, 413, TooLarge.title, detail)
+            await refuse(send, TooLarge(detail))
             return
         if scope["method"] == "POST" and b"content-type" not in headers:
             if _has_body(headers):
                 detail = "the request has a body but no Content-Type; submit jobs as multipart/form-data"
-                await _problem(send, 415, "Unsupported Media Type", detail)
+                await refuse(send, UnsupportedMediaType(detail))
                 return
             # No body at all (Sky Port's `POST /user/job?path=...`, or curl -X POST): an empty form.
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
