@@ -11,6 +11,7 @@ import functools
 import inspect
 import json
 import logging
+import sys
 import tempfile
 import warnings
 from collections.abc import AsyncGenerator, Callable, MutableMapping
@@ -20,6 +21,17 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from skyport import specs
+from skyport.errors import SkyportError
+
+_IRI_GRAMMARS = "rfc3987_syntax"
+_iri_blocked = _IRI_GRAMMARS not in sys.modules and "jsonschema" not in sys.modules
+if _iri_blocked:
+    # jsonschema imports rfc3987_syntax when it is installed (jupyter-events, JupyterHub's
+    # dependency, brings it), and that module compiles 38 Lark grammars at import: 2 to 6 s on
+    # every `skyport daemon` and `skyport gate` start. Skyport's specs use no IRI formats, so
+    # jsonschema is imported without it; the module stays importable for anyone after.
+    sys.modules[_IRI_GRAMMARS] = None  # type: ignore[assignment]
 with warnings.catch_warnings():
     # connexion imports starlette's test client, which warns that it wants httpx2, on every
     # `skyport daemon` and `skyport gate`. Nothing here uses that client.
@@ -30,9 +42,8 @@ with warnings.catch_warnings():
     from connexion.options import SwaggerUIOptions
     from connexion.resolver import Resolver
     from connexion.validators import VALIDATOR_MAP, MultiPartFormDataValidator, ParameterValidator
-
-from skyport import specs
-from skyport.errors import SkyportError
+if _iri_blocked:
+    del sys.modules[_IRI_GRAMMARS]
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from connexion import AsyncApp
+from typing import TYPE_CHECKING, Any
 
 from skyport.apps import build_app
 from skyport_gate_aws import settings as settings_module
@@ -16,6 +14,9 @@ from skyport_gate_aws.ec2 import connect
 from skyport_gate_aws.handlers import VERSION, Handlers
 
 __all__ = ["VERSION", "Handlers", "create_app"]
+
+if TYPE_CHECKING:  # imported at run time by skyport.apps, which imports connexion its own way
+    from connexion import AsyncApp
 
 
 def create_app(settings: Mapping[str, Any]) -> AsyncApp:

@@ -7,15 +7,16 @@ host with Slurm's client commands (a login node), as the user the jobs run as.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from connexion import AsyncApp
+from typing import TYPE_CHECKING, Any
 
 from skyport.apps import build_app
 from skyport_gate_slurm import settings as settings_module
 from skyport_gate_slurm.handlers import VERSION, Handlers
 
 __all__ = ["VERSION", "Handlers", "create_app"]
+
+if TYPE_CHECKING:  # imported at run time by skyport.apps, which imports connexion its own way
+    from connexion import AsyncApp
 
 
 def create_app(settings: Mapping[str, Any]) -> AsyncApp:
