@@ -27,6 +27,7 @@ from skyport_client import Client
 
 from skyport import pki
 from tests.debian import apt_install, bubblewrap
+from tests.processes import kill_leftover_jobs
 
 STARTUP_TIMEOUT = 30.0
 TEST_USERS = {"alice": "nobody", "bob": "daemon"}  # Skyport user -> Unix account of their jobs, when root
@@ -140,6 +141,8 @@ def running_daemon(home: Path, log: Path, sites: list[dict[str, Any]] | None = N
         yield running
     finally:
         running.stop()
+        for state_dir in (home / "sites").glob("*"):  # a stopped daemon leaves its jobs running, by design
+            kill_leftover_jobs(state_dir)
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
-"""Finding a job's processes from outside its sandbox, where its own pids mean nothing."""
+"""Finding a job's processes from outside its sandbox, where its own pids mean nothing, and killing
+what a test left running."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
+import signal
 from pathlib import Path
 
 _numbers = itertools.count(1)
@@ -25,3 +29,12 @@ def sleeping() -> set[str]:
         if Path(argv[0].decode(errors="replace")).name == "sleep" and len(argv) > 1:
             found.add(argv[1].decode(errors="replace"))
     return found
+
+
+def kill_leftover_jobs(state_dir: Path) -> None:
+    """SIGKILL every job process group a test left behind, so no test leaks processes."""
+    for record in state_dir.glob("jobs/*/job.json"):
+        pid = json.loads(record.read_text()).get("pid")
+        if pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)

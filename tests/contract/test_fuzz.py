@@ -29,9 +29,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from gates.local.tests.local_gate_support import GateProcess, kill_leftover_jobs, wait_for
+from gates.local.tests.local_gate_support import GateProcess, wait_for
 from skyport import pki, specs
 from tests.conftest import make_home, running_daemon
+from tests.processes import kill_leftover_jobs
 
 EXAMPLES = int(os.environ.get("SKYPORT_FUZZ_EXAMPLES", "20"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -24,11 +24,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skyport_client import Client
 
-from gates.local.tests.local_gate_support import GateProcess, kill_leftover_jobs
+from gates.local.tests.local_gate_support import GateProcess
 from skyport import pki
 from tests.conftest import Daemon, free_port, running_daemon
 from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
+from tests.processes import kill_leftover_jobs
 
 
 def mode(path: Path) -> int:

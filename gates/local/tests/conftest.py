@@ -14,10 +14,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from local_gate_support import GateProcess, kill_leftover_jobs, served_gate
+from local_gate_support import GateProcess, served_gate
 
 from skyport import pki
 from tests.debian import bubblewrap
+from tests.processes import kill_leftover_jobs
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -86,15 +83,6 @@ def stop_all_jobs(client: httpx.Client) -> None:
         if all("exitcode" in job or "signal" in job for job in client.get("/jobs").json()):
             return
         time.sleep(0.02)
-
-
-def kill_leftover_jobs(state_dir: Path) -> None:
-    """SIGKILL every job process group a test left behind, so no test leaks processes."""
-    for record in state_dir.glob("jobs/*/job.json"):
-        pid = json.loads(record.read_text()).get("pid")
-        if pid:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
 
 
 @contextlib.contextmanager
