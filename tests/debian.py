@@ -20,10 +20,11 @@ def apt_install(*packages: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    wait = ["-o", "DPkg::Lock::Timeout=600"]  # another test process may be installing at the same time
+    install = ["apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *packages]
     if subprocess.run(install, env=env, check=False, capture_output=True).returncode == 0:
         return True
-    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, capture_output=True)
+    subprocess.run(["apt-get", *wait, "update", "-qq"], env=env, check=False, capture_output=True)
     return subprocess.run(install, env=env, check=False, capture_output=True).returncode == 0
 
 
