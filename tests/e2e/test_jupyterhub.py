@@ -1,13 +1,15 @@
-"""A real JupyterHub spawns, proxies and stops a notebook server that runs as a Skyport job.
+"""A real JupyterHub spawns, proxies and stops notebook servers that run as Skyport jobs.
 
 JupyterHub runs as its own process with its configurable-http-proxy (npm, installed by the tests
 into a cache) and the DummyAuthenticator; the spawner talks to a real ``skyport daemon`` over
-mutual TLS, whose local gate runs ``jupyterhub-singleuser`` as the job.
+mutual TLS with a delegate's certificate acting for bob and carol, and the daemon's local gate
+runs ``jupyterhub-singleuser`` as each hub user's job, as that Skyport user.
 """
 
 from __future__ import annotations
 
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -17,10 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
-from skyport_client import Client
-from skyport_client.api.jobs import list_jobs
+import yaml
+from skyport_client import ApiError, Client
+from skyport_client.api.jobs import get_job, list_jobs
 
-from tests.conftest import Daemon, free_port, npm_tool
+from skyport import pki
+from tests.conftest import TEST_USERS, Daemon, free_port, npm_tool, running_daemon
 
 pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (pip install -e clients/jupyterhub)")
 
@@ -38,9 +42,31 @@ class Hub:
         return body
 
 
+HUB_USERS = ("bob", "carol")
+
+
+@pytest.fixture
+def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon whose users bob and carol have certificates, and hub a delegate's acting for both."""
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    config["sites"][0]["settings"]["users"] = {**TEST_USERS, "carol": "bin"}
+    (home / "config.yaml").write_text(yaml.safe_dump(config))
+    for user in HUB_USERS:
+        pki.add_user(home, user)
+    folder = pki.add_user(home, "hub", HUB_USERS)
+    shutil.copy(home / pki.CA_CERT, folder / pki.CA_CERT)
+    with running_daemon(home, tmp_path / "daemon.log") as running:
+        yield running
+
+
+def as_user(daemon: Daemon, user: str) -> Client:
+    folder = daemon.home / pki.USERS / user
+    return Client(daemon.url, ssl_context=daemon.ssl_context(folder / pki.CLIENT_CERT, folder / pki.CLIENT_KEY))
+
+
 @pytest.fixture
 def hub(daemon: Daemon, tmp_path: Path) -> Iterator[Hub]:
-    """JupyterHub with the Skyport spawner, on free loopback ports; always stopped."""
+    """JupyterHub with the Skyport spawner holding the delegate certificate, on free loopback ports; always stopped."""
     proxy = npm_tool("configurable-http-proxy", "4", "configurable-http-proxy")
     token = secrets.token_hex(16)
     port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
@@ -58,7 +84,7 @@ c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "skyport"
-c.SkyportSpawner.skyport_home = "{daemon.home}"
+c.SkyportSpawner.skyport_home = "{daemon.home / pki.USERS / "hub"}"
 c.SkyportSpawner.skyport_url = "{daemon.url}"
 c.SkyportSpawner.cmd = ["{sys.executable}", "-m", "jupyterhub.singleuser"]
 c.SkyportSpawner.directives = ["cpus 1", "time 10m"]
@@ -93,29 +119,61 @@ c.JupyterHub.load_roles = [
         process.wait(30)
 
 
-def notebook_jobs(daemon: Daemon) -> dict[str, str]:
-    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
-        return {job.id: str(job.state) for job in list_jobs.sync(client=client) if job.name == "jupyter-alice"}
+def notebook_jobs(daemon: Daemon, user: str) -> dict[str, str]:
+    """State of each notebook job ``user`` sees with their own certificate."""
+    with as_user(daemon, user) as client:
+        return {job.id: str(job.state) for job in list_jobs.sync(client=client) if job.name.startswith("jupyter-")}
 
 
-def test_a_notebook_server_runs_as_a_skyport_job_behind_the_hub(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
-    hub.api.post("/users/alice").raise_for_status()
-    started = hub.api.post("/users/alice/server")
-    assert started.status_code in (201, 202), (started.text, (tmp_path / "jupyterhub.log").read_text()[-4000:])
-
+def wait_ready(hub: Hub, user: str, log: Path) -> None:
     deadline = time.monotonic() + TIMEOUT
-    while not (server := hub.user("alice")["servers"].get("", {})).get("ready"):
-        assert time.monotonic() < deadline, (server, (tmp_path / "jupyterhub.log").read_text()[-3000:])
+    while not (server := hub.user(user)["servers"].get("", {})).get("ready"):
+        assert time.monotonic() < deadline, (server, log.read_text()[-3000:])
         time.sleep(0.5)
 
-    (job_id, state), *others = notebook_jobs(daemon).items()
-    assert (state, others) == ("R", [])
-    through_proxy = httpx.get(f"{hub.url}/user/alice/api/status", headers={"Authorization": f"token {hub.token}"})
-    assert through_proxy.status_code == 200, through_proxy.text
 
-    assert hub.api.delete("/users/alice/server").status_code in (202, 204)
+def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
+    log = tmp_path / "jupyterhub.log"
+    for user in HUB_USERS:
+        hub.api.post(f"/users/{user}").raise_for_status()
+        started = hub.api.post(f"/users/{user}/server")
+        assert started.status_code in (201, 202), (started.text, log.read_text()[-4000:])
+    for user in HUB_USERS:
+        wait_ready(hub, user, log)
+
+    jobs = {user: notebook_jobs(daemon, user) for user in HUB_USERS}
+    assert {user: list(states.values()) for user, states in jobs.items()} == {"bob": ["R"], "carol": ["R"]}
+    (bobs_job,), (carols_job,) = jobs["bob"], jobs["carol"]
+    with as_user(daemon, "bob") as bob:
+        assert get_job.sync(client=bob, job_id=bobs_job).name == "jupyter-bob"
+        with pytest.raises(ApiError) as hidden:
+            get_job.sync(client=bob, job_id=carols_job)
+    assert hidden.value.status_code == 404
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as owner:
+        assert [job.id for job in list_jobs.sync(client=owner) if job.name.startswith("jupyter-")] == []
+    for user in HUB_USERS:
+        through_proxy = httpx.get(f"{hub.url}/user/{user}/api/status", headers={"Authorization": f"token {hub.token}"})
+        assert through_proxy.status_code == 200, through_proxy.text
+
+    for user in HUB_USERS:
+        assert hub.api.delete(f"/users/{user}/server").status_code in (202, 204)
+    for user, job_id in (("bob", bobs_job), ("carol", carols_job)):
+        deadline = time.monotonic() + TIMEOUT
+        while notebook_jobs(daemon, user)[job_id] not in "FEC":
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        assert notebook_jobs(daemon, user)[job_id] == "C"
+
+
+def test_a_hub_user_the_delegate_does_not_name_gets_no_notebook(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
+    """The daemon refuses (403) the hub's submission for mallory; the hub reports the spawn failed."""
+    hub.api.post("/users/mallory").raise_for_status()
+    started = hub.api.post("/users/mallory/server")
     deadline = time.monotonic() + TIMEOUT
-    while notebook_jobs(daemon)[job_id] not in "FEC":
-        assert time.monotonic() < deadline
+    while "hub is a delegate for bob, carol" not in (log := (tmp_path / "jupyterhub.log").read_text()):
+        assert time.monotonic() < deadline, (started.text, log[-3000:])
         time.sleep(0.5)
-    assert notebook_jobs(daemon)[job_id] == "C"
+    assert "HTTP 403" in log
+    assert not hub.user("mallory")["servers"].get("", {}).get("ready")
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as owner:
+        assert [job.name for job in list_jobs.sync(client=owner)] == []

@@ -22,7 +22,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from skyport_client import Client
+from skyport_client import ApiError, Client
+from skyport_client.api.jobs import get_job, list_jobs
 
 from gates.local.tests.local_gate_support import GateProcess
 from skyport import pki
@@ -187,6 +188,16 @@ def test_a_delegate_acts_for_the_users_its_certificate_names_and_nobody_else(hom
             as_nobody = delegate.get("/user/job")
         with as_client(daemon, home / pki.CLIENT_CERT, home / pki.CLIENT_KEY) as alice:
             alice_as_bob = alice.get("/user/job", headers={"X-Skyport-User": "bob"})
+        hub_context = daemon.ssl_context(hub / "cert.pem", hub / "key.pem")
+        with Client(daemon.url, ssl_context=hub_context, acts_for="bob") as hub_as_bob:  # the generated client
+            by_hub = submit(hub_as_bob, "#!/bin/sh\ntrue\n")
+            assert {row.id for row in list_jobs.sync(client=hub_as_bob)} == {job, by_hub}
+        with Client(daemon.url, ssl_context=hub_context, acts_for="alice") as hub_as_alice:
+            with pytest.raises(ApiError) as refused:
+                list_jobs.sync(client=hub_as_alice)
+        assert refused.value.status_code == 403 and "delegate for bob" in refused.value.detail
+        with Client(daemon.url, ssl_context=daemon.ssl_context(bob / "cert.pem", bob / "key.pem")) as as_bob_himself:
+            assert get_job.sync(client=as_bob_himself, job_id=by_hub).owner == "bob"
         skyport(None, "user", "revoke", "bob", home=home)
         with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
             as_revoked_bob = delegate.get("/user/job", headers={"X-Skyport-User": "bob"})

@@ -23,7 +23,13 @@ class SkyportSpawner(Spawner):
 
     skyport_home = Unicode(
         os.environ.get("SKYPORT_HOME", str(Path.home() / ".skyport")),
-        help="Skyport home with the hub's client certificate (cert.pem, key.pem, ca.pem).",
+        help="Folder with the hub's client certificate (cert.pem, key.pem) and the daemon's CA (ca.pem).",
+    ).tag(config=True)
+    skyport_user = Unicode(
+        "{username}",
+        help="The Skyport user a hub user's notebook runs as ({username}: the hub user's name). The hub's "
+        "certificate must be a delegate's that names them (`skyport user add hub --acts-for NAME`). "
+        "Empty: every notebook runs as the certificate's own user.",
     ).tag(config=True)
     skyport_url = Unicode(
         "", help="URL of the Skyport daemon; empty reads the home's daemon.url (a running daemon writes it)."
@@ -37,8 +43,10 @@ class SkyportSpawner(Spawner):
     job_id = Unicode("")
 
     def _client(self) -> Client:
+        """A client acting for this hub user's Skyport user."""
         url = self.skyport_url or (Path(self.skyport_home) / "daemon.url").read_text().strip()
-        return Client(url, ssl_context=context_from_home(self.skyport_home))
+        acts_for = self.format_string(self.skyport_user) or None
+        return Client(url, ssl_context=context_from_home(self.skyport_home), acts_for=acts_for)
 
     def load_state(self, state: dict[str, Any]) -> None:
         super().load_state(state)

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/client.py.jinja).
-# Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
+# Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The client every operation function takes: one base URL, one TLS context, reused connections."""
 
@@ -28,6 +28,8 @@ class Client:
         async_transport: An ``httpx.AsyncBaseTransport`` for async calls, such as
             ``httpx.ASGITransport(app=app)`` to call an ASGI app in the same process.
         headers: Headers sent with every request.
+        acts_for: The user a delegate acts for; only a delegate's certificate naming that user may send it.
+            Sent as the header ``X-Skyport-User``.
     """
 
     def __init__(
@@ -39,6 +41,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         headers: dict[str, str] | None = None,
+        acts_for: str | None = None,
     ) -> None:
         self.base_url = base_url
         self.ssl_context = ssl_context
@@ -46,6 +49,8 @@ class Client:
         self.transport = transport
         self.async_transport = async_transport
         self.headers = dict(headers or {})
+        if acts_for is not None:
+            self.headers["X-Skyport-User"] = acts_for
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
 

@@ -99,7 +99,7 @@ def python_package(renderer: Renderer, api: Api, extra_modules: Iterable[str] = 
     files = {
         "__init__.py": renderer.render("package_init.py.jinja", api=api),
         "py.typed": renderer.render("py.typed.jinja"),
-        "client.py": renderer.render("client.py.jinja"),
+        "client.py": renderer.render("client.py.jinja", api=api),
         "errors.py": renderer.render("errors.py.jinja"),
         "types.py": renderer.render("types.py.jinja"),
         "models/__init__.py": renderer.render("models_init.py.jinja", api=api),

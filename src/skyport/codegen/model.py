@@ -281,6 +281,24 @@ class Enum:
 
 
 @dataclasses.dataclass(frozen=True)
+class ClientOption:
+    """A header every operation declares with ``x-client-option: NAME``: a keyword of the client, sent on
+    each request, instead of an argument of each operation function."""
+
+    name: str
+    header: str
+    description: str
+
+    @property
+    def key(self) -> str:
+        return json.dumps(self.header)
+
+    @property
+    def typescript_name(self) -> str:
+        return naming.camel(self.name)
+
+
+@dataclasses.dataclass(frozen=True)
 class Parameter:
     """A path, query or header parameter, or one part of a multipart body."""
 
@@ -291,6 +309,7 @@ class Parameter:
     required: bool
     description: str
     explode: bool = True
+    client_option: str = ""  # ``x-client-option``: set once on the client, not on each call
 
     @property
     def annotation(self) -> str:
@@ -623,6 +642,7 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     tags: tuple[Tag, ...]
+    client_options: tuple[ClientOption, ...] = ()
 
     @property
     def operations(self) -> Iterator[Operation]:
@@ -649,6 +669,8 @@ class _Builder:
         self.models: dict[str, Model] = {}
         self.enums: dict[str, Enum] = {}
         self.building: set[str] = set()
+        self.client_options: dict[str, ClientOption] = {}
+        self.declared: dict[str, set[str]] = {}  # operationId -> its client options
 
     def fail(self, where: str, message: str) -> SpecError:
         return SpecError(self.source, where, message)
@@ -762,6 +784,11 @@ class _Builder:
             raise self.fail(here, "a parameter needs a 'schema'")
         param_type = self.type_of(raw["schema"], f"{here}/schema", operation_name + naming.pascal(name))
         required = bool(raw.get("required", False)) or raw["in"] == "path"
+        option = raw.get("x-client-option", "")
+        if option and (raw["in"] != "header" or required or param_type != STRING):
+            raise self.fail(here, "x-client-option is for an optional header parameter of type string")
+        if option and option != naming.python_identifier(option):
+            raise self.fail(here, f"x-client-option {option!r} is not a Python keyword name such as 'acts_for'")
         return Parameter(
             name,
             naming.python_identifier(name),
@@ -770,6 +797,7 @@ class _Builder:
             required,
             raw.get("description") or f"The {name} parameter.",
             explode=raw.get("explode", raw.get("style", "form") == "form"),
+            client_option=option,
         )
 
     def body(self, raw: Any, where: str, operation_name: str) -> Body:
@@ -862,6 +890,12 @@ class _Builder:
             if (placeholder, "path") not in parameters:
                 raise self.fail(where, f"path placeholder {{{placeholder}}} has no path parameter")
         outcomes, errors, has_default = self.outcomes(raw.get("responses"), f"{where}/responses", name)
+        options = [p for p in parameters.values() if p.client_option]
+        for parameter in options:
+            option = ClientOption(parameter.client_option, parameter.name, parameter.description)
+            if self.client_options.setdefault(option.name, option).header != option.header:
+                raise self.fail(where, f"x-client-option {option.name!r} names two headers; give each its own option")
+        self.declared[operation_id] = {p.client_option for p in options}
         return Operation(
             id=operation_id,
             tag=tags[0],
@@ -869,7 +903,7 @@ class _Builder:
             path=path,
             summary=raw.get("summary") or operation_id.replace("_", " ").capitalize() + ".",
             description=raw.get("description", ""),
-            parameters=tuple(parameters.values()),
+            parameters=tuple(p for p in parameters.values() if not p.client_option),
             body=body,
             outcomes=tuple(outcomes),
             error_statuses=tuple(errors),
@@ -892,6 +926,14 @@ class _Builder:
                         )
                     seen[operation.id] = f"{method.upper()} {path}"
                     operations.append(operation)
+        for operation in operations:  # the client sends its options with every request
+            missing = sorted(set(self.client_options) - self.declared[operation.id])
+            if missing:
+                raise self.fail(
+                    f"paths/{operation.path}/{operation.method}",
+                    f"operation {operation.id} does not declare the header of x-client-option {', '.join(missing)}; "
+                    "the client sends it on every request, so declare it on every path",
+                )
         for name, schema in self.schemas.items():
             self.named(name, schema, f"components/schemas/{name}")
         self.unique(
@@ -909,6 +951,7 @@ class _Builder:
             models=tuple(sorted(self.models.values(), key=lambda m: m.name)),
             enums=tuple(sorted(self.enums.values(), key=lambda e: e.name)),
             tags=tuple(tags),
+            client_options=tuple(self.client_options.values()),
         )
 
 

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
+// Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -9,8 +9,11 @@
  * field names and state letters are Sky Port's, so Sky Port's terminals work unchanged.
  *
  * Every request needs a client certificate issued by the daemon's CA (mutual TLS); the
- * certificate's common name is the user. A user sees and changes only their own jobs: another
- * user's job answers 404, as an unknown one does.
+ * certificate's common name is the user. A delegate's certificate (a JupyterHub, say; `skyport
+ * user add hub --acts-for bob`) acts for the users it names: each request names one in
+ * the header `X-Skyport-User` and is then that user's in every respect; naming anyone else, or
+ * sending the header with another kind of certificate, is a 403. A user sees and changes only
+ * their own jobs: another user's job answers 404, as an unknown one does.
  *
  * Job states: Q queued, W waiting for resources, R running, T transferring files,
  * F finished, E error, C cancelled.
@@ -323,6 +326,8 @@ export interface ClientOptions {
   baseUrl: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /** The user a delegate acts for; only a delegate's certificate naming that user may send it. Sent as the header `X-Skyport-User`. */
+  actsFor?: string;
 }
 
 type Scalar = string | number | boolean;
@@ -357,6 +362,7 @@ export class Client {
       }
     }
     const sent: Record<string, string> = { ...this.options.headers };
+    if (this.options.actsFor !== undefined) sent["X-Skyport-User"] = this.options.actsFor;
     for (const [key, value] of Object.entries(headers)) {
       if (value !== undefined) sent[key] = String(value);
     }

@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tag_init.py.jinja).
-# Spec sha256: fe0c386e62ce60fc6bdf363944e076f7866cb5a2e67c178f8ae630d539deb16c
+# Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Configured remote sites."""
