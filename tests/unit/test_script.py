@@ -59,6 +59,67 @@ def test_sky_port_transfer_example_reads_as_sky_port_meant() -> None:
     assert request.outputs == ("results.dat",)
 
 
+# The directive lines of the job script Sky Port's JupyterHub spawner (swmjupyter 0.1.7) writes, with
+# the values it fills in; written here in that shape.
+SWMJUPYTER_SHAPE = """#!/bin/bash
+#SWM relocatable
+#SWM flavor local
+#SWM ports 8888/tcp/in,8081/tcp/out
+#SWM account openstack
+#SWM cloud-image host
+#SWM container-image registry.example.org/jupyter/pytorch-notebook:cuda12-hub-5.2.1
+#SWM input-files 
+#SWM output-files 
+#SWM storage swmblobcontainer
+#SWM gpus 0
+
+echo Start single user jupyter server
+"""
+
+
+def test_every_directive_of_sky_port_s_jupyterhub_spawner_is_read() -> None:
+    request = parse(SWMJUPYTER_SHAPE)
+    assert request.relocatable and request.flavor == "local" and request.gpus == 0
+    assert request.ports == ("8888/tcp/in", "8081/tcp/out")
+    assert request.account == "openstack"
+    assert request.image == "host"  # cloud-image: the image a cloud node boots
+    assert request.container_image == "registry.example.org/jupyter/pytorch-notebook:cuda12-hub-5.2.1"
+    assert (request.inputs, request.outputs) == ((), ())
+    assert request.storage == "swmblobcontainer"
+
+
+@pytest.mark.parametrize(
+    ("line", "ports"),
+    [
+        ("ports 8888", ("8888/tcp/in",)),
+        ("ports 8888,8889", ("8888/tcp/in", "8889/tcp/in")),
+        ("ports 53/udp 22/tcp/out", ("53/udp/in", "22/tcp/out")),
+        ("ports 8888/tcp/in,22/tcp/out", ("8888/tcp/in", "22/tcp/out")),
+    ],
+)
+def test_ports_in_the_short_and_the_full_form(line: str, ports: tuple[str, ...]) -> None:
+    assert parse(f"#SWM {line}\n").ports == ports
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ports 8888/sctp/in",
+        "ports 8888/tcp/both",
+        "ports 8888/tcp/in/x",
+        "ports 0/tcp/in",
+        "ports tcp/8888",
+        "account 'two words'",
+        "storage a/b",
+        "container-image",
+    ],
+)
+def test_bad_sky_port_directive_values_name_their_line(line: str) -> None:
+    with pytest.raises(ScriptError) as error:
+        parse(f"#!/bin/sh\n#SWM {line}\ntrue\n")
+    assert error.value.line == 2
+
+
 def test_several_inputs_on_one_line_are_several_files() -> None:
     assert parse("#SWM input-files a.dat b.dat\n#SWM input c.dat\n").inputs == ("a.dat", "b.dat", "c.dat")
 

@@ -35,6 +35,13 @@ def ignored(options: tuple[str, ...]) -> str:
     return f"#SBATCH options ignored: {' '.join(options)}" if options else ""
 
 
+def no_container(image: str) -> str:
+    """Why a job's ``container-image`` is not used, said in its comment."""
+    if not image:
+        return ""
+    return f"container-image {image} not used: no site has a container runtime, the job runs on the site's system"
+
+
 def job(
     job: Job, placement: scheduler.Placement | None, nodes: Mapping[str, scheduler.NodeSlot], now: float
 ) -> dict[str, Any]:
@@ -54,7 +61,9 @@ def job(
         "node_names": list(job.node_names),
         "node_ips": [ip for ip in job.node_ips if ip],
         "request": _resources(request.to_dict()),
-        "comment": "; ".join(filter(None, [request.comment, ignored(request.ignored)])),
+        "comment": "; ".join(
+            filter(None, [request.comment, ignored(request.ignored), no_container(request.container_image)])
+        ),
         "owner": job.owner,
         "priority": request.priority,
         "workdir": request.workdir or None,

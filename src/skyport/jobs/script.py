@@ -45,10 +45,13 @@ class JobRequest:
     inputs: tuple[str, ...] = ()  # paths as written; staged under their base names
     outputs: tuple[str, ...] = ()  # file names in the job's work directory
     relocatable: bool = False
-    image: str = ""
-    ports: tuple[int, ...] = ()
+    image: str = ""  # the image a cloud node boots
+    container_image: str = ""  # the image the job runs in, on a site with a container runtime
+    ports: tuple[str, ...] = ()  # PORT/PROTOCOL/DIRECTION, e.g. 8888/tcp/in
     flavor: str = ""
     account_id: str = ""
+    account: str = ""  # the account (by name) the job is charged to
+    storage: str = ""  # Sky Port's storage container for a cloud job's files
     cpus: int = 1  # per node
     mem: int = 0  # MiB per node; 0 = no limit
     gpus: int = 0  # per node
@@ -74,6 +77,9 @@ _PREFIX = re.compile(r"^#SWM(?:\s+(.*))?$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 _UUIDISH = re.compile(r"^[0-9a-fA-F-]{36}$")
 _MEM_UNITS = {"": 1, "K": 1 / 1024, "M": 1, "G": 1024, "T": 1024 * 1024}
+_PORT_DEFAULTS = ("", "tcp", "in")  # a port without protocol or direction
+_PROTOCOLS = ("tcp", "udp")
+_DIRECTIONS = ("in", "out")
 
 
 def _text(args: list[str]) -> str:
@@ -153,15 +159,11 @@ def _check_time(seconds: int, max_time_limit: int, given: str) -> int:
 
 
 def _file_names(args: list[str]) -> tuple[str, ...]:
-    if not args:
-        raise ValueError("expects one or more file names")
-    return tuple(check_name(name) for name in args)
+    return tuple(check_name(name) for name in args)  # none: Sky Port's empty `#SWM output-files`
 
 
 def _paths(args: list[str]) -> tuple[str, ...]:
-    if not args:
-        raise ValueError("expects one or more file paths")
-    for path in args:
+    for path in args:  # none: Sky Port's empty `#SWM input-files`
         check_input_path(path)
     return tuple(args)
 
@@ -174,13 +176,15 @@ def check_input_path(path: str) -> str:
     return check_name(PurePosixPath(path).name, "input file name")
 
 
-def _ports(args: list[str]) -> tuple[int, ...]:
+def _ports(args: list[str]) -> tuple[str, ...]:
+    """Sky Port's ``PORT[/PROTOCOL[/DIRECTION]]`` list, e.g. ``8888/tcp/in,8081/tcp/out``; a bare port is tcp/in."""
     ports = []
-    for arg in ",".join(args).split(","):
-        if arg and (not arg.isdigit() or not 0 < int(arg) < 65536):
-            raise ValueError(f"expects port numbers 1-65535, got {arg!r}")
-        if arg:
-            ports.append(int(arg))
+    for arg in filter(None, ",".join(args).split(",")):
+        parts = arg.split("/")
+        port, protocol, direction = [*parts, *_PORT_DEFAULTS[len(parts) :]] if len(parts) <= 3 else ("", "", "")
+        if not (port.isdigit() and 0 < int(port) < 65536 and protocol in _PROTOCOLS and direction in _DIRECTIONS):
+            raise ValueError(f"expects port numbers 1-65535, each optionally /tcp or /udp and /in or /out, got {arg!r}")
+        ports.append(f"{int(port)}/{protocol}/{direction}")
     return tuple(ports)
 
 
@@ -197,6 +201,16 @@ def _check_price(price: float) -> float:
     if not math.isfinite(price) or price < 0:
         raise ValueError(f"expects a price in US dollars per hour, a finite number >= 0, got {price}")
     return price
+
+
+def _name(what: str) -> Callable[[list[str]], str]:
+    def read(args: list[str]) -> str:
+        name = _one(args, what)
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"expects a name of letters, digits, '.', '_' or '-', got {name!r}")
+        return name
+
+    return read
 
 
 def _job_ids(args: list[str]) -> tuple[str, ...]:
@@ -221,9 +235,12 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "input": ("inputs", _paths, True),
     "output": ("outputs", _file_names, True),
     "image": ("image", lambda a: _one(a, "image name"), False),
+    "container-image": ("container_image", lambda a: _one(a, "container image"), False),
     "ports": ("ports", _ports, True),
     "flavor": ("flavor", lambda a: _one(a, "flavor name"), False),
     "account_id": ("account_id", lambda a: _one(a, "account ID"), False),
+    "account": ("account", _name("account name"), False),
+    "storage": ("storage", _name("storage name"), False),
     "cpus": ("cpus", _whole("cpus"), False),
     "mem": ("mem", _mem, False),
     "gpus": ("gpus", _whole("gpus"), False),
@@ -237,6 +254,7 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
 _ALIASES = {
     "input-files": "input",
     "output-files": "output",
+    "cloud-image": "image",
     "remote": "site",
     "after": "depends",
     "max_price": "max-price",
