@@ -54,6 +54,7 @@ class Packed:
     blocked_by: tuple[str, ...]  # per job: the dependency that holds it back, or ""
     node_ids: tuple[str, ...]  # grouped by partition
     node_labels: tuple[str, ...]  # the same nodes as reasons name them
+    partitions: tuple[tuple[NodeSlot, ...], ...]  # the same nodes, one tuple per partition
     offer_sites: tuple[SiteOffer, ...]  # per site index
     offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
     status: array[int]  # per job: READY or a dependency code; the kernel's why codes start from it
@@ -240,6 +241,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         blocked_by=tuple(blocked),
         node_ids=tuple(n.id for n in ordered),
         node_labels=tuple(n.label or n.id for n in ordered),
+        partitions=tuple(tuple(nodes) for nodes in partitions.values()),
         offer_sites=snapshot.sites,
         offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
         status=status,

@@ -2,7 +2,8 @@
 
 A reason answers "why is my job not running?" or "when will it start?" in one line:
 "starts now on p-1:0", "waiting for 2 x gpus=1; next free at 14:05 (reserved)",
-"no flavor on allowed sites has 512 GB memory".
+"no node or flavor on the allowed sites has 512 GB memory". docs/scheduler.md lists every reason
+and when it is given; tests/unit/scheduler/test_reasons.py holds the code to that list.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 from skyport.scheduler import inputs
 from skyport.scheduler.inputs import Outcome, Packed
-from skyport.scheduler.model import FlavorOffer, JobDemand, NewPartition, Placement, SiteOffer, Timetable
+from skyport.scheduler.model import FlavorOffer, JobDemand, NewPartition, NodeSlot, Placement, SiteOffer, Timetable
 
 _STATE_WORDS = {"Q": "queued", "W": "waiting for resources", "R": "running", "T": "transferring files"}
 _FAILED_WORDS = {"E": "failed", "C": "was cancelled", "": "is unknown"}
@@ -32,6 +33,7 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
         packed.floats["job_duration"],
     )
     new_partitions: dict[tuple[int, int, float], tuple[NewPartition, str]] = {}  # many jobs share one
+    blockers = _Blockers(packed)
     placements = []
     for i, job in enumerate(packed.jobs):
         why = out.why[i]
@@ -62,6 +64,7 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
                     f"ready at {clock(out.start[i], now)}",
                 )
             new, reason = new_partitions[key]
+            blockers.planned(out.offer[i], job.nodes)
             placements.append(
                 Placement(
                     job_id=job.id,
@@ -73,7 +76,7 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
                 )
             )
         else:
-            reason = _not_placed(packed, out, i, states)
+            reason = _not_placed(packed, out, i, states, blockers)
             placements.append(Placement(job_id=job.id, placed=False, start_time=start, reason=reason))
     return Timetable(placements=tuple(placements))
 
@@ -87,7 +90,7 @@ def _on_nodes(job: JobDemand, why: int, labels: Sequence[str], start: float | No
     return f"waiting for {demand_text(job)}; next free at {clock(start or now, now)} on {shown} (reserved)"
 
 
-def _not_placed(packed: Packed, out: Outcome, i: int, states: dict[str, str]) -> str:
+def _not_placed(packed: Packed, out: Outcome, i: int, states: dict[str, str], blockers: _Blockers) -> str:
     job = packed.jobs[i]
     why = out.why[i]
     dep = packed.blocked_by[i]
@@ -103,65 +106,145 @@ def _not_placed(packed: Packed, out: Outcome, i: int, states: dict[str, str]) ->
             f"waiting for {demand_text(job)}; next free at {clock(out.start[i], packed.now)} "
             f"(an estimate: only the top {depth} waiting job{'s' if depth != 1 else ''} hold reservations)"
         )
-    impossible = impossible_reason(job, packed.offer_sites)
-    if why == inputs.QUOTA_FULL:
-        return impossible or _quota_text(job, packed, out)
-    if why == inputs.OVER_PRICE:
-        return impossible or (
-            f"every allowed node or flavor with room for {demand_text(job)} costs more than the ceiling of "
-            f"{_money(job.max_price or 0.0)}/h"
-        )
-    return impossible or f"no node or flavor on the allowed sites has room for {demand_text(job)}"
+    return blockers.reason(job, why)
 
 
-def _quota_text(job: JobDemand, packed: Packed, out: Outcome) -> str:
-    full = [
-        f"{site.name} {site.max_nodes - out.site_free[k]}/{site.max_nodes} nodes"
-        for k, site in enumerate(packed.offer_sites)
-        if site.max_nodes is not None and (not job.sites or site.name in job.sites)
-    ]
-    return f"site quotas are used up ({', '.join(full)}); waiting for {demand_text(job)} to be released"
+class _Blockers:
+    """What holds back a job the kernel could not place, read from the snapshot itself.
 
-
-def impossible_reason(job: JobDemand, sites: Sequence[SiteOffer]) -> str | None:
-    """Why no allowed site/flavor could EVER run the job, or None.
-
-    None also when no allowed site has answered yet: then nothing is known to be impossible.
+    Quota is counted as it was at the job's turn: new partitions planned for jobs before it in
+    this pass (:meth:`planned`), not those planned for jobs after it.
     """
-    allowed = [site for site in sites if not job.sites or site.name in job.sites]
-    if not allowed:
-        return None
-    flavors = [f for site in allowed for f in site.flavors if not job.flavors or f.name in job.flavors]
-    missing = _missing_resource(job, flavors)
-    if missing:
-        return missing
-    fitting = [f for f in flavors if f.cpus >= job.cpus and f.mem >= job.mem and f.gpus >= job.gpus]
-    room = {site.name: site.max_nodes for site in allowed}
-    fitting = [f for f in fitting if room.get(f.site) is None or (room[f.site] or 0) >= job.nodes]
-    if not fitting:
-        largest = max(n or 0 for n in room.values())
-        return f"the job needs {job.nodes} nodes; the allowed sites' quotas allow at most {largest}"
-    cheapest = min(f.price for f in fitting) * job.nodes
-    if job.max_price is not None and cheapest > job.max_price:
-        return (
-            f"the cheapest flavor that fits costs {_money(cheapest)}/h for {job.nodes} node(s), "
-            f"above the ceiling of {_money(job.max_price)}/h"
-        )
+
+    def __init__(self, packed: Packed) -> None:
+        self._sites = packed.offer_sites
+        self._partitions = packed.partitions
+        self._offer_site = packed.ints["offer_site"]
+        self._free = [site.max_nodes and max(0, site.max_nodes - site.nodes_in_use) for site in self._sites]
+        self._said: dict[tuple[object, ...], str] = {}
+
+    def planned(self, offer: int, nodes: int) -> None:
+        """A new partition of ``nodes`` nodes was planned on the site of ``offer``."""
+        k = self._offer_site[offer]
+        if self._sites[k].max_nodes is not None:
+            self._free[k] = (self._free[k] or 0) - nodes
+
+    def reason(self, job: JobDemand, why: int) -> str:
+        key: tuple[object, ...] = (why, job.cpus, job.mem, job.gpus, job.nodes, job.sites, job.flavors, job.max_price)
+        if why == inputs.QUOTA_FULL:
+            key += tuple(self._free)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = self._words(job, why)
+        return said
+
+    def _words(self, job: JobDemand, why: int) -> str:
+        flavors = [(site, f) for site in self._sites for f in site.flavors if _allows(job, site.name, f.name)]
+        fitting = [(site, f) for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
+        if why == inputs.QUOTA_FULL:
+            ceiling = math.inf if job.max_price is None else job.max_price
+            affordable = {site.name for site, f in fitting if f.price * job.nodes <= ceiling}
+            quotas = zip(self._sites, self._free, strict=True)
+            return _quota_text(job, [(site, free) for site, free in quotas if site.name in affordable])
+        partitions = [nodes for nodes in self._partitions if _allows(job, nodes[0].site, nodes[0].flavor)]
+        if why == inputs.OVER_PRICE:
+            fits = [(f.price * job.nodes, site.name, f.name) for site, f in fitting]
+            fits += [
+                (max(n.price for n in nodes) * job.nodes, nodes[0].site, nodes[0].flavor)
+                for nodes in partitions
+                if sum(_holds(job, n.cpus, n.mem, n.gpus) for n in nodes) >= job.nodes
+            ]
+            if fits:
+                return _price_text(job, *min(fits))
+        return _too_large(job, [site for site in self._sites if _allows(job, site.name, "")], flavors, partitions)
+
+
+def _allows(job: JobDemand, site: str, flavor: str) -> bool:
+    """Whether the job allows ``site`` and ``flavor`` ("" = any flavor)."""
+    return (not job.sites or site in job.sites) and (not flavor or not job.flavors or flavor in job.flavors)
+
+
+def _holds(job: JobDemand, cpus: int, mem: int, gpus: int) -> bool:
+    return cpus >= job.cpus and mem >= job.mem and gpus >= job.gpus
+
+
+def _too_large(
+    job: JobDemand,
+    answered: Sequence[SiteOffer],
+    flavors: Sequence[tuple[SiteOffer, FlavorOffer]],
+    partitions: Sequence[Sequence[NodeSlot]],
+) -> str:
+    """Why no allowed node or flavor is large enough (the kernel's NEVER_FITS)."""
+    if not flavors and not partitions:
+        if not answered:
+            return "no allowed site has answered yet"
+        if job.flavors:
+            return f"no flavor named {' or '.join(job.flavors)} on the allowed sites"
+        return f"the allowed sites ({', '.join(site.name for site in answered)}) offer no flavors"
+    shapes = [(f.cpus, f.mem, f.gpus) for _, f in flavors] + [(n.cpus, n.mem, n.gpus) for p in partitions for n in p]
+    return _missing(job, shapes) or (
+        f"no flavor on the allowed sites has {demand_text(job, with_count=False)}, "
+        f"and no partition has {job.nodes} such nodes"
+    )
+
+
+def _missing(job: JobDemand, shapes: Sequence[tuple[int, int, int]]) -> str | None:
+    """Which part of the job's per-node demand none of ``shapes`` (cpus, mem, gpus) holds, or None."""
+    for index, wanted, label in (
+        (0, job.cpus, f"{job.cpus} cpu{'s' if job.cpus != 1 else ''}"),
+        (1, job.mem, f"{memory_text(job.mem)} memory"),
+        (2, job.gpus, f"{job.gpus} gpu{'s' if job.gpus != 1 else ''}"),
+    ):
+        if wanted > max(shape[index] for shape in shapes):
+            return f"no node or flavor on the allowed sites has {label}"
+    if not any(_holds(job, *shape) for shape in shapes):
+        return f"no single node or flavor on the allowed sites has {demand_text(job, with_count=False)}"
     return None
 
 
-def _missing_resource(job: JobDemand, flavors: Sequence[FlavorOffer]) -> str | None:
+def _quota_text(job: JobDemand, sites: Sequence[tuple[SiteOffer, int | None]]) -> str:
+    limited = [(site, free or 0, site.max_nodes) for site, free in sites if site.max_nodes is not None]
+    if limited and all(most < job.nodes for _, _, most in limited):
+        return _quota_too_small(job, max(most for _, _, most in limited))
+    listed = ", ".join(f"{site.name} {free}/{most} nodes free" for site, free, most in limited)
+    return f"site quotas are used up ({listed}); waiting for {_nodes(job.nodes)} free on one site"
+
+
+def _quota_too_small(job: JobDemand, most: int) -> str:
+    return f"the job needs {_nodes(job.nodes)}; where a flavor fits, the site quotas allow at most {most}"
+
+
+def _price_text(job: JobDemand, cost: float, site: str, flavor: str) -> str:
+    return (
+        f"the cheapest fit ({flavor} on {site}) costs {_money(cost)}/h for {_nodes(job.nodes)}, "
+        f"above the ceiling of {_money(job.max_price or 0.0)}/h"
+    )
+
+
+def _nodes(count: int) -> str:
+    return f"{count} node{'s' if count != 1 else ''}"
+
+
+def impossible_reason(job: JobDemand, sites: Sequence[SiteOffer]) -> str | None:
+    """Why no allowed site's flavors could EVER run the job (the 400 at submit), or None.
+
+    None also when nothing is known: no allowed site has answered yet, or the allowed sites
+    answered without flavors (a site may list them later).
+    """
+    allowed = [site for site in sites if _allows(job, site.name, "")]
+    flavors = [(site, f) for site in allowed for f in site.flavors if _allows(job, site.name, f.name)]
     if not flavors:
-        return f"no flavor named {' or '.join(job.flavors)} on the allowed sites"
-    for wanted, offered, label in (
-        (job.cpus, [f.cpus for f in flavors], f"{job.cpus} cpu{'s' if job.cpus != 1 else ''}"),
-        (job.mem, [f.mem for f in flavors], f"{memory_text(job.mem)} memory"),
-        (job.gpus, [f.gpus for f in flavors], f"{job.gpus} gpu{'s' if job.gpus != 1 else ''}"),
-    ):
-        if wanted > max(offered):
-            return f"no flavor on allowed sites has {label}"
-    if not any(f.cpus >= job.cpus and f.mem >= job.mem and f.gpus >= job.gpus for f in flavors):
-        return f"no flavor on allowed sites has {demand_text(job, with_count=False)} together"
+        return f"no flavor named {' or '.join(job.flavors)} on the allowed sites" if allowed and job.flavors else None
+    missing = _missing(job, [(f.cpus, f.mem, f.gpus) for _, f in flavors])
+    if missing:
+        return missing
+    fitting = [(site, f) for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
+    within = [(site, f) for site, f in fitting if site.max_nodes is None or site.max_nodes >= job.nodes]
+    if not within:
+        return _quota_too_small(job, max(site.max_nodes or 0 for site, _ in fitting))
+    cost, site_name, flavor_name = min((f.price * job.nodes, site.name, f.name) for site, f in within)
+    if job.max_price is not None and cost > job.max_price:
+        return _price_text(job, cost, site_name, flavor_name)
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from skyport.scheduler import (
     FlavorOffer,
     JobDemand,
@@ -71,7 +73,36 @@ def test_a_site_quota_counts_partitions_planned_in_the_same_pass(plan: Plan) -> 
     a, b = table.placements
     assert a.new_partition is not None and a.new_partition.count == 2
     assert not b.placed
-    assert b.reason.startswith("site quotas are used up (slurm 2/2 nodes)")
+    assert b.reason == "site quotas are used up (slurm 0/2 nodes free); waiting for 1 node free on one site"
+
+
+def test_a_quota_reason_counts_only_partitions_planned_for_jobs_before_it(plan: Plan) -> None:
+    slurm = dataclasses.replace(SLURM, nodes_in_use=1)
+    table = plan(Snapshot(NOW, (job("wide", nodes=2, priority=1), job("narrow")), (), (slurm,)))
+    wide, narrow = table.placements
+    assert narrow.new_partition is not None
+    assert wide.reason == "site quotas are used up (slurm 1/2 nodes free); waiting for 2 nodes free on one site"
+
+
+def test_a_quota_reason_lists_only_sites_with_a_flavor_that_fits(plan: Plan) -> None:
+    tiny = SiteOffer("tiny", (FlavorOffer("tiny", "t", 2, 8192, 0, 0.01),), max_nodes=8, boot_time=10.0)
+    full = dataclasses.replace(SLURM, nodes_in_use=2)
+    placement = plan(Snapshot(NOW, (job("a", cpus=4),), (), (tiny, full))).placements[0]
+    assert placement.reason == "site quotas are used up (slurm 0/2 nodes free); waiting for 1 node free on one site"
+
+
+def test_a_job_held_back_only_by_its_price_ceiling_is_told_so(plan: Plan) -> None:
+    dear = dataclasses.replace(node("p1:0"), price=1.0)
+    local = SiteOffer("local", ())
+    placement = plan(Snapshot(NOW, (job("a", max_price=0.5),), (dear,), (local,))).placements[0]
+    assert not placement.placed
+    assert placement.reason == "the cheapest fit (host on local) costs $1/h for 1 node, above the ceiling of $0.5/h"
+
+
+def test_a_site_that_answered_without_flavors_makes_nothing_impossible(plan: Plan) -> None:
+    assert impossible_reason(job("a"), (SiteOffer("local", ()),)) is None
+    placement = plan(Snapshot(NOW, (job("a"),), (), (SiteOffer("local", ()),))).placements[0]
+    assert placement.reason == "the allowed sites (local) offer no flavors"
 
 
 def test_a_price_ceiling_rules_out_expensive_flavors(plan: Plan) -> None:
@@ -94,7 +125,7 @@ def test_a_gang_job_never_spans_two_partitions(plan: Plan) -> None:
     nodes = (node("p1:0", "p1"), node("p2:0", "p2"))
     placement = plan(Snapshot(NOW, (job("a", nodes=2),), nodes, ())).placements[0]
     assert not placement.placed
-    assert placement.reason == "no node or flavor on the allowed sites has room for 2 x cpus=1"
+    assert placement.reason == "no flavor on the allowed sites has cpus=1, and no partition has 2 such nodes"
 
 
 def test_a_job_whose_dependency_failed_is_never_started(plan: Plan) -> None:
@@ -167,9 +198,11 @@ def test_a_deeper_reservation_setting_reserves_more_jobs(plan: Plan) -> None:
 
 
 def test_a_request_no_flavor_can_hold_says_which_resource() -> None:
-    assert impossible_reason(job("a", mem=512 * 1024), (AWS, SLURM)) == "no flavor on allowed sites has 512 GB memory"
-    assert impossible_reason(job("a", gpus=1), (AWS,)) == "no flavor on allowed sites has 1 gpu"
+    assert impossible_reason(job("a", mem=512 * 1024), (AWS, SLURM)) == (
+        "no node or flavor on the allowed sites has 512 GB memory"
+    )
+    assert impossible_reason(job("a", gpus=1), (AWS,)) == "no node or flavor on the allowed sites has 1 gpu"
     assert impossible_reason(job("a", nodes=3, sites=("slurm",)), (AWS, SLURM)) == (
-        "the job needs 3 nodes; the allowed sites' quotas allow at most 2"
+        "the job needs 3 nodes; where a flavor fits, the site quotas allow at most 2"
     )
     assert impossible_reason(job("a", cpus=8), (AWS, SLURM)) is None
