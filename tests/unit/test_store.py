@@ -138,7 +138,7 @@ def test_partitions_are_upserted_and_deleted_ones_are_not_live(store: Store) -> 
     assert store.call(partition_queries.live_partitions)[0].node_names == ("i-1", "i-2")
     store.call(partition_queries.save_partition, dataclasses.replace(record, state="deleted"))
     assert store.call(partition_queries.live_partitions) == []
-    assert store.call(partition_queries.known_partition_ids, "aws") == {"p-1"}
+    assert store.call(partition_queries.recorded_partitions) == {("aws", "p-1")}
 
 
 def test_migrations_run_once_and_record_the_version(store: Store) -> None:

@@ -120,6 +120,10 @@ class Loop:
         self._started_at: dict[str, float] = {}
         self._troubles: dict[str, Trouble] = {}  # job ID -> failed tries of its current step
         self._in_range: set[str] = set()  # pending jobs whose request check_request accepted
+        # Only the loop writes partitions: it keeps the live ones, and (site, ID) of every one it
+        # ever recorded, in memory, read once here; each write goes to the store first.
+        self._partitions = {p.id: p for p in self.store.call(partition_queries.live_partitions)}
+        self._recorded = self.store.call(partition_queries.recorded_partitions)
 
     def wake(self) -> None:
         self._wake.set()
@@ -164,10 +168,10 @@ class Loop:
     async def run_pass(self) -> bool:
         """One observe-reconcile-schedule-tidy pass; True while jobs are active on some site."""
         now = time.time()
-        jobs = await self.store.run(job_queries.active_jobs)
+        jobs = self.service.active_jobs()
         self._troubles = {job.id: self._troubles[job.id] for job in jobs if job.id in self._troubles}
         self._in_range &= {job.id for job in jobs}
-        partitions = {p.id: p for p in await self.store.run(partition_queries.live_partitions)}
+        partitions = {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
         observations = await self._observe(jobs, partitions, now)
         jobs = await self._reconcile_jobs(jobs, observations)
         jobs = await self._reconcile_partitions(partitions, observations, jobs, now)
@@ -399,7 +403,7 @@ class Loop:
                 node_ips=tuple(n.ip or "" for n in seen.nodes or ()),
             )
             if updated != record:
-                await self.store.run(partition_queries.save_partition, updated)
+                await self._save_partition(updated)
                 partitions[record.id] = updated
             waiting = [job for job in by_id.values() if job.partition_id == record.id and job.state == JobState.WAITING]
             wanted = f"{record.count} x {record.flavor} on {record.site}"
@@ -420,7 +424,7 @@ class Loop:
     async def _end_doomed(self, jobs: list[Job]) -> list[Job]:
         """End in E, saying why, the pending jobs that can never start; ``jobs`` as they are then."""
         dependencies = {d for job in jobs if job.state in PENDING for d in job.request.depends_on}
-        states = await self.store.run(job_queries.job_states, sorted(dependencies))
+        states = await self.service.states(sorted(dependencies))
         result = []
         for job in jobs:
             reason = self._never_starts(job, states) if job.state in PENDING else ""
@@ -526,7 +530,7 @@ class Loop:
             )
         sites = self.sites.site_offers(in_use)
         dependencies = {d for job in pending for d in job.request.depends_on}
-        states = await self.store.run(job_queries.job_states, sorted(dependencies))
+        states = await self.service.states(sorted(dependencies))
         usage = await self._usage(now)
         return scheduler.Snapshot(
             now=now,
@@ -582,9 +586,7 @@ class Loop:
             **fields,
         )
         if not partition.used:
-            await self.store.run(
-                partition_queries.save_partition, dataclasses.replace(partition, used=True, idle_since=None)
-            )
+            await self._save_partition(dataclasses.replace(partition, used=True, idle_since=None))
         return job
 
     async def _create_partition(
@@ -605,7 +607,7 @@ class Loop:
         )
         # The record is written before the gate is asked: a crash in between leaves a record
         # whose creation the next pass repeats, never an instance nobody knows about.
-        await self.store.run(partition_queries.save_partition, record)
+        await self._save_partition(record)
         partitions[record.id] = record
         wanted = f"waiting for a new partition: {new.count} x {new.flavor} on {new.site}"
         job = await self.service.change(
@@ -621,10 +623,18 @@ class Loop:
         seen = await gate.create_partition(
             PartitionRequest(id=record.id, flavor=record.flavor, count=record.count, image=image, owner=record.owner)
         )
-        await self.store.run(
-            partition_queries.save_partition,
-            dataclasses.replace(record, state=seen.state, state_details=seen.state_details or ""),
+        await self._save_partition(
+            dataclasses.replace(record, state=seen.state, state_details=seen.state_details or "")
         )
+
+    async def _save_partition(self, record: PartitionRecord) -> None:
+        """Write ``record`` to the store, then to the loop's memory of partitions."""
+        await self.store.run(partition_queries.save_partition, record)
+        self._recorded.add((record.site, record.id))
+        if record.state in ("deleted", "failed"):
+            self._partitions.pop(record.id, None)
+        else:
+            self._partitions[record.id] = record
 
     # -- tidying ----------------------------------------------------------------------------------
 
@@ -655,9 +665,8 @@ class Loop:
             gate = self.sites.get(name)
             if gate is None or observation.problem:
                 continue
-            known = await self.store.run(partition_queries.known_partition_ids, name)
             for partition_id, seen in observation.partitions.items():
-                if partition_id not in known and seen.state not in ("deleted", "deleting"):
+                if (name, partition_id) not in self._recorded and seen.state not in ("deleted", "deleting"):
                     logger.warning("deleting partition %s on %s: the core has no record of it", partition_id, name)
                     await gate.delete_partition(partition_id)
 
@@ -668,7 +677,7 @@ class Loop:
         """
         if job is None:
             done = dataclasses.replace(record, state="deleted", state_details="never created: no job waits for it")
-            await self.store.run(partition_queries.save_partition, done)
+            await self._save_partition(done)
             return
         if self._held(job, _CREATE, now):
             return
@@ -682,19 +691,18 @@ class Loop:
     ) -> None:
         if needed or record.state in ("deleting", "deleted", "failed"):
             if needed and record.idle_since is not None:
-                await self.store.run(partition_queries.save_partition, dataclasses.replace(record, idle_since=None))
+                await self._save_partition(dataclasses.replace(record, idle_since=None))
             return
         if record.idle_since is None:
             record = dataclasses.replace(record, idle_since=now)
-            await self.store.run(partition_queries.save_partition, record)
+            await self._save_partition(record)
         spent = record.single_job and record.used
         if spent or now - record.idle_since >= self.settings.idle_timeout:  # type: ignore[operator]
             seen = await gate.delete_partition(record.id)
             reason = "its job ended" if spent else f"idle for {self.settings.idle_timeout:g} s"
             logger.info("partition %s on %s deleted: %s", record.id, record.site, reason)
-            await self.store.run(
-                partition_queries.save_partition,
-                dataclasses.replace(record, state=seen.state, state_details=f"deleted: {reason}"),
+            await self._save_partition(
+                dataclasses.replace(record, state=seen.state, state_details=f"deleted: {reason}")
             )
 
 

@@ -3,6 +3,10 @@
 API handlers call the user-facing functions (submit, cancel, requeue, reads); the scheduling
 loop calls :meth:`JobService.change` and :meth:`JobService.update` for the lifecycle. Every state
 change goes through :func:`skyport.jobs.states.transition`, which records the reason.
+
+Being the only writer, the service also keeps the active jobs (those the loop still acts on) in
+memory, read from the store once when it starts: every write goes to the store first, and the
+copy in memory changes only once the store has taken it, so the store stays the truth.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, J
 from skyport.jobs import script as scripts
 from skyport.jobs.files import InputSource, JobFiles, check_name
 from skyport.jobs.record import Job
-from skyport.jobs.states import TERMINAL, JobState, transition
+from skyport.jobs.states import ACTIVE, TERMINAL, JobState, transition
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
 from skyport.store import jobs as queries
@@ -64,6 +68,20 @@ class JobService:
         self.max_upload = max_upload
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
         self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
+        self._active = {job.id: job for job in store.call(queries.active_jobs)}
+
+    def active_jobs(self) -> list[Job]:
+        """Every job not yet ended, plus ended runs a gate may still hold files or processes of,
+        oldest first: what :func:`skyport.store.jobs.active_jobs` reads, without reading it."""
+        return sorted(self._active.values(), key=lambda job: (job.submit_time, job.id))
+
+    def _stored(self, job: Job) -> Job:
+        """Take ``job``, just written to the store, into the active jobs (or out of them); returns it."""
+        if job.state in ACTIVE or not job.gate_done:
+            self._active[job.id] = job
+        else:
+            self._active.pop(job.id, None)
+        return job
 
     # -- user-facing ------------------------------------------------------------------------------
 
@@ -95,6 +113,7 @@ class JobService:
         )
         await asyncio.to_thread(self.files.store_inputs, job.id, staged)
         await self.store.run(queries.insert_job, job)
+        self._stored(job)
         logger.info("%s submitted by %s: %s", job.id, user, job.name)
         self.wake()
         return job
@@ -155,12 +174,23 @@ class JobService:
             raise BadRequest("; ".join(problems))
 
     async def _check_dependencies(self, user: str, depends_on: Sequence[str]) -> None:
+        """Refuse a dependency that is not one of ``user``'s jobs."""
         if not depends_on:
             return
-        owners = await self.store.run(queries.job_states, list(depends_on))
+        stored = [job_id for job_id in depends_on if job_id not in self._active]
+        owned = await self.store.run(queries.owned_job_ids, user, stored) if stored else set()
         for job_id in depends_on:
-            if job_id not in owners or await self.store.run(queries.get_job, job_id, user) is None:
+            active = self._active.get(job_id)
+            if job_id not in owned and (active is None or active.owner != user):
                 raise BadRequest(f"depends on job {job_id}, which does not exist")
+
+    async def states(self, job_ids: Sequence[str]) -> dict[str, JobState]:
+        """The state of each of ``job_ids`` that exists: from memory for active jobs, else from the store."""
+        states = {job_id: self._active[job_id].state for job_id in job_ids if job_id in self._active}
+        stored = [job_id for job_id in job_ids if job_id not in states]
+        if stored:
+            states.update(await self.store.run(queries.job_states, stored))
+        return states
 
     async def get(self, user: str, job_id: str) -> Job:
         try:
@@ -277,11 +307,13 @@ class JobService:
         if not await self.store.run(queries.save_job, changed, step, expected=job.state):
             raise JobChanged(job.id)
         logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
-        return changed
+        return self._stored(changed)
 
     async def update(self, job: Job, **fields: Any) -> Job:
         """Change fields other than the state."""
         changed = dataclasses.replace(job, **fields)
-        if changed != job and not await self.store.run(queries.save_job, changed, expected=job.state):
+        if changed == job:
+            return job
+        if not await self.store.run(queries.save_job, changed, expected=job.state):
             raise JobChanged(job.id)
-        return changed
+        return self._stored(changed)

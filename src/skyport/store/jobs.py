@@ -87,6 +87,12 @@ def job_states(connection: sa.Connection, job_ids: Sequence[str]) -> dict[str, J
     return {row.id: JobState(row.state) for row in connection.execute(query)}
 
 
+def owned_job_ids(connection: sa.Connection, owner: str, job_ids: Sequence[str]) -> set[str]:
+    """Those of ``job_ids`` that are jobs of ``owner``."""
+    query = sa.select(jobs.c.id).where(jobs.c.id.in_(list(job_ids)), jobs.c.owner == owner)
+    return {row.id for row in connection.execute(query)}
+
+
 def save_job(connection: sa.Connection, job: Job, change: Transition | None = None, *, expected: JobState) -> bool:
     """Write the whole job and, when its state changed, the transition that changed it.
 

@@ -34,6 +34,6 @@ def live_partitions(connection: sa.Connection) -> list[PartitionRecord]:
     return [_partition(row) for row in connection.execute(query.order_by(partitions.c.created_at))]
 
 
-def known_partition_ids(connection: sa.Connection, site: str) -> set[str]:
-    query = sa.select(partitions.c.id).where(partitions.c.site == site)
-    return {row.id for row in connection.execute(query)}
+def recorded_partitions(connection: sa.Connection) -> set[tuple[str, str]]:
+    """(site, ID) of every partition ever recorded, deleted ones too."""
+    return {(row.site, row.id) for row in connection.execute(sa.select(partitions.c.site, partitions.c.id))}
