@@ -11,6 +11,7 @@ import httpx
 
 from skyport import scheduler
 from skyport.jobs.record import Job
+from skyport.jobs.script import JobRequest
 from skyport.jobs.states import PENDING, JobState
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import SiteRegistry, stable_id
@@ -25,9 +26,15 @@ def timestamp(value: float | None) -> str | None:
     return dt.datetime.fromtimestamp(min(max(value, 0.0), _LAST), dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _resources(request: dict[str, Any]) -> list[dict[str, Any]]:
-    names = (("cpus", "cpus"), ("mem", "mem"), ("gpus", "gpus"), ("nodes", "nodes"), ("time", "time_limit"))
-    return [{"name": name, "count": int(request[key])} for name, key in names if request.get(key)]
+def _resources(request: JobRequest) -> list[dict[str, Any]]:
+    counts = (
+        ("cpus", request.cpus),
+        ("mem", request.mem),
+        ("gpus", request.gpus),
+        ("nodes", request.nodes),
+        ("time", request.time_limit),
+    )
+    return [{"name": name, "count": count} for name, count in counts if count]
 
 
 def ignored(options: tuple[str, ...]) -> str:
@@ -47,6 +54,7 @@ def job(
 ) -> dict[str, Any]:
     """A job as the API shows it; a pending job carries the scheduler's plan for it (on ``nodes``)."""
     request = job.request
+    resources = _resources(request)
     body: dict[str, Any] = {
         "id": job.id,
         "name": job.name,
@@ -60,7 +68,7 @@ def job(
         "signal": job.signal,
         "node_names": list(job.node_names),
         "node_ips": [ip for ip in job.node_ips if ip],
-        "request": _resources(request.to_dict()),
+        "request": resources,
         "comment": "; ".join(
             filter(None, [request.comment, ignored(request.ignored), no_container(request.container_image)])
         ),
@@ -79,7 +87,7 @@ def job(
         body["flavor_id"] = stable_id(job.site, job.flavor)
         body["flavor_name"] = job.flavor
         if job.start_time is not None:
-            body["resources"] = _resources(request.to_dict())
+            body["resources"] = resources
     if placement is not None and job.state in PENDING:
         if job.state == JobState.QUEUED:  # a W job's own details say what its new partition is waiting for
             body["state_details"] = placement.reason or job.state_details

@@ -68,9 +68,13 @@ class JobRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobRequest:
-        known = {f.name for f in dataclasses.fields(cls)}
-        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in _REQUEST_FIELDS
+        }
         return cls(**values)
+
+
+_REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(JobRequest))
 
 
 _PREFIX = re.compile(r"^#SWM(?:\s+(.*))?$")
