@@ -8,6 +8,7 @@ runs ``jupyterhub-singleuser`` as each hub user's job, as that Skyport user.
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -21,10 +22,11 @@ import httpx
 import pytest
 import yaml
 from skyport_client import ApiError, Client
-from skyport_client.api.jobs import get_job, list_jobs
+from skyport_client.api.jobs import cancel_job, get_job, list_jobs
 
 from skyport import pki
 from tests.conftest import TEST_USERS, Daemon, free_port, npm_tool, running_daemon
+from tests.e2e.test_jobs import submit, wait_for
 
 pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (pip install -e clients/jupyterhub)")
 
@@ -84,6 +86,7 @@ c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "skyport"
+c.JupyterHub.allow_named_servers = True
 c.SkyportSpawner.skyport_home = "{daemon.home / pki.USERS / "hub"}"
 c.SkyportSpawner.skyport_url = "{daemon.url}"
 c.SkyportSpawner.cmd = ["{sys.executable}", "-m", "jupyterhub.singleuser"]
@@ -125,14 +128,17 @@ def notebook_jobs(daemon: Daemon, user: str) -> dict[str, str]:
         return {job.id: str(job.state) for job in list_jobs.sync(client=client) if job.name.startswith("jupyter-")}
 
 
-def wait_ready(hub: Hub, user: str, log: Path) -> None:
+def wait_ready(hub: Hub, user: str, log: Path, name: str = "") -> None:
     deadline = time.monotonic() + TIMEOUT
-    while not (server := hub.user(user)["servers"].get("", {})).get("ready"):
+    while not (server := hub.user(user)["servers"].get(name, {})).get("ready"):
         assert time.monotonic() < deadline, (server, log.read_text()[-3000:])
         time.sleep(0.5)
 
 
 def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
+    """Each user's job is theirs, invisible to the other; a hub user the delegate does not name gets none.
+
+    One hub for both (starting one takes 10-30 s here)."""
     log = tmp_path / "jupyterhub.log"
     for user in HUB_USERS:
         hub.api.post(f"/users/{user}").raise_for_status()
@@ -164,16 +170,63 @@ def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, d
             time.sleep(0.5)
         assert notebook_jobs(daemon, user)[job_id] == "C"
 
-
-def test_a_hub_user_the_delegate_does_not_name_gets_no_notebook(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
-    """The daemon refuses (403) the hub's submission for mallory; the hub reports the spawn failed."""
+    # mallory is a hub user the delegate does not name: the daemon refuses (403), the hub says so
     hub.api.post("/users/mallory").raise_for_status()
     started = hub.api.post("/users/mallory/server")
     deadline = time.monotonic() + TIMEOUT
-    while "hub is a delegate for bob, carol" not in (log := (tmp_path / "jupyterhub.log").read_text()):
-        assert time.monotonic() < deadline, (started.text, log[-3000:])
+    while "hub is a delegate for bob, carol" not in (text := log.read_text()):
+        assert time.monotonic() < deadline, (started.text, text[-3000:])
         time.sleep(0.5)
-    assert "HTTP 403" in log
+    assert "HTTP 403" in text
     assert not hub.user("mallory")["servers"].get("", {}).get("ready")
     with Client(daemon.url, ssl_context=daemon.ssl_context()) as owner:
         assert [job.name for job in list_jobs.sync(client=owner)] == []
+
+
+def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
+    """The options form lists the site and its flavor with its price; a named server started with options
+    (site, flavor, CPUs, time limit) becomes a job asking for them; while carol's job fills the site, the
+    hub's progress events say the notebook is queued and why. An option that is not one word starts nothing."""
+    with httpx.Client(base_url=hub.url, timeout=30) as browser:  # bob logs in and opens the spawn page
+        browser.get("/hub/login").raise_for_status()
+        login = {"username": "bob", "password": "", "_xsrf": browser.cookies["_xsrf"]}
+        assert browser.post("/hub/login", data=login).status_code == 302
+        form = browser.get("/hub/spawn/bob")
+    assert form.status_code == 200, form.text[-2000:]
+    assert "local at local: 2 CPUs, 2048 MiB, 0 GPUs, $0.00 per hour" in form.text
+    assert all(f'name="{name}"' in form.text for name in ("site", "flavor", "cpus", "mem", "gpus", "time"))
+
+    hub.api.post("/users/bob/servers/odd", json={"mem": "4G\n#SWM site elsewhere"})  # not one word: no job
+    deadline = time.monotonic() + TIMEOUT
+    while "is not one word" not in (log := (tmp_path / "jupyterhub.log").read_text()):
+        assert time.monotonic() < deadline, log[-3000:]
+        time.sleep(0.5)
+    assert notebook_jobs(daemon, "bob") == {}
+
+    with as_user(daemon, "carol") as carol:
+        blocker = submit(carol, "#!/bin/sh\n#SWM cpus 2\nsleep 300\n")
+        wait_for(carol, blocker, "R")
+        options = {"site": "local", "flavor": "local", "cpus": "1", "time": "5m"}
+        started = hub.api.post("/users/bob/servers/big", json=options)
+        assert started.status_code in (201, 202), started.text
+        messages = []
+        with hub.api.stream("GET", "/users/bob/servers/big/progress", timeout=TIMEOUT) as events:
+            for line in events.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                event = json.loads(line.removeprefix("data:"))
+                messages.append(event.get("message", ""))
+                if "queued" in messages[-1] and blocker:
+                    cancel_job.sync(client=carol, job_id=blocker)
+                    blocker = ""
+                if event.get("ready") or event.get("failed"):
+                    break
+    assert any("queued" in message and "planned to start at" in message for message in messages), messages
+    wait_ready(hub, "bob", tmp_path / "jupyterhub.log", "big")
+
+    (job_id,) = notebook_jobs(daemon, "bob")
+    with as_user(daemon, "bob") as bob:
+        job = get_job.sync(client=bob, job_id=job_id)
+    assert (job.name, job.remote_name, job.flavor_name, job.time_limit) == ("jupyter-bob-big", "local", "local", 300)
+    assert {resource.name: resource.count for resource in job.request or []}["cpus"] == 1
+    assert hub.api.delete("/users/bob/servers/big").status_code in (202, 204)

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import shlex
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from jupyterhub.spawner import Spawner
 from jupyterhub.utils import random_port
 from skyport_client import ApiError, Client
+from skyport_client.api.flavors import list_flavors
 from skyport_client.api.jobs import cancel_job, get_job, submit_job
+from skyport_client.api.remotes import list_remotes
+from skyport_client.models import Job
 from skyport_client.tls import context_from_home
-from traitlets import List, Unicode
+from traitlets import List, Unicode, default
 
 ENDED = ("F", "E", "C")
+PROGRESS = {"Q": 20, "W": 40, "T": 60, "R": 90}  # how far a notebook job in each pending state has come
+# The options a user may choose, as #SWM directives; the daemon checks each value and says what to fix.
+OPTIONS = {"site": "Site", "flavor": "Flavor", "cpus": "CPUs", "mem": "Memory", "gpus": "GPUs", "time": "Time limit"}
+_WORD = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")  # one word of a directive line: no space, quote or line break
 
 
 class SkyportSpawner(Spawner):
@@ -42,6 +52,14 @@ class SkyportSpawner(Spawner):
 
     job_id = Unicode("")
 
+    @default("options_form")
+    def _default_options_form(self) -> Any:
+        return SkyportSpawner.render_options_form
+
+    @default("options_from_form")
+    def _default_options_from_form(self) -> Any:
+        return read_options
+
     def _client(self) -> Client:
         """A client acting for this hub user's Skyport user."""
         url = self.skyport_url or (Path(self.skyport_home) / "daemon.url").read_text().strip()
@@ -62,14 +80,36 @@ class SkyportSpawner(Spawner):
         super().clear_state()
         self.job_id = ""
 
+    async def render_options_form(self) -> str:
+        """The form: the sites and flavors (with prices) the user may choose, and the resources to ask for."""
+        with self._client() as client:
+            remotes = await asyncio.to_thread(list_remotes.sync, client=client)
+            flavors = await asyncio.to_thread(list_flavors.sync, client=client)
+        sites = {remote.id: remote.name or "" for remote in remotes}
+        site_options = [("", "any site")] + [(name, name) for name in sorted(sites.values())]
+        flavor_options = [("", "any flavor")] + [
+            (
+                flavor.name,
+                f"{flavor.name} at {sites.get(flavor.remote_id or '', '?')}: {flavor.cpus} CPUs, {flavor.mem} MiB, "
+                f"{flavor.gpus or 0} GPUs, ${flavor.price or 0:.2f} per hour",
+            )
+            for flavor in sorted(flavors, key=lambda flavor: (flavor.price or 0, flavor.name))
+        ]
+        fields = [_select("site", site_options), _select("flavor", flavor_options)]
+        placeholders = {"cpus": "1", "mem": "4G", "gpus": "0", "time": "8h"}
+        fields += [_input(name, placeholder) for name, placeholder in placeholders.items()]
+        return "\n".join(fields)
+
     def job_script(self) -> str:
         """The notebook job: directives, the hub's environment for the server, then the server."""
+        server = f"{self.user.name}-{self.name}" if self.name else self.user.name
         lines = [
             "#!/bin/sh",
-            f"#SWM name jupyter-{self.user.name}",
-            f"#SWM comment JupyterHub server of {self.user.name}",
+            f"#SWM name jupyter-{server}",
+            f"#SWM comment JupyterHub server {self.name or '(default)'} of {self.user.name}",
         ]
         lines += [f"#SWM {directive}" for directive in self.directives]
+        lines += [f"#SWM {name} {value}" for name, value in chosen(self.user_options).items()]
         lines += [f"export {key}={shlex.quote(value)}" for key, value in sorted(self.get_env().items())]
         lines.append("exec " + " ".join(shlex.quote(part) for part in [*self.cmd, *self.get_args()]))
         return "\n".join(lines) + "\n"
@@ -90,6 +130,21 @@ class SkyportSpawner(Spawner):
                 if job.state in ENDED:
                     raise RuntimeError(f"Skyport job {self.job_id} ended in {job.state}: {job.state_details}")
                 await asyncio.sleep(0.5)
+
+    async def progress(self) -> AsyncIterator[dict[str, Any]]:
+        """The job's state while it is queued and starting: why it waits, when it is planned to start."""
+        said = ""
+        while True:
+            if self.job_id:
+                with self._client() as client:
+                    job = await asyncio.to_thread(get_job.sync, client=client, job_id=self.job_id)
+                message = describe(job)
+                if message != said:
+                    said = message
+                    yield {"progress": PROGRESS.get(str(job.state), 100), "message": message}
+                if job.state not in ("Q", "W", "T"):
+                    return
+            await asyncio.sleep(1)
 
     async def poll(self) -> int | None:
         if not self.job_id:
@@ -114,3 +169,47 @@ class SkyportSpawner(Spawner):
             except ApiError as exc:
                 if exc.status_code not in (404, 409):  # gone, or already ended
                     raise
+
+
+def read_options(form: dict[str, list[str]]) -> dict[str, str]:
+    """The options form's answers that were given: {option: value}."""
+    given = {name: values[0].strip() for name, values in form.items() if name in OPTIONS and values}
+    return {name: value for name, value in given.items() if value}
+
+
+def chosen(options: dict[str, Any]) -> dict[str, str]:
+    """``options`` (from the form or the hub's API) as directive values; ValueError naming the first bad one."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown notebook options {', '.join(unknown)}; the options are {', '.join(OPTIONS)}")
+    values = {}
+    for name, value in options.items():
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not _WORD.fullmatch(text):
+            raise ValueError(f"{OPTIONS[name]} {value!r} is not one word of letters, digits, '.', '_', ':' or '-'")
+        values[name] = text
+    return values
+
+
+def describe(job: Job) -> str:
+    """What a notebook job is doing, for the hub's progress page."""
+    words = {"Q": "queued", "W": "waiting for its nodes", "T": "transferring files", "R": "running"}
+    message = f"Skyport job {job.id} {words.get(str(job.state), f'ended in {job.state}')}"
+    if job.state_details:
+        message += f": {job.state_details}"
+    if job.state in ("Q", "W") and job.planned_start_time:
+        message += f"; planned to start at {job.planned_start_time}"
+        if job.remote_name:
+            message += f" on {job.remote_name}"
+        if job.estimated_cost:
+            message += f", estimated cost ${job.estimated_cost:.2f}"
+    return message
+
+
+def _select(name: str, options: list[tuple[str, str]]) -> str:
+    choices = "".join(f'<option value="{html.escape(value)}">{html.escape(text)}</option>' for value, text in options)
+    return f'<label>{OPTIONS[name]} <select name="{name}" class="form-control">{choices}</select></label>'
+
+
+def _input(name: str, placeholder: str) -> str:
+    return f'<label>{OPTIONS[name]} <input name="{name}" placeholder="{placeholder}" class="form-control"></label>'
