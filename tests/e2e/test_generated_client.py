@@ -14,6 +14,14 @@ from pathlib import Path
 
 import pytest
 from skyport_client import ApiError, Client
+from skyport_client.api.accounts import (
+    add_account,
+    change_account,
+    list_accounts,
+    list_budgets,
+    remove_account,
+    set_budget,
+)
 from skyport_client.api.flavors import list_flavors
 from skyport_client.api.images import list_images
 from skyport_client.api.jobs import (
@@ -30,7 +38,17 @@ from skyport_client.api.jobs import (
 from skyport_client.api.nodes import list_nodes
 from skyport_client.api.remotes import list_remotes
 from skyport_client.api.timetable import get_timetable
-from skyport_client.models import JobState, ModifyJobModification
+from skyport_client.api.usage import list_usage, usage_totals
+from skyport_client.models import (
+    Account,
+    AccountChange,
+    BudgetAmount,
+    JobState,
+    ModifyJobModification,
+    Period,
+    SetBudgetHolder,
+    UsageTotalsBy,
+)
 from skyport_client.tls import context_from_home
 
 from skyport import specs
@@ -51,6 +69,14 @@ CALLED = {
     job_stderr,
     list_job_files,
     download_job_file,
+    add_account,
+    change_account,
+    list_accounts,
+    remove_account,
+    list_budgets,
+    set_budget,
+    list_usage,
+    usage_totals,
 }
 WAIT = 60.0
 
@@ -111,6 +137,33 @@ def test_site_operations_describe_the_local_site(own_client: Client) -> None:
         assert [i.name for i in list_images.sync(client=client)]
         assert list_nodes.sync(client=client) == []  # no partition before the first job
         assert get_timetable.sync(client=client) == []
+
+
+def test_account_budget_and_usage_operations(own_client: Client) -> None:
+    with own_client as client:
+        with pytest.raises(ApiError) as caught:  # no such account yet
+            submit_job.sync(client=client, script_content=b"#!/bin/sh\n#SWM account physics\ntrue\n")
+        assert caught.value.status_code == 403 and "account physics" in caught.value.detail
+        added = add_account.sync(client=client, body=Account(name="physics", members=["alice"]))
+        assert (added.name, added.members, added.job_ceiling) == ("physics", ["alice"], None)
+        changed = change_account.sync(client=client, name="physics", body=AccountChange(add_members=["bob"]))
+        assert changed.members == ["alice", "bob"]
+        budget = set_budget.sync(
+            client=client,
+            holder=SetBudgetHolder.ACCOUNT,
+            name="physics",
+            period=Period.MONTH,
+            body=BudgetAmount(amount=10),
+        )
+        assert (budget.amount, budget.spent, budget.left) == (10, 0, 10) and budget.resets_at
+        assert [(b.name, b.period) for b in list_budgets.sync(client=client)] == [("physics", Period.MONTH)]
+        assert [a.name for a in list_accounts.sync(client=client)] == ["physics"]
+        job_id = submit_job.sync(client=client, script_content=b"#!/bin/sh\n#SWM account physics\ntrue\n").decode()
+        assert ended(client, job_id) == "F"
+        assert [(r.id, r.account) for r in list_usage.sync(client=client)] == [(job_id, "physics")]
+        assert [(t.key, t.jobs) for t in usage_totals.sync(client=client, by=UsageTotalsBy.ACCOUNT)] == [("physics", 1)]
+        assert remove_account.sync(client=client, name="physics").name == "physics"
+        assert list_accounts.sync(client=client) == []
 
 
 def test_errors_raise_api_error_with_the_problem_detail(own_client: Client) -> None:

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from skyport.accounting.budgets import ACCOUNT, USER, Account, Budget, Period
+from skyport.accounting.service import spends
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import JobState, transition
 from skyport.sites.records import PartitionRecord
 from skyport.store import Store, tables
+from skyport.store import accounts as account_queries
 from skyport.store import jobs as queries
 from skyport.store import partitions as partition_queries
 from skyport.store.migrations import STEPS, migrate
@@ -32,7 +35,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         with opened.engine.begin() as connection:
-            for table in ("jobs", "transitions", "partitions"):
+            for table in ("jobs", "transitions", "partitions", "accounts", "budgets"):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
         opened.close()
 
@@ -160,4 +163,86 @@ def test_a_database_of_the_first_schema_gains_the_listing_indexes(tmp_path: Path
     assert migrate(engine) == len(STEPS)
     indexes = {index["name"] for index in sa.inspect(engine).get_indexes("jobs")}
     assert {"ix_jobs_owner_submit", "ix_jobs_owner_state_submit"} <= indexes
+    engine.dispose()
+
+
+def test_an_ended_job_records_its_cost_and_the_totals_sum_them(store: Store) -> None:
+    day = 86400.0 * 20000  # 2024-10-04, midnight UTC
+    jobs = [
+        new_job(
+            account="physics", site="aws", price=2.0, start_time=day, end_time=day + 1800.0, state=JobState.FINISHED
+        ),
+        new_job(
+            account="physics", site="local", price=1.0, start_time=day, end_time=day + 3600.0, state=JobState.ERROR
+        ),
+        new_job(
+            owner="bob",
+            account="bob",
+            site="aws",
+            price=1.0,
+            start_time=day,
+            end_time=day + 3600.0 * 3,
+            state=JobState.FINISHED,
+        ),
+        new_job(account="physics", site="aws", price=2.0, start_time=day, state=JobState.RUNNING),
+    ]
+    for job in jobs:
+        store.call(queries.insert_job, job)
+    where = account_queries.usage_filter(day, day + 86400.0)
+    by_account = store.call(account_queries.totals, where, "account")
+    assert [(key, count, cost) for key, count, _, _, cost in by_account] == [
+        ("bob", 1, pytest.approx(3.0)),
+        ("physics", 2, pytest.approx(2.0)),
+    ]
+    by_day = store.call(account_queries.totals, where, "day")
+    cpu_seconds = 2 * 4.5 * 3600.0  # 2 cpus for 4.5 hours
+    assert [(key, count, cpu) for key, count, _, cpu, _ in by_day] == [("2024-10-04", 3, pytest.approx(cpu_seconds))]
+    listed = store.call(account_queries.ended_jobs, account_queries.usage_filter(day, day + 86400.0, ["alice"]), 10)
+    assert {job.id for job in listed} == {jobs[0].id, jobs[1].id}
+
+
+def test_a_budget_spend_is_ended_jobs_of_the_period_plus_running_ones_so_far(store: Store) -> None:
+    now = 86400.0 * 20000 + 3 * 86400.0 + 7200.0  # Monday 2024-10-07 02:00 UTC
+    store.call(account_queries.save_account, Account("physics", ("alice",)))
+    for budget in (Budget(ACCOUNT, "physics", Period.DAY, 10.0), Budget(USER, "alice", Period.TOTAL, 100.0)):
+        store.call(account_queries.set_budget, budget)
+    jobs = [
+        new_job(account="physics", price=1.0, start_time=now - 3600.0, end_time=now - 1800.0, state=JobState.FINISHED),
+        new_job(
+            account="physics", price=1.0, start_time=now - 86400.0, end_time=now - 80000.0, state=JobState.FINISHED
+        ),
+        new_job(account="alice", price=4.0, start_time=now - 1800.0, state=JobState.RUNNING),
+    ]
+    for job in jobs:
+        store.call(queries.insert_job, job)
+    spent = {s.budget.label: s for s in store.call(spends, store.call(account_queries.list_budgets), now)}
+    assert spent["account physics"].spent == pytest.approx(0.5)  # yesterday's job counts in yesterday's period
+    assert spent["account physics"].next_start == 86400.0 * 20004
+    assert spent["user alice"].spent == pytest.approx(0.5 + 1.0 * 6400 / 3600 + 2.0)
+    store.call(account_queries.set_budget, Budget(ACCOUNT, "physics", Period.DAY, 0.0))
+    assert [b.label for b in store.call(account_queries.list_budgets)] == ["user alice"]
+
+
+def test_a_database_before_accounts_charges_old_jobs_to_their_owners(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    job = new_job(price=3.0, start_time=0.0, end_time=1200.0, state=JobState.FINISHED)
+    with engine.begin() as connection:
+        STEPS[0](connection)
+        STEPS[1](connection)
+        for index in tables.accounting_indexes:
+            index.drop(connection)
+        for column in ("account", "cost", "cpu_time"):
+            connection.execute(sa.text(f"ALTER TABLE jobs DROP COLUMN {column}"))
+        tables.budgets.drop(connection)
+        tables.accounts.drop(connection)
+        values = queries._job_values(job)
+        for column in ("account", "cost", "cpu_time"):
+            del values[column]
+        connection.execute(tables.jobs.insert().values(**values))  # the columns the old table has
+        connection.execute(tables.schema_version.insert().values(version=2))
+    assert migrate(engine) == len(STEPS)
+    with engine.begin() as connection:
+        row = connection.execute(sa.select(tables.jobs.c.account, tables.jobs.c.cost, tables.jobs.c.cpu_time)).one()
+        assert (row.account, row.cost, row.cpu_time) == ("alice", pytest.approx(1.0), pytest.approx(2 * 1200.0))
+        assert account_queries.list_accounts(connection) == []
     engine.dispose()

@@ -116,7 +116,7 @@ class Handlers:
                 "cpus": cpus,
                 "mem": mem,
                 "gpus": 0,
-                "price": 0.0,
+                "price": self.settings.price,
                 "arch": _ARCH.get(machine, machine),
                 "resources": [{"name": "cpus", "count": cpus}, {"name": "mem", "count": mem}],
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ _KNOWN = (
     "users",
     "max_processes",
     "read_only",
+    "price",
 )
 SANDBOXES = ("bubblewrap", "none")
 
@@ -44,6 +46,7 @@ class LocalSettings:
     users: Mapping[str, str] = dataclasses.field(default_factory=dict)  # Skyport user -> Unix user (gate as root)
     max_processes: int = 4096  # processes (and threads) one job may have at once, where cgroups allow
     read_only: tuple[Path, ...] = ()  # folders jobs see read-only besides the system (software, data sets)
+    price: float = 0.0  # per node-hour, what a job is charged for this machine (budgets, usage)
 
 
 def _whole(key: str, value: Any, minimum: int) -> int:
@@ -72,6 +75,9 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     users = raw.get("users") or {}
     if not isinstance(users, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in users.items()):
         raise BadRequest(f"local setting 'users' must map Skyport user names to Unix user names, got {users!r}")
+    price = raw.get("price", 0.0)
+    if isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0:
+        raise BadRequest(f"local setting 'price' must be a number >= 0 (per node-hour), got {price!r}")
     read_only = raw.get("read_only") or []
     if not isinstance(read_only, list) or not all(isinstance(p, str) and p.startswith("/") for p in read_only):
         raise BadRequest(f"local setting 'read_only' must be a list of absolute paths, got {read_only!r}")
@@ -86,4 +92,5 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
         users=dict(users),
         max_processes=_whole("max_processes", raw.get("max_processes", 4096), 1),
         read_only=tuple(Path(p) for p in read_only),
+        price=float(price),
     )

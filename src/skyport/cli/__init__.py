@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from skyport import __version__, logs
-from skyport.cli import daemon, init, jobs, sites
+from skyport.cli import accounts, daemon, init, jobs, sites
 from skyport.cli.context import Context, fail_cleanly
 from skyport.config import default_home
 
@@ -85,6 +85,9 @@ for command in (
     sites.remotes,
     sites.flavors,
     sites.images,
+    accounts.account,
+    accounts.budget,
+    accounts.usage,
 ):
     cli.add_command(command)
 

@@ -168,6 +168,7 @@ def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
 @click.option("--time", help="Time limit: 90m, 2h, 1:30:00, ...")
 @click.option("--site", "sites", multiple=True, help="A site the job may run on (repeatable; adds to the script's).")
 @click.option("--flavor", help="The flavor (node type) to run on.")
+@click.option("--account", help="The account to charge.  [default: your own]")
 @click.option(
     "--env",
     "envs",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from contextvars import ContextVar
 
+from skyport.accounting.service import AccountService, Usage
 from skyport.config import Settings
 from skyport.core.loop import Loop
 from skyport.jobs.service import JobService
@@ -21,6 +22,8 @@ class Core:
     jobs: JobService
     sites: SiteRegistry
     loop: Loop
+    accounts: AccountService
+    usage: Usage
 
 
 _core: ContextVar[Core] = ContextVar("skyport_core")

@@ -16,6 +16,7 @@ from typing import Any
 import uvicorn
 
 from skyport import daemon_lock, pki
+from skyport.accounting.service import AccountService, Usage
 from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
 from skyport.core.context import Core
@@ -48,10 +49,13 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     files.drop_incomplete(store.call(job_queries.job_ids))
     sites = SiteRegistry(settings)
     await sites.refresh()
+    manager = pki.owner_name(settings.home)  # the user the home was initialised for manages accounts
+    accounts = AccountService(store, owner=manager)
     service = JobService(
         store,
         files,
         sites,
+        accounts,
         owner=settings.owner,
         max_upload=settings.max_upload,
         max_time_limit=settings.max_time_limit,
@@ -61,7 +65,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
     try:
-        yield Core(settings, store, service, sites, loop)
+        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager))
     finally:
         revoked.cancel()
         with contextlib.suppress(asyncio.CancelledError):

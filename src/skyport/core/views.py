@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 
 from skyport import scheduler
+from skyport.accounting.budgets import Account, Budget
+from skyport.accounting.service import Spend
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import PENDING, JobState
@@ -73,6 +75,7 @@ def job(
             filter(None, [request.comment, ignored(request.ignored), no_container(request.container_image)])
         ),
         "owner": job.owner,
+        "account": job.account or job.owner,
         "priority": request.priority,
         "workdir": request.workdir or None,
         "time_limit": request.time_limit,
@@ -129,6 +132,62 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
             body["remote_name"] = first.site
             body["flavor_name"] = first.flavor
     return {key: value for key, value in body.items() if value is not None}
+
+
+def account(account: Account) -> dict[str, Any]:
+    return {"name": account.name, "members": list(account.members), "job_ceiling": account.job_ceiling}
+
+
+def budget(spend: Spend) -> dict[str, Any]:
+    """A budget with what was spent of it in its current period."""
+    body = removed_budget(spend.budget)
+    body.update(spent=round(spend.spent, 6), left=round(spend.left, 6), resets_at=timestamp(spend.next_start))
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def removed_budget(budget: Budget) -> dict[str, Any]:
+    """A budget set to 0: it no longer exists, nothing is spent of it."""
+    return {
+        "holder": budget.holder,
+        "name": budget.name,
+        "period": budget.period.value,
+        "amount": budget.amount,
+        "spent": 0.0,
+        "left": budget.amount,
+    }
+
+
+def usage(job: Job) -> dict[str, Any]:
+    """An ended job as accounting shows it (max_rss only where a site measured it: none does yet)."""
+    end = job.end_time or job.submit_time
+    body: dict[str, Any] = {
+        "id": job.id,
+        "name": job.name,
+        "user": job.owner,
+        "account": job.account or job.owner,
+        "state": job.state.value,
+        "site": job.site,
+        "flavor": job.flavor,
+        "nodes": job.request.nodes,
+        "cpus": job.request.cpus,
+        "submit_time": timestamp(job.submit_time),
+        "start_time": timestamp(job.start_time),
+        "end_time": timestamp(job.end_time),
+        "elapsed": round(job.elapsed(end), 3),
+        "cpu_time": round(job.cpu_time(end), 3),
+        "cost": round(job.cost(end), 6),
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def total(key: str, jobs: int, elapsed: float, cpu_time: float, cost: float) -> dict[str, Any]:
+    return {
+        "key": key,
+        "jobs": jobs,
+        "elapsed": round(elapsed, 3),
+        "cpu_time": round(cpu_time, 3),
+        "cost": round(cost, 6),
+    }
 
 
 def flavors(sites: SiteRegistry) -> list[dict[str, Any]]:

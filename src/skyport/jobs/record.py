@@ -19,6 +19,7 @@ class Job:
     request: JobRequest
     submit_time: float
     input_files: tuple[str, ...] = ()  # names of the files stored with the job
+    account: str = ""  # the account the job is charged to; its owner's own when it named none
     # output: the lifecycle
     state: JobState = JobState.QUEUED
     state_details: str = "queued"
@@ -51,9 +52,17 @@ class Job:
         end = self.end_time if self.end_time is not None else None
         return None if end is None else max(0, round(end - self.start_time))
 
-    def cost(self, now: float) -> float:
-        """Price x nodes x hours run, up to ``now`` while running."""
+    def elapsed(self, now: float) -> float:
+        """Seconds run, up to ``now`` while running."""
         if self.start_time is None:
             return 0.0
         end = self.end_time if self.end_time is not None else now
-        return self.price * self.request.nodes * max(0.0, end - self.start_time) / 3600.0
+        return max(0.0, end - self.start_time)
+
+    def cost(self, now: float) -> float:
+        """Price x nodes x hours run, up to ``now`` while running."""
+        return self.price * self.request.nodes * self.elapsed(now) / 3600.0
+
+    def cpu_time(self, now: float) -> float:
+        """CPU seconds allocated: cpus x nodes x seconds run, up to ``now`` while running."""
+        return self.request.cpus * self.request.nodes * self.elapsed(now)

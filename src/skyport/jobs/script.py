@@ -50,7 +50,7 @@ class JobRequest:
     ports: tuple[str, ...] = ()  # PORT/PROTOCOL/DIRECTION, e.g. 8888/tcp/in
     flavor: str = ""
     account_id: str = ""
-    account: str = ""  # the account (by name) the job is charged to
+    account: str = ""  # the account the job is charged to; "" = its owner's own (docs/budgets.md)
     storage: str = ""  # Sky Port's storage container for a cloud job's files
     cpus: int = 1  # per node
     mem: int = 0  # MiB per node; 0 = no limit

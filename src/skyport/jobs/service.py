@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from skyport import scheduler
+from skyport.accounting.service import AccountService
 from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobChanged, JobNotFound, TooLarge
 from skyport.jobs import script as scripts
 from skyport.jobs.files import InputSource, JobFiles, check_name
@@ -59,11 +60,20 @@ class JobService:
     """Submit, read and change jobs."""
 
     def __init__(
-        self, store: Store, files: JobFiles, sites: SiteRegistry, *, owner: str, max_upload: int, max_time_limit: int
+        self,
+        store: Store,
+        files: JobFiles,
+        sites: SiteRegistry,
+        accounts: AccountService,
+        *,
+        owner: str,
+        max_upload: int,
+        max_time_limit: int,
     ) -> None:
         self.store = store
         self.files = files
         self.sites = sites
+        self.accounts = accounts
         self.owner = owner  # the daemon's owner; only they may submit a script by path
         self.max_upload = max_upload
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
@@ -102,9 +112,11 @@ class JobService:
         self._check_possible(request)
         await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
+        account = await self.accounts.account_for(user, request.account)
         job = Job(
             id=str(uuid.uuid4()),
             owner=user,
+            account=account.name,
             script=text,
             request=request,
             submit_time=time.time(),

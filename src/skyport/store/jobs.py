@@ -20,11 +20,16 @@ def _job_values(job: Job) -> dict[str, Any]:
     values["state"] = job.state.value
     for key in ("input_files", "node_names", "node_ips"):
         values[key] = list(values[key])
+    end = job.end_time if job.state in TERMINAL else None  # a run that ended has its results copied back first
+    values["cost"] = None if end is None else job.cost(end)
+    values["cpu_time"] = None if end is None else job.cpu_time(end)
     return values
 
 
-def _job(row: sa.Row[Any]) -> Job:
+def job_from_row(row: sa.Row[Any]) -> Job:
+    """The job a row of the jobs table holds."""
     data = dict(row._mapping)
+    del data["cost"], data["cpu_time"]  # derived from the job's fields
     data["request"] = JobRequest.from_dict(data["request"])
     data["state"] = JobState(data["state"])
     for key in ("input_files", "node_names", "node_ips"):
@@ -42,7 +47,7 @@ def get_job(connection: sa.Connection, job_id: str, owner: str | None = None) ->
     if owner is not None:
         query = query.where(jobs.c.owner == owner)
     row = connection.execute(query).first()
-    return None if row is None else _job(row)
+    return None if row is None else job_from_row(row)
 
 
 def list_jobs(
@@ -66,7 +71,7 @@ def list_jobs(
         )
     if limit is not None:
         query = query.limit(limit)
-    return [_job(row) for row in connection.execute(query)]
+    return [job_from_row(row) for row in connection.execute(query)]
 
 
 def active_jobs(connection: sa.Connection) -> list[Job]:
@@ -77,7 +82,7 @@ def active_jobs(connection: sa.Connection) -> list[Job]:
             sa.and_(jobs.c.state.in_([s.value for s in TERMINAL]), jobs.c.gate_done.is_(False)),
         )
     )
-    return [_job(row) for row in connection.execute(query.order_by(jobs.c.submit_time, jobs.c.id))]
+    return [job_from_row(row) for row in connection.execute(query.order_by(jobs.c.submit_time, jobs.c.id))]
 
 
 def job_states(connection: sa.Connection, job_ids: Sequence[str]) -> dict[str, JobState]:

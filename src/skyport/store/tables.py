@@ -29,11 +29,33 @@ jobs = sa.Table(
     sa.Column("node_names", sa.JSON, nullable=False),
     sa.Column("node_ips", sa.JSON, nullable=False),
     sa.Column("gate_done", sa.Boolean, nullable=False),
+    sa.Column("account", sa.String(255), nullable=False, server_default=""),
+    # What the run cost (price x nodes x hours) and its CPU time (cpus x nodes x seconds), written
+    # with the job once it has ended; None before. Accounting sums them in SQL.
+    sa.Column("cost", sa.Float),
+    sa.Column("cpu_time", sa.Float),
 )
 # The listing reads a user's jobs newest first, all of them or those in some states, a page at a time.
 listing_indexes = (
     sa.Index("ix_jobs_owner_submit", jobs.c.owner, jobs.c.submit_time, jobs.c.id),
     sa.Index("ix_jobs_owner_state_submit", jobs.c.owner, jobs.c.state, jobs.c.submit_time, jobs.c.id),
+)
+
+# Accounting sums what jobs that ended in a window used and cost, all of them (totals) or those of one
+# account or user (budgets). The indexes hold the summed columns, so the sums never read the table.
+accounting_indexes = (
+    sa.Index(
+        "ix_jobs_end_usage",
+        jobs.c.end_time,
+        jobs.c.account,
+        jobs.c.owner,
+        jobs.c.site,
+        jobs.c.cost,
+        jobs.c.cpu_time,
+        jobs.c.start_time,
+    ),
+    sa.Index("ix_jobs_account_end", jobs.c.account, jobs.c.end_time, jobs.c.cost),
+    sa.Index("ix_jobs_owner_end", jobs.c.owner, jobs.c.end_time, jobs.c.cost),
 )
 
 transitions = sa.Table(
@@ -64,6 +86,24 @@ partitions = sa.Table(
     sa.Column("idle_since", sa.Float),
     sa.Column("node_names", sa.JSON, nullable=False),
     sa.Column("node_ips", sa.JSON, nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("members", sa.JSON, nullable=False),
+    sa.Column("job_ceiling", sa.Float),  # default price ceiling per job-hour (#SWM max-price) when it gives none
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+budgets = sa.Table(
+    "budgets",
+    metadata,
+    sa.Column("holder", sa.String(16), primary_key=True),  # "account" or "user"
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("period", sa.String(8), primary_key=True),  # day, week, month, total
+    sa.Column("amount", sa.Float, nullable=False),
 )
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))

@@ -1,8 +1,13 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
+from .account import Account
+from .account_change import AccountChange
+from .budget import Budget
+from .budget_amount import BudgetAmount
+from .budget_holder import BudgetHolder
 from .file_info import FileInfo
 from .file_info_kind import FileInfoKind
 from .flavor import Flavor
@@ -15,12 +20,22 @@ from .node import Node
 from .node_role import NodeRole
 from .node_state_alloc import NodeStateAlloc
 from .node_state_power import NodeStatePower
+from .period import Period
 from .placement import Placement
 from .problem import Problem
 from .remote_site import RemoteSite
 from .resource import Resource
+from .set_budget_holder import SetBudgetHolder
+from .usage_record import UsageRecord
+from .usage_total import UsageTotal
+from .usage_totals_by import UsageTotalsBy
 
 __all__ = [
+    "Account",
+    "AccountChange",
+    "Budget",
+    "BudgetAmount",
+    "BudgetHolder",
     "FileInfo",
     "FileInfoKind",
     "Flavor",
@@ -33,8 +48,13 @@ __all__ = [
     "NodeRole",
     "NodeStateAlloc",
     "NodeStatePower",
+    "Period",
     "Placement",
     "Problem",
     "RemoteSite",
     "Resource",
+    "SetBudgetHolder",
+    "UsageRecord",
+    "UsageTotal",
+    "UsageTotalsBy",
 ]

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Job model."""
 
@@ -36,6 +36,7 @@ class Job:
         resources: Resources actually allocated.
         comment: A comment from the job script.
         owner: User who submitted the job (the client certificate's common name).
+        account: The account the job is charged to (its owner's own unless the script or submit named one).
         priority: Explicit priority from the job script; higher runs first.
         workdir: Work directory asked for by the job script.
         time_limit: Time limit in seconds; 0 means none.
@@ -67,6 +68,7 @@ class Job:
     resources: list[Resource] | None = None
     comment: str | None = None
     owner: str | None = None
+    account: str | None = None
     priority: int | None = None
     workdir: str | None = None
     time_limit: int | None = None
@@ -103,6 +105,7 @@ class Job:
             else [Resource.from_dict(item) for item in data["resources"]],
             comment=data.get("comment"),
             owner=data.get("owner"),
+            account=data.get("account"),
             priority=data.get("priority"),
             workdir=data.get("workdir"),
             time_limit=data.get("time_limit"),
@@ -137,6 +140,7 @@ class Job:
             "resources": None if self.resources is None else [item.to_dict() for item in self.resources],
             "comment": self.comment,
             "owner": self.owner,
+            "account": self.account,
             "priority": self.priority,
             "workdir": self.workdir,
             "time_limit": self.time_limit,

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 0012d4e6d6366048b413dc6cf32f45ca31670a756d560b69e60c95cdaf932c4e
+// Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -18,6 +18,11 @@
  * Job states: Q queued, W waiting for resources, R running, T transferring files,
  * F finished, E error, C cancelled.
  */
+
+/**
+ * Whose budget it is.
+ */
+export type BudgetHolder = "account" | "user";
 
 /**
  * Whether the file was uploaded with the job or produced by it.
@@ -43,6 +48,73 @@ export type NodeStateAlloc = "idle" | "stopped" | "offline" | "busy" | "maint";
  * Node power state.
  */
 export type NodeStatePower = "up" | "down";
+
+/**
+ * How often a budget starts again (UTC): day, week (from Monday), month (from the 1st), or total (never).
+ */
+export type Period = "day" | "week" | "month" | "total";
+
+/**
+ * The values of SetBudgetHolder.
+ */
+export type SetBudgetHolder = "account" | "user";
+
+/**
+ * The values of UsageTotalsBy.
+ */
+export type UsageTotalsBy = "user" | "account" | "site" | "day";
+
+/**
+ * An account jobs are charged to.
+ */
+export interface Account {
+  /** A name of letters, digits, '.', '_' or '-'. */
+  name: string;
+  /** Users who may charge the account (a user may always charge the account of their own name). */
+  members?: Array<string>;
+  /** Price ceiling per hour for a job charged here that gives no `#SWM max-price`. */
+  job_ceiling?: number;
+}
+
+/**
+ * A change to an account; what is not given stays as it is.
+ */
+export interface AccountChange {
+  /** Users who may charge the account from now on. */
+  add_members?: Array<string>;
+  /** Users who may no longer charge it. */
+  remove_members?: Array<string>;
+  /** Price ceiling per hour for its jobs that give none; 0 removes it. */
+  job_ceiling?: number;
+}
+
+/**
+ * A budget and what was spent of it in the current period.
+ */
+export interface Budget {
+  /** Whose budget it is. */
+  holder: BudgetHolder;
+  /** The account's or the user's name. */
+  name: string;
+  /** How often a budget starts again (UTC): day, week (from Monday), month (from the 1st), or total (never). */
+  period: Period;
+  /** The most that may be spent per period. */
+  amount: number;
+  /** Recorded cost of the jobs that ended in this period plus the cost so far of running ones. */
+  spent: number;
+  /** What is left this period. */
+  left: number;
+  /** When the next period starts (not for a total budget). */
+  resets_at?: string;
+}
+
+/**
+ * The amount of a budget.
+ */
+export interface BudgetAmount {
+  /** The most that may be spent per period, in the sites' currency; 0 removes the budget. */
+  amount: number;
+}
 
 /**
  * One file of a job (an input staged in or an output staged back).
@@ -152,6 +224,8 @@ export interface Job {
   comment?: string;
   /** User who submitted the job (the client certificate's common name). */
   owner?: string;
+  /** The account the job is charged to (its owner's own unless the script or submit named one). */
+  account?: string;
   /** Explicit priority from the job script; higher runs first. */
   priority?: number;
   /** Work directory asked for by the job script. */
@@ -296,6 +370,60 @@ export interface Resource {
   name: string;
   /** How many; mem and storage are in MiB, time in seconds. */
   count?: number;
+}
+
+/**
+ * One ended job, as accounting shows it.
+ */
+export interface UsageRecord {
+  /** Job ID. */
+  id: string;
+  /** Job name. */
+  name?: string;
+  /** Who submitted it. */
+  user: string;
+  /** The account it was charged to. */
+  account: string;
+  /** Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled. */
+  state: JobState;
+  /** Remote site it ran on. */
+  site?: string;
+  /** Flavor of its nodes. */
+  flavor?: string;
+  /** Number of nodes. */
+  nodes?: number;
+  /** CPUs per node. */
+  cpus?: number;
+  /** When it was submitted. */
+  submit_time: string;
+  /** When it started. */
+  start_time?: string;
+  /** When it ended. */
+  end_time?: string;
+  /** Seconds it ran. */
+  elapsed?: number;
+  /** CPU seconds allocated (cpus x nodes x elapsed). */
+  cpu_time?: number;
+  /** Largest resident memory in bytes, where the site measured it; absent when unknown. */
+  max_rss?: number;
+  /** What it cost (price per node-hour x nodes x hours run). */
+  cost?: number;
+}
+
+/**
+ * Totals of the ended jobs of one user, account, site or day.
+ */
+export interface UsageTotal {
+  /** The user, account, site or day (YYYY-MM-DD, UTC). */
+  key: string;
+  /** Number of jobs. */
+  jobs: number;
+  /** Seconds run, summed. */
+  elapsed: number;
+  /** CPU seconds allocated, summed. */
+  cpu_time: number;
+  /** Cost, summed. */
+  cost: number;
 }
 
 /** An error answer; `problem` is its RFC 9457 problem+json body. */
@@ -627,5 +755,143 @@ export async function listJobFiles(client: Client, args: { jobId: string; }): Pr
 export async function downloadJobFile(client: Client, args: { jobId: string; name: string; }): Promise<Blob> {
   const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/files/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
   if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * GET /user/account: List accounts
+ *
+ * Every account for the daemon's owner; for anyone else, the accounts they may charge.
+ *
+ * @returns 200: The accounts, by name.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listAccounts(client: Client): Promise<Array<Account>> {
+  const response = await client.request("GET", `/user/account`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Account>;
+  return fail(response);
+}
+
+/**
+ * POST /user/account: Add an account (daemon owner only)
+ *
+ * @param args.body Request body.
+ *
+ * @returns 201: The account was added.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function addAccount(client: Client, args: { body: Account; }): Promise<Account> {
+  const response = await client.request("POST", `/user/account`, {}, {}, { json: args.body });
+  if (response.status === 201) return (await response.json()) as Account;
+  return fail(response);
+}
+
+/**
+ * DELETE /user/account/{name}: Remove an account and its budgets (daemon owner only)
+ *
+ * Jobs charged to it keep its name in their records.
+ *
+ * @param args.name An account's (or, for budgets, a user's) name.
+ *
+ * @returns 200: The account that was removed.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function removeAccount(client: Client, args: { name: string; }): Promise<Account> {
+  const response = await client.request("DELETE", `/user/account/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Account;
+  return fail(response);
+}
+
+/**
+ * PATCH /user/account/{name}: Change an account's members or default ceiling (daemon owner only)
+ *
+ * @param args.name An account's (or, for budgets, a user's) name.
+ * @param args.body Request body.
+ *
+ * @returns 200: The account as it is now.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function changeAccount(client: Client, args: { name: string; body: AccountChange; }): Promise<Account> {
+  const response = await client.request("PATCH", `/user/account/${encodeURIComponent(String(args.name))}`, {}, {}, { json: args.body });
+  if (response.status === 200) return (await response.json()) as Account;
+  return fail(response);
+}
+
+/**
+ * GET /user/budget: List budgets and what was spent of them
+ *
+ * Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+ *
+ * @returns 200: The budgets with their spend in the current period.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listBudgets(client: Client): Promise<Array<Budget>> {
+  const response = await client.request("GET", `/user/budget`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<Budget>;
+  return fail(response);
+}
+
+/**
+ * PUT /user/budget/{holder}/{name}/{period}: Set or remove a budget (daemon owner only)
+ *
+ * @param args.holder Whose budget, an account's or a user's.
+ * @param args.name An account's (or, for budgets, a user's) name.
+ * @param args.period How often the budget starts again (UTC): day, week (from Monday), month (from the 1st), or total.
+ * @param args.body Request body.
+ *
+ * @returns 200: The budget as it is now, with its spend.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function setBudget(client: Client, args: { holder: SetBudgetHolder; name: string; period: Period; body: BudgetAmount; }): Promise<Budget> {
+  const response = await client.request("PUT", `/user/budget/${encodeURIComponent(String(args.holder))}/${encodeURIComponent(String(args.name))}/${encodeURIComponent(String(args.period))}`, {}, {}, { json: args.body });
+  if (response.status === 200) return (await response.json()) as Budget;
+  return fail(response);
+}
+
+/**
+ * GET /user/usage: Ended jobs with what they used and cost
+ *
+ * Jobs that ended in [since, until), the latest ended first, a page at a time (`Link rel="next"`
+ * as in the job listing). A user sees their own jobs; the daemon's owner everyone's, or those of `user`.
+ *
+ * @param args.since Only jobs that ended at this time or later (default the start of time).
+ * @param args.until Only jobs that ended before this time (default now).
+ * @param args.user Only jobs of these users (others than yourself for the daemon's owner only).
+ * @param args.account Only jobs charged to this account.
+ * @param args.limit At most this many jobs.
+ * @param args.before Only jobs listed after this one (the ID of the last job of the previous page).
+ *
+ * @returns 200: The ended jobs.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listUsage(client: Client, args: { since?: string; until?: string; user?: Array<string>; account?: string; limit?: number; before?: string; } = {}): Promise<Array<UsageRecord>> {
+  const response = await client.request("GET", `/user/usage`, { "since": args.since, "until": args.until, "user": args.user?.join(","), "account": args.account, "limit": args.limit, "before": args.before }, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<UsageRecord>;
+  return fail(response);
+}
+
+/**
+ * GET /user/usage/totals: Totals of ended jobs per user, account, site or day
+ *
+ * @param args.by What to total by (days in UTC).
+ * @param args.since Only jobs that ended at this time or later (default the start of time).
+ * @param args.until Only jobs that ended before this time (default now).
+ * @param args.user Only jobs of these users (others than yourself for the daemon's owner only).
+ * @param args.account Only jobs charged to this account.
+ *
+ * @returns 200: One total per key, by key.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function usageTotals(client: Client, args: { by: UsageTotalsBy; since?: string; until?: string; user?: Array<string>; account?: string; }): Promise<Array<UsageTotal>> {
+  const response = await client.request("GET", `/user/usage/totals`, { "by": args.by, "since": args.since, "until": args.until, "user": args.user?.join(","), "account": args.account }, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<UsageTotal>;
   return fail(response);
 }

@@ -4,6 +4,14 @@ The app resolves each operationId as an attribute of this package, so the names 
 here are exactly the operations of spec/core-terminal.yaml.
 """
 
+from skyport.core.handlers.accounts import (
+    add_account,
+    change_account,
+    list_accounts,
+    list_budgets,
+    remove_account,
+    set_budget,
+)
 from skyport.core.handlers.flavors import list_flavors
 from skyport.core.handlers.images import list_images
 from skyport.core.handlers.jobs import (
@@ -20,20 +28,29 @@ from skyport.core.handlers.jobs import (
 from skyport.core.handlers.nodes import list_nodes
 from skyport.core.handlers.remotes import list_remotes
 from skyport.core.handlers.timetable import get_timetable
+from skyport.core.handlers.usage import list_usage, usage_totals
 
 __all__ = [
+    "add_account",
     "cancel_job",
+    "change_account",
     "download_job_file",
     "get_job",
     "get_timetable",
     "job_stderr",
     "job_stdout",
+    "list_accounts",
+    "list_budgets",
     "list_flavors",
     "list_images",
     "list_job_files",
     "list_jobs",
     "list_nodes",
     "list_remotes",
+    "list_usage",
     "modify_job",
+    "remove_account",
+    "set_budget",
     "submit_job",
+    "usage_totals",
 ]

@@ -18,7 +18,31 @@ def _listing_indexes(connection: sa.Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes)
+def _accounting(connection: sa.Connection) -> None:
+    """Jobs get the account they are charged to (their owner's own until now), their recorded cost and CPU time."""
+    columns = {column["name"] for column in sa.inspect(connection).get_columns("jobs")}
+    if "account" not in columns:
+        connection.execute(sa.text("ALTER TABLE jobs ADD COLUMN account VARCHAR(255) NOT NULL DEFAULT ''"))
+        connection.execute(sa.text("UPDATE jobs SET account = owner"))
+    if "cost" not in columns:
+        connection.execute(sa.text("ALTER TABLE jobs ADD COLUMN cost FLOAT"))
+        connection.execute(sa.text("ALTER TABLE jobs ADD COLUMN cpu_time FLOAT"))
+        jobs = tables.jobs
+        ended = sa.select(jobs.c.id, jobs.c.price, jobs.c.start_time, jobs.c.end_time, jobs.c.request).where(
+            jobs.c.end_time.is_not(None), jobs.c.state.in_(["F", "E", "C"])
+        )
+        for row in connection.execute(ended).all():
+            seconds = max(0.0, row.end_time - row.start_time) if row.start_time is not None else 0.0
+            nodes, cpus = int(row.request.get("nodes", 1)), int(row.request.get("cpus", 1))
+            values = {"cost": row.price * nodes * seconds / 3600.0, "cpu_time": cpus * nodes * seconds}
+            connection.execute(jobs.update().where(jobs.c.id == row.id).values(**values))
+    tables.accounts.create(connection, checkfirst=True)
+    tables.budgets.create(connection, checkfirst=True)
+    for index in tables.accounting_indexes:
+        index.create(connection, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting)
 
 
 def migrate(engine: sa.Engine) -> int:

@@ -1,0 +1,99 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``POST /user/account``: Add an account (daemon owner only)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Account
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset({403, 409})
+
+
+def _request(*, body: Account) -> dict[str, Any]:
+    return {
+        "method": "POST",
+        "url": "/user/account",
+        "json": body.to_dict(),
+    }
+
+
+def _parse(response: httpx.Response) -> Response[Account]:
+    if response.status_code == 201:
+        return build_response(response, Account.from_dict(response.json()))
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client, body: Account) -> Response[Account]:
+    """Add an account (daemon owner only)
+
+    Args:
+        body: Request body.
+
+    Returns:
+        The whole response; ``parsed`` is the body (201: The account was added.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request(body=body)))
+
+
+def sync(*, client: Client, body: Account) -> Account:
+    """Add an account (daemon owner only)
+
+    Args:
+        body: Request body.
+
+    Returns:
+        201: The account was added.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client, body=body).parsed
+
+
+async def asyncio_detailed(*, client: Client, body: Account) -> Response[Account]:
+    """Add an account (daemon owner only)
+
+    Args:
+        body: Request body.
+
+    Returns:
+        The whole response; ``parsed`` is the body (201: The account was added.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request(body=body)))
+
+
+async def asyncio(*, client: Client, body: Account) -> Account:
+    """Add an account (daemon owner only)
+
+    Args:
+        body: Request body.
+
+    Returns:
+        201: The account was added.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client, body=body)).parsed

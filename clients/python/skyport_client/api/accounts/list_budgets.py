@@ -1,0 +1,97 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""``GET /user/budget``: List budgets and what was spent of them
+
+Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...client import Client
+from ...errors import error_for
+from ...models import Budget
+from ...types import Response, build_response
+
+_DOCUMENTED_ERRORS: frozenset[int] = frozenset()
+
+
+def _request() -> dict[str, Any]:
+    return {
+        "method": "GET",
+        "url": "/user/budget",
+    }
+
+
+def _parse(response: httpx.Response) -> Response[list[Budget]]:
+    if response.status_code == 200:
+        return build_response(response, [Budget.from_dict(item) for item in response.json()])
+    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+
+
+def sync_detailed(*, client: Client) -> Response[list[Budget]]:
+    """List budgets and what was spent of them
+
+    Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The budgets with their spend in the current period.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(client.get_httpx_client().request(**_request()))
+
+
+def sync(*, client: Client) -> list[Budget]:
+    """List budgets and what was spent of them
+
+    Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+
+    Returns:
+        200: The budgets with their spend in the current period.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return sync_detailed(client=client).parsed
+
+
+async def asyncio_detailed(*, client: Client) -> Response[list[Budget]]:
+    """List budgets and what was spent of them
+
+    Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+
+    Returns:
+        The whole response; ``parsed`` is the body (200: The budgets with their spend in the current period.).
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return _parse(await client.get_async_httpx_client().request(**_request()))
+
+
+async def asyncio(*, client: Client) -> list[Budget]:
+    """List budgets and what was spent of them
+
+    Every budget for the daemon's owner; for anyone else, their own and those of the accounts they may charge.
+
+    Returns:
+        200: The budgets with their spend in the current period.
+
+    Raises:
+        ApiError: the server answered with an error; its problem+json body is on the exception.
+        UnexpectedStatus: the server answered with a status the spec does not document.
+        httpx.HTTPError: the request could not be sent or no answer came.
+    """
+    return (await asyncio_detailed(client=client)).parsed

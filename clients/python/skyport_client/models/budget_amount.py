@@ -1,0 +1,35 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The BudgetAmount model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BudgetAmount:
+    """The amount of a budget.
+
+    Attributes:
+        amount: The most that may be spent per period, in the sites' currency; 0 removes the budget.
+    """
+
+    amount: float
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BudgetAmount:
+        """Build from a decoded JSON object; keys the schema does not name are ignored."""
+        return cls(
+            amount=data["amount"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object; optional fields that are None are left out."""
+        result: dict[str, Any] = {
+            "amount": self.amount,
+        }
+        return {key: value for key, value in result.items() if value is not None}

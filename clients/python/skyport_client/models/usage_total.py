@@ -1,0 +1,51 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
+# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The UsageTotal model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class UsageTotal:
+    """Totals of the ended jobs of one user, account, site or day.
+
+    Attributes:
+        key: The user, account, site or day (YYYY-MM-DD, UTC).
+        jobs: Number of jobs.
+        elapsed: Seconds run, summed.
+        cpu_time: CPU seconds allocated, summed.
+        cost: Cost, summed.
+    """
+
+    key: str
+    jobs: int
+    elapsed: float
+    cpu_time: float
+    cost: float
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UsageTotal:
+        """Build from a decoded JSON object; keys the schema does not name are ignored."""
+        return cls(
+            key=data["key"],
+            jobs=data["jobs"],
+            elapsed=data["elapsed"],
+            cpu_time=data["cpu_time"],
+            cost=data["cost"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object; optional fields that are None are left out."""
+        result: dict[str, Any] = {
+            "key": self.key,
+            "jobs": self.jobs,
+            "elapsed": self.elapsed,
+            "cpu_time": self.cpu_time,
+            "cost": self.cost,
+        }
+        return {key: value for key, value in result.items() if value is not None}

@@ -1,0 +1,151 @@
+"""Account, budget and accounting queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from skyport.accounting.budgets import ACCOUNT, Account, Budget, Period
+from skyport.jobs.record import Job
+from skyport.store.jobs import job_from_row
+from skyport.store.tables import accounts, budgets, jobs
+
+
+def _account(row: sa.Row[Any]) -> Account:
+    return Account(row.name, tuple(row.members), row.job_ceiling, row.created_at)
+
+
+def get_account(connection: sa.Connection, name: str) -> Account | None:
+    row = connection.execute(sa.select(accounts).where(accounts.c.name == name)).first()
+    return None if row is None else _account(row)
+
+
+def list_accounts(connection: sa.Connection) -> list[Account]:
+    return [_account(row) for row in connection.execute(sa.select(accounts).order_by(accounts.c.name))]
+
+
+def save_account(connection: sa.Connection, account: Account) -> None:
+    """Insert or update an account."""
+    values = {
+        "name": account.name,
+        "members": list(account.members),
+        "job_ceiling": account.job_ceiling,
+        "created_at": account.created_at,
+    }
+    if connection.execute(accounts.update().where(accounts.c.name == account.name).values(**values)).rowcount == 0:
+        connection.execute(accounts.insert().values(**values))
+
+
+def delete_account(connection: sa.Connection, name: str) -> None:
+    connection.execute(accounts.delete().where(accounts.c.name == name))
+    connection.execute(budgets.delete().where(budgets.c.holder == ACCOUNT, budgets.c.name == name))
+
+
+def list_budgets(connection: sa.Connection) -> list[Budget]:
+    query = sa.select(budgets).order_by(budgets.c.holder, budgets.c.name, budgets.c.period)
+    return [Budget(row.holder, row.name, Period(row.period), row.amount) for row in connection.execute(query)]
+
+
+def set_budget(connection: sa.Connection, budget: Budget) -> None:
+    """Set (amount > 0) or remove (amount 0) a budget."""
+    key = (budgets.c.holder == budget.holder, budgets.c.name == budget.name, budgets.c.period == budget.period.value)
+    connection.execute(budgets.delete().where(*key))
+    if budget.amount > 0:
+        connection.execute(
+            budgets.insert().values(
+                holder=budget.holder, name=budget.name, period=budget.period.value, amount=budget.amount
+            )
+        )
+
+
+def _holder_column(holder: str) -> sa.ColumnElement[Any]:
+    return jobs.c.account if holder == ACCOUNT else jobs.c.owner
+
+
+def ended_spend(connection: sa.Connection, holder: str, name: str, since: float) -> float:
+    """The recorded cost of the jobs charged to ``holder name`` that ended at ``since`` or later."""
+    column = _holder_column(holder)
+    query = sa.select(sa.func.coalesce(sa.func.sum(jobs.c.cost), 0.0)).where(column == name, jobs.c.end_time >= since)
+    return float(connection.execute(query).scalar() or 0.0)
+
+
+def running_jobs(connection: sa.Connection) -> list[Job]:
+    """Jobs started and not ended (running, or copying results back): their cost so far counts against budgets."""
+    query = sa.select(jobs).where(jobs.c.start_time.is_not(None), jobs.c.cost.is_(None))
+    return [job_from_row(row) for row in connection.execute(query)]
+
+
+def usage_filter(
+    since: float, until: float, users: Sequence[str] = (), account: str | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the ended jobs accounting shows: ended in [since, until), of ``users``, charged to
+    ``account``."""
+    # A cost is recorded once a job has ended (not when a run ends and its results are still copied back).
+    where = [jobs.c.end_time >= since, jobs.c.end_time < until, jobs.c.cost.is_not(None)]
+    if users:
+        where.append(jobs.c.owner.in_(list(users)))
+    if account is not None:
+        where.append(jobs.c.account == account)
+    return where
+
+
+def ended_jobs(
+    connection: sa.Connection, where: list[sa.ColumnElement[bool]], limit: int, before: Job | None = None
+) -> list[Job]:
+    """Ended jobs matching ``where``, the latest ended first; with ``before``, those listed after it."""
+    query = sa.select(jobs).where(*where).order_by(jobs.c.end_time.desc(), jobs.c.id.desc()).limit(limit)
+    if before is not None and before.end_time is not None:
+        query = query.where(
+            sa.or_(
+                jobs.c.end_time < before.end_time,
+                sa.and_(jobs.c.end_time == before.end_time, jobs.c.id < before.id),
+            )
+        )
+    return [job_from_row(row) for row in connection.execute(query)]
+
+
+_KEYS = {"user": jobs.c.owner, "account": jobs.c.account, "site": jobs.c.site}
+
+
+def totals(
+    connection: sa.Connection, where: list[sa.ColumnElement[bool]], by: str
+) -> list[tuple[str, int, float, float, float]]:
+    """(key, jobs, elapsed seconds, CPU seconds, cost) per ``by`` (user, account, site or day, in UTC)."""
+    elapsed = sa.func.coalesce(jobs.c.end_time - jobs.c.start_time, 0.0)
+    key = _KEYS[by] if by != "day" else _day_number(connection)
+    query = (
+        sa.select(
+            (sa.func.coalesce(key, "") if by == "site" else key).label("key"),
+            sa.func.count().label("jobs"),
+            sa.func.coalesce(sa.func.sum(elapsed), 0.0).label("elapsed"),
+            sa.func.coalesce(sa.func.sum(jobs.c.cpu_time), 0.0).label("cpu_time"),
+            sa.func.coalesce(sa.func.sum(jobs.c.cost), 0.0).label("cost"),
+        )
+        .where(*where)
+        .group_by(key)
+        .order_by(key)
+    )
+    rows = connection.execute(query)
+    return [
+        (
+            _day(row.key) if by == "day" else row.key,
+            int(row.jobs),
+            float(row.elapsed),
+            float(row.cpu_time),
+            float(row.cost),
+        )
+        for row in rows
+    ]
+
+
+def _day_number(connection: sa.Connection) -> sa.ColumnElement[Any]:
+    """Days since 1970-01-01 UTC of a job's end: SQLite's cast cuts the fraction, PostgreSQL's rounds it."""
+    days = jobs.c.end_time / 86400.0
+    return sa.func.floor(days) if connection.dialect.name == "postgresql" else sa.cast(days, sa.Integer)
+
+
+def _day(number: float) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(number))).isoformat()

@@ -1,0 +1,112 @@
+"""Accounts, budgets and usage through the real CLI and daemon, on a priced local site."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skyport import pki
+from tests.conftest import PYTHON, TEST_USERS, Daemon, running_daemon
+from tests.e2e.test_cli import skyport
+
+PRICE = 36.0  # per node-hour: a job of one second costs a cent
+
+
+@pytest.fixture
+def priced(home: Path, tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon whose local site charges PRICE per node-hour, with a second user bob (his home: BOB)."""
+    settings = {"cpus": 2, "mem": 2048, "users": TEST_USERS, "read_only": PYTHON, "price": PRICE}
+    skyport(None, "user", "add", "bob", home=home)
+    bob = tmp_path / "bob"
+    bob.mkdir()
+    shutil.copy(home / "ca.pem", bob / "ca.pem")
+    for name in ("cert.pem", "key.pem"):
+        shutil.copy(home / pki.USERS / "bob" / name, bob / name)
+    with running_daemon(
+        home, tmp_path / "daemon.log", [{"name": "local", "kind": "local", "settings": settings}]
+    ) as daemon:
+        yield daemon
+
+
+def as_bob(daemon: Daemon, *args: str, check: bool = True) -> Any:
+    """`skyport` run with bob's certificate (a home of his own that trusts the daemon's CA)."""
+    return skyport(daemon, *args, home=daemon.home.parent / "bob", check=check)
+
+
+def script(tmp_path: Path, name: str, body: str, *directives: str) -> str:
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\n" + "".join(f"#SWM {d}\n" for d in directives) + body + "\n")
+    return str(path)
+
+
+def wait_ended(daemon: Daemon, job_id: str, home: Path | None = None) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = json.loads(skyport(daemon, "--json", "show", job_id, home=home).stdout)
+        job = job[0] if isinstance(job, list) else job
+        if job["state"] in "FEC":
+            return dict(job)
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} did not end in 60 s")
+
+
+def test_only_the_owner_manages_accounts_and_only_members_charge_them(priced: Daemon, tmp_path: Path) -> None:
+    refused = as_bob(priced, "account", "add", "physics", check=False)
+    assert refused.returncode == 1
+    assert "only the daemon's owner (alice) may add accounts" in refused.stderr
+    skyport(priced, "account", "add", "physics", "--member", "alice", "--budget", "500/month")
+    job = script(tmp_path, "job.sh", "true", "account physics")
+    not_member = as_bob(priced, "submit", job, check=False)
+    assert not_member.returncode == 1
+    assert "not a member of account physics" in not_member.stderr
+    assert json.loads(as_bob(priced, "--json", "account", "list").stdout) == []
+
+    skyport(priced, "account", "set", "physics", "--member", "bob")
+    charged = as_bob(priced, "submit", job).stdout.strip()
+    own = as_bob(priced, "submit", "--account", "bob", job).stdout.strip()
+    shown = {j["id"]: j["account"] for j in json.loads(as_bob(priced, "--json", "show", charged, own).stdout)}
+    assert shown == {charged: "physics", own: "bob"}
+    listed = json.loads(as_bob(priced, "--json", "account", "list").stdout)
+    assert [(a["name"], a["members"], [b["amount"] for b in a["budgets"]]) for a in listed] == [
+        ("physics", ["alice", "bob"], [500.0])
+    ]
+    skyport(priced, "account", "remove", "physics")
+    assert json.loads(skyport(priced, "--json", "account", "list").stdout) == []
+
+
+def test_usage_by_account_totals_equal_the_sum_of_the_jobs_recorded_costs(priced: Daemon, tmp_path: Path) -> None:
+    skyport(priced, "account", "add", "physics", "--member", "alice", "--member", "bob")
+    ids = [
+        skyport(priced, "submit", script(tmp_path, "a.sh", "sleep 1", "account physics")).stdout.strip(),
+        skyport(priced, "submit", script(tmp_path, "b.sh", "sleep 2")).stdout.strip(),
+        as_bob(priced, "submit", script(tmp_path, "c.sh", "sleep 1", "account physics")).stdout.strip(),
+    ]
+    costs = {}
+    for job_id in ids:
+        job = wait_ended(priced, job_id, None if job_id != ids[2] else priced.home.parent / "bob")
+        assert job["state"] == "F", job
+        assert job["cost"] > 0
+        costs[job_id] = job["cost"]
+    records = json.loads(skyport(priced, "--json", "usage").stdout)
+    assert {r["id"]: r["cost"] for r in records} == pytest.approx(costs)
+    assert {r["id"]: r["account"] for r in records} == {ids[0]: "physics", ids[1]: "alice", ids[2]: "physics"}
+    totals = {t["key"]: t for t in json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)}
+    assert totals["physics"]["cost"] == pytest.approx(costs[ids[0]] + costs[ids[2]])
+    assert totals["alice"]["cost"] == pytest.approx(costs[ids[1]])
+    assert totals["physics"]["jobs"] == 2
+
+    mine = json.loads(as_bob(priced, "--json", "usage").stdout)
+    assert [r["id"] for r in mine] == [ids[2]]
+    others = as_bob(priced, "usage", "--user", "alice", check=False)
+    assert others.returncode == 1
+    assert "only the daemon's owner (alice) may see the usage of alice" in others.stderr
+    table = skyport(priced, "usage", "--by", "account").stdout
+    assert "physics" in table and "TOTAL" in table
+    csv_lines = skyport(priced, "usage", "--csv").stdout.splitlines()
+    assert csv_lines[0].startswith("id,name,user,account,state") and len(csv_lines) == 4
