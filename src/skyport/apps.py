@@ -11,7 +11,6 @@ import functools
 import inspect
 import json
 import logging
-import sys
 import tempfile
 import warnings
 from collections.abc import AsyncGenerator, Callable, MutableMapping
@@ -23,18 +22,14 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from skyport import specs
 from skyport.errors import SkyportError
+from skyport.imports import imported_without
 
-_IRI_GRAMMARS = "rfc3987_syntax"
-_iri_blocked = _IRI_GRAMMARS not in sys.modules and "jsonschema" not in sys.modules
-if _iri_blocked:
-    # jsonschema imports rfc3987_syntax when it is installed (jupyter-events, JupyterHub's
-    # dependency, brings it), and that module compiles 38 Lark grammars at import: 2 to 6 s on
-    # every `skyport daemon` and `skyport gate` start. Skyport's specs use no IRI formats, so
-    # jsonschema is imported without it; the module stays importable for anyone after.
-    sys.modules[_IRI_GRAMMARS] = None  # type: ignore[assignment]
-with warnings.catch_warnings():
-    # connexion imports starlette's test client, which warns that it wants httpx2, on every
-    # `skyport daemon` and `skyport gate`. Nothing here uses that client.
+# jsonschema imports rfc3987_syntax when it is installed (jupyter-events, JupyterHub's dependency,
+# brings it), and that module compiles 38 Lark grammars at import: 2 to 6 s on every `skyport
+# daemon` and `skyport gate` start. Skyport's specs use no IRI formats, so jsonschema is imported
+# without it. connexion imports starlette's test client, which warns that it wants httpx2, on every
+# start; nothing here uses that client.
+with imported_without("rfc3987_syntax"), warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2")
     from connexion import AsyncApp
     from connexion.datastructures import MediaTypeDict
@@ -42,8 +37,6 @@ with warnings.catch_warnings():
     from connexion.options import SwaggerUIOptions
     from connexion.resolver import Resolver
     from connexion.validators import VALIDATOR_MAP, MultiPartFormDataValidator, ParameterValidator
-if _iri_blocked:
-    del sys.modules[_IRI_GRAMMARS]
 
 logger = logging.getLogger(__name__)
 

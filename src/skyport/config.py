@@ -23,8 +23,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skyport.errors import BadRequest
 
 CONFIG_FILE = "config.yaml"
@@ -93,6 +91,8 @@ def _site(raw: Any, index: int) -> SiteConfig:
 
 def read_mapping(path: Path) -> dict[str, Any]:
     """A YAML file whose top level is a mapping (an empty file is an empty one)."""
+    import yaml  # here: terminal commands read this module's paths, rarely a YAML file
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

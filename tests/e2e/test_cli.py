@@ -265,10 +265,23 @@ def test_submit_options_override_the_script_and_sbatch_lines_are_read(daemon: Da
     assert bad.returncode == 2 and "--cpus" in bad.stderr and "from 1 to 100000" in bad.stderr
 
 
-def test_terminal_commands_do_not_import_codegen_or_conformance() -> None:
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "skyport", "--version"], capture_output=True, text=True, check=True
-    )
-    imported = {line.rpartition("|")[2].strip() for line in result.stderr.splitlines()}
-    assert "skyport.cli.jobs" in imported
-    assert not {name for name in imported if name.startswith(("skyport.codegen", "skyport.cli.conformance"))}
+def import_times(daemon: Daemon | None, *args: str) -> list[tuple[float, str]]:
+    """(cumulative ms, module) of every import of ``skyport ARGS`` by ``python -X importtime``, in its
+    order; a module imported by another is indented under it."""
+    home, url = (str(daemon.home), daemon.url) if daemon else ("", "")
+    env = {**os.environ, "SKYPORT_HOME": home, "SKYPORT_URL": url}
+    command = [sys.executable, "-X", "importtime", "-m", "skyport", *args]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    rows = [line.split("|") for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return [(int(cumulative) / 1000, name[1:]) for _, cumulative, name in rows[1:]]
+
+
+def test_terminal_commands_import_only_what_they_use(daemon: Daemon) -> None:
+    """What makes them start fast (tests/bench/test_cli_start.py times them)."""
+    version = {name.strip() for _, name in import_times(None, "--version")}
+    assert not {name for name in version if name.startswith(("skyport.cli.", "skyport_client", "httpx", "rich"))}
+    listing = {name.strip() for _, name in import_times(daemon, "jobs")}
+    assert {"skyport.cli.render", "httpx", "rich.table"} <= listing  # (importlib.import_module is not logged)
+    unused = ("skyport.core", "skyport.pki", "skyport.jobs", "skyport.codegen", "skyport.cli.conformance")
+    unused += ("skyport.cli.daemon", "cryptography", "yaml", "asyncio", "pygments", "rich.progress", "jinja2")
+    assert not {name for name in listing if name.startswith(unused)}

@@ -9,14 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-import httpx
-import yaml
-from skyport_client import Client
-from skyport_client.errors import ApiError
-from skyport_client.tls import context_from_home
 
-from skyport.config import CONFIG_FILE, DEFAULT_PORT, URL_FILE
+from skyport.config import CONFIG_FILE, DEFAULT_PORT, URL_FILE, read_mapping
 from skyport.errors import SkyportError
+from skyport.imports import imported_without
+
+# httpx imports its own command line when click, rich and pygments are installed, as they are
+# here: about a third of `skyport jobs`' start. The terminal never runs httpx's command line.
+with imported_without("httpx._main"):
+    import httpx
+    from skyport_client import Client
+    from skyport_client.errors import ApiError
+    from skyport_client.tls import context_from_home
 
 
 @dataclasses.dataclass
@@ -35,7 +39,7 @@ class Context:
         listen: dict[str, object] = {}
         config = self.home / CONFIG_FILE
         if config.exists():
-            listen = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("listen") or {}
+            listen = read_mapping(config).get("listen") or {}
         return f"https://{listen.get('host', '127.0.0.1')}:{listen.get('port', DEFAULT_PORT)}"
 
     def client(self) -> Client:

@@ -31,7 +31,6 @@ from skyport_client.models import ModifyJobModification
 from skyport.cli import render
 from skyport.cli.context import Context
 from skyport.errors import ScriptError
-from skyport.jobs.script import decode, duration, parse
 
 ENDED = {"F", "E", "C"}
 _POLL = 0.5
@@ -42,6 +41,8 @@ _RECENT = 24 * 3600  # `skyport jobs` shows the jobs that ended this many second
 
 def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
     """Input files the script declares that exist on this machine (relative to ``folder``)."""
+    from skyport.jobs.script import decode, parse  # here: only submit reads scripts
+
     found = []
     for declared in parse(decode(script)).inputs:
         path = Path(declared).expanduser()
@@ -113,6 +114,8 @@ def _with_options(
     content: bytes, file_name: str, given: dict[str, str | None], sites: tuple[str, ...], envs: tuple[str, ...]
 ) -> bytes:
     """The script with the submit options as #SWM lines at its end, and --env as exports after its first line."""
+    from skyport.jobs.script import decode, parse
+
     request = parse(decode(content))  # first, so that errors name the lines as the user wrote them
     lines = [f"{name} {shlex.quote(value)}" for name, value in given.items() if value is not None]
     lines += [f"site {shlex.quote(site)}" for site in sites]
@@ -248,11 +251,7 @@ def jobs(
     taking a job accepts; --json gives whole jobs."""
     with obj.client() as client:
         known = _all_jobs(client)
-    try:
-        window = _RECENT if since is None else duration([since])
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
-    start = time.time() - window
+    start = time.time() - (_RECENT if since is None else _seconds(since))
     items = [
         j
         for j in known
@@ -262,6 +261,16 @@ def jobs(
     if obj.as_json:
         return render.as_json(items)
     render.job_table(items, render.short_ids([j["id"] for j in known]))
+
+
+def _seconds(since: str) -> int:
+    """``--since`` in seconds, written as a job's time limit is (``2h``, ``1-00:00:00``)."""
+    from skyport.jobs.script import duration  # here: `skyport jobs` alone reads no script
+
+    try:
+        return duration([since])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
 
 
 def _ended_after(job: dict[str, Any], since: float) -> bool:
