@@ -17,7 +17,6 @@ Every default is here. A home directory (``~/.skyport``, or ``--home`` / ``SKYPO
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,6 +28,12 @@ CONFIG_FILE = "config.yaml"
 URL_FILE = "daemon.url"  # written by a running daemon, so terminals find it
 LOCK_FILE = "daemon.lock"  # locked by the running daemon: one per home (skyport.daemon_lock)
 DEFAULT_PORT = 8443
+
+
+def _login_name() -> str:
+    import getpass  # here: terminal commands read this module's paths, never a Settings
+
+    return getpass.getuser()
 
 
 def default_home() -> Path:
@@ -55,7 +60,7 @@ class Settings:
     port: int = DEFAULT_PORT
     store: str = ""  # SQLAlchemy URL; empty means the SQLite file skyport.db in home
     sites: tuple[SiteConfig, ...] = (SiteConfig("local", "local"),)
-    owner: str = dataclasses.field(default_factory=getpass.getuser)  # may submit ?path= scripts
+    owner: str = dataclasses.field(default_factory=_login_name)  # may submit ?path= scripts
     loop_interval: float = 1.0  # seconds between scheduling passes when nothing wakes the loop
     idle_timeout: float = 60.0  # seconds an unused partition is kept before it is deleted
     max_upload: int = 256 * 1024 * 1024  # bytes per submission, script and inputs together

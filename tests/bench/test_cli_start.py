@@ -6,8 +6,9 @@ neither the core, the PKI (cryptography), YAML, the job-script parser, codegen n
 command line; ``skyport --version`` loads click alone. The aim (issue 11) is ``skyport jobs``
 within 5x the start of a bare interpreter of the same venv, the TLS handshake with the daemon
 and the listing included. Each round runs ``python -c pass`` first (not timed by the benchmark)
-and the command right after, so both see the same machine; ``extra_info`` has both medians, their
-ratio, and the slowest imports by ``python -X importtime``.
+and the command right after, so both see the same machine (with bytecode cached, as when
+installed); ``extra_info`` has both medians, their ratio, and the slowest imports by
+``python -X importtime``.
 
 Run with numbers: ``.venv/bin/pytest tests/bench/test_cli_start.py --benchmark-enable``; without
 ``--benchmark-enable`` each runs once, as a smoke test.
@@ -20,6 +21,7 @@ import sys
 import time
 from statistics import median
 
+import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 from skyport_client import Client
 from skyport_client.api.jobs import submit_job
@@ -28,6 +30,13 @@ from tests.conftest import Daemon
 from tests.e2e.test_cli import import_times, skyport
 
 ROUNDS = 20
+
+
+@pytest.fixture(autouse=True)
+def _bytecode_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the commands write and read their .pyc files, as an installed skyport does: under
+    PYTHONDONTWRITEBYTECODE each run would compile every module of the source tree again."""
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
 
 
 def _bare_start(seconds: list[float]) -> None:
