@@ -63,3 +63,26 @@ def test_a_job_that_waits_says_for_what_and_until_when(daemon: Daemon, client: C
     for job_id in running:
         skyport(daemon, "cancel", job_id)
     assert wait_for(client, waiting, "F")["state"] == "F"
+
+
+def test_show_and_timetable_say_the_same_start_and_reason(daemon: Daemon, client: Client) -> None:
+    """A reserved job and one past the reservation depth (an estimate): both views agree on each."""
+    for job_id in [submit(client, SLEEPER) for _ in range(2)]:
+        wait_for(client, job_id, "R")
+    wide = "#!/bin/sh\n#SWM name {}\n#SWM cpus 2\n#SWM time 5m\ntrue\n"
+    reserved, estimated = submit(client, wide.format("reserved")), submit(client, wide.format("estimated"))
+    assert "(reserved)" in str(planned(client, reserved)["state_details"])
+    assert "(an estimate:" in str(planned(client, estimated)["state_details"])
+
+    shown = json.loads(skyport(daemon, "--json", "show", reserved, estimated).stdout)
+    table = {entry["job_id"]: entry for entry in json.loads(skyport(daemon, "--json", "timetable").stdout)}
+    for job in shown:
+        entry = table[job["id"]]
+        assert (entry["reason"], entry["start_time"]) == (job["state_details"], job["planned_start_time"]), entry
+
+    printed = skyport(daemon, "timetable").stdout
+    for job_id in (reserved, estimated):
+        start = next(line for line in skyport(daemon, "show", job_id).stdout.splitlines() if "Planned start" in line)
+        row = next(line for line in printed.splitlines() if job_id[:8] in line)
+        assert start.split()[-1] in row, (start, row)
+    assert "never" not in printed

@@ -437,7 +437,7 @@ def timetable(obj: Context) -> None:
         (
             short.get(p["job_id"], p["job_id"]),
             p.get("job_name", ""),
-            render.when(p.get("start_time")) if p.get("placed") else "never",
+            render.when(p.get("start_time")) or "-",  # as `show` prints it; the reason says how sure
             _placement(p),
             render.money(p.get("estimated_cost")),
             p.get("reason", ""),

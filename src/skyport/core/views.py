@@ -92,12 +92,19 @@ def job(
         if job.start_time is not None:
             body["resources"] = resources
     if placement is not None and job.state in PENDING:
-        if job.state == JobState.QUEUED:  # a W job's own details say what its new partition is waiting for
-            body["state_details"] = placement.reason or job.state_details
+        body["state_details"] = reason(job, placement)
         body["planned_start_time"] = timestamp(placement.start_time)
         body["placement"] = where(placement, nodes)
         body["estimated_cost"] = round(placement.estimated_cost, 6)
     return {key: value for key, value in body.items() if value is not None}
+
+
+def reason(job: Job, placement: scheduler.Placement) -> str:
+    """Why a pending job waits, or when it starts: the same words in its record and in the timetable.
+
+    A W job's own details say what its new partition is waiting for.
+    """
+    return (placement.reason or job.state_details) if job.state == JobState.QUEUED else job.state_details
 
 
 def where(placement: scheduler.Placement, nodes: Mapping[str, scheduler.NodeSlot]) -> str | None:
@@ -120,7 +127,7 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
         "placed": placement.placed,
         "start_time": timestamp(placement.start_time),
         "estimated_cost": round(placement.estimated_cost, 6),
-        "reason": placement.reason,
+        "reason": reason(job, placement),
     }
     if placement.new_partition is not None:
         body["remote_name"] = placement.new_partition.site
