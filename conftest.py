@@ -1,8 +1,29 @@
-"""Fixtures shared across test directories.
+"""Fixtures shared across test directories, and how the suite is spread over workers.
 
 The aws gate's moto server and instance player (gates/aws/tests/aws_support.py) and the Slurm
 cluster of the slurm gate (gates/slurm/tests/slurm_support.py) serve the gates' own tests, the
 gate conformance suite and the end-to-end tests, one server process (or cluster) per session.
+
+scripts/test runs the suite on several pytest-xdist workers with ``--dist loadgroup``: the tests
+that share a session's server (Slurm, moto, PostgreSQL) or its built distributions (packaging) go
+to one worker together, so each is started or built once; every other test goes wherever a worker
+is free.
 """
 
+from __future__ import annotations
+
+import pytest
+
 pytest_plugins = ["gates.aws.tests.aws_support", "gates.slurm.tests.slurm_support"]
+
+SHARED = {"slurm_cluster": "slurm", "moto_server": "aws", "postgres_url": "postgres", "wheelhouse": "packaging"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        needs = getattr(item, "fixturenames", ())
+        group = next((name for fixture, name in SHARED.items() if fixture in needs), None)
+        if group is None and "tests/packaging/" in item.nodeid:
+            group = "packaging"
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -7,6 +7,7 @@ it exactly as a terminal does - HTTPS with client certificates - and can SIGKILL
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -171,10 +172,12 @@ def npm_tool(package: str, version: str, binary: str) -> Path:
         pytest.skip(f"npm is not installed: {package} cannot be installed")
     prefix = NPM_CACHE / f"{package}@{version}"
     path = prefix / "node_modules" / ".bin" / binary
-    if not path.exists():
-        prefix.mkdir(parents=True, exist_ok=True)
-        command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"{package}@{version}"]
-        subprocess.run(command, check=True, capture_output=True)
+    prefix.mkdir(parents=True, exist_ok=True)
+    with (NPM_CACHE / f"{package.replace('/', '_')}@{version}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test worker may be installing it right now
+        if not path.exists():
+            command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"{package}@{version}"]
+            subprocess.run(command, check=True, capture_output=True)
     return path
 
 
