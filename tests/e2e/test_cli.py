@@ -160,7 +160,7 @@ def test_jobs_are_named_by_a_unique_start_of_their_id(daemon: Daemon, client: Cl
     assert ambiguous.returncode == 1 and "several" in ambiguous.stderr
     assert all(i in ambiguous.stderr for i in ids if i.startswith(first))
     unknown = skyport(daemon, "show", "zzzzzzzz", check=False)
-    assert unknown.returncode == 1 and "no job of yours" in unknown.stderr
+    assert unknown.returncode == 1 and "no job or array of yours" in unknown.stderr
 
 
 def test_cancel_takes_several_jobs_and_filters_and_says_what_it_did(daemon: Daemon, tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ def test_submit_options_override_the_script_and_sbatch_lines_are_read(daemon: Da
     job = json.loads(skyport(daemon, "show", job_id, "--json").stdout)
     assert job["name"] == "from-slurm.sh" and job["time_limit"] == 300
     assert {r["name"]: r["count"] for r in job["request"]}["cpus"] == 2
-    assert job["comment"] == "#SBATCH options ignored: --partition=gpu"
+    assert job["ignored_directives"] == ["--partition=gpu"]
     assert skyport(daemon, "logs", job_id).stdout == "hello there\n"
     renamed = skyport(daemon, "submit", str(script), "--cpus", "1", "--name", "mine", "--json").stdout
     job = json.loads(skyport(daemon, "show", json.loads(renamed)["id"], "--json").stdout)

@@ -8,7 +8,7 @@ import pytest
 
 from skyport.errors import BadRequest, ScriptError
 from skyport.jobs.files import MAX_NAME_BYTES, check_name
-from skyport.jobs.script import JobRequest, check_request, decode, parse
+from skyport.jobs.script import JobRequest, array_tasks, check_request, decode, parse
 
 REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
@@ -242,7 +242,8 @@ def test_sbatch_lines_are_read_where_no_swm_line_says_the_same() -> None:
     request = parse(script)
     assert (request.name, request.cpus, request.mem, request.time_limit) == ("align", 2, 8192, 5400)
     assert (request.nodes, request.gpus, request.depends_on) == (2, 2, (dep,))
-    assert request.ignored == ("--partition gpu", "--exclusive", "-o out.%j")
+    assert request.ignored == ("--partition gpu", "--exclusive")
+    assert request.stdout == "out.%j" and request.stderr == ""
 
 
 @pytest.mark.parametrize(
@@ -254,9 +255,54 @@ def test_sbatch_lines_are_read_where_no_swm_line_says_the_same() -> None:
         ("#SBATCH --time=400-00:00:00", "at most 365 days"),
         ("#SBATCH -J", "needs a value"),
         ("#SBATCH --job-name=a/b", "'/'"),
+        ("#SBATCH --array=1-20000", "at most 10000 tasks"),
+        ("#SBATCH -a 3-1", "'3-1'"),
+        ("#SBATCH -o logs/..", "file name"),
     ],
 )
 def test_a_bad_sbatch_value_names_its_line(line: str, word: str) -> None:
     with pytest.raises(ScriptError) as raised:
         parse(f"#!/bin/sh\n{line}\n")
     assert "line 2" in str(raised.value) and word in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "tasks", "throttle"),
+    [
+        ("1-5", (1, 2, 3, 4, 5), 0),
+        ("1,3,5-9", (1, 3, 5, 6, 7, 8, 9), 0),
+        ("1-9:4", (1, 5, 9), 0),
+        ("0-15:4%2", (0, 4, 8, 12), 2),
+        ("7", (7,), 0),
+        ("3,1,3", (1, 3), 0),
+        ("0-9999", tuple(range(10000)), 0),
+    ],
+)
+def test_array_task_ids_read_as_slurm_reads_them(text: str, tasks: tuple[int, ...], throttle: int) -> None:
+    assert array_tasks(text) == (tasks, throttle)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("0-10000", "gives 10001 tasks; an array has at most 10000"),
+        ("0-4000000", "gives 4000001 tasks"),
+        ("1-5%0", "at least 1"),
+        ("1-5%x", "throttle"),
+        ("5-1", "'5-1'"),
+        ("1-9:0", "steps >= 1"),
+        ("1-4000001", "from 0 to 4000000"),
+        ("a-b", "such as 1-100"),
+        ("1,,2", "such as 1-100"),
+        ("9" * 40, "from 0 to 4000000"),
+    ],
+)
+def test_a_bad_array_is_refused_saying_what_is_accepted(text: str, word: str) -> None:
+    with pytest.raises(ScriptError) as raised:
+        parse(f"#!/bin/sh\n#SWM array {text}\n")
+    assert "line 2" in str(raised.value) and word in str(raised.value)
+
+
+def test_array_and_log_files_come_from_swm_or_sbatch_lines() -> None:
+    request = parse("#!/bin/sh\n#SBATCH -a 1-3 --error=e-%a.txt\n#SWM array 1-10%2\n")
+    assert (request.array, request.stdout, request.stderr) == ("1-10%2", "", "e-%a.txt")

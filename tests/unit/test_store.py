@@ -72,9 +72,9 @@ def test_list_filters_by_state_and_limit_newest_first(store: Store) -> None:
     jobs = [new_job(submit_time=1000.0 + i, state=JobState("QRF"[i % 3])) for i in range(6)]
     for job in jobs:
         store.call(queries.insert_job, job)
-    newest = store.call(queries.list_jobs, "alice", [], 2)
+    newest = store.call(queries.list_jobs, "alice", queries.EVERY_JOB, 2)
     assert [j.id for j in newest] == [jobs[5].id, jobs[4].id]
-    finished = store.call(queries.list_jobs, "alice", [JobState.FINISHED])
+    finished = store.call(queries.list_jobs, "alice", queries.Filter(states=(JobState.FINISHED,)))
     assert {j.id for j in finished} == {jobs[2].id, jobs[5].id}
 
 
@@ -84,13 +84,33 @@ def test_pages_after_a_job_list_every_job_once_in_order_even_with_equal_submit_t
         store.call(queries.insert_job, job)
     everything = store.call(queries.list_jobs, "alice")
     pages: list[Job] = []
-    while page := store.call(queries.list_jobs, "alice", [], 3, pages[-1] if pages else None):
+    while page := store.call(queries.list_jobs, "alice", queries.EVERY_JOB, 3, pages[-1] if pages else None):
         pages += page
     assert pages == everything
     assert {j.id for j in pages} == {j.id for j in jobs}
     assert [j.submit_time for j in pages] == sorted((j.submit_time for j in jobs), reverse=True)
-    ended = store.call(queries.list_jobs, "alice", [JobState.FINISHED], 2, everything[0])
+    ended = store.call(queries.list_jobs, "alice", queries.Filter(states=(JobState.FINISHED,)), 2, everything[0])
     assert [j.id for j in ended] == [j.id for j in everything[1:] if j.state == JobState.FINISHED][:2]
+
+
+def test_list_filters_by_name_end_time_and_array_in_sql(store: Store) -> None:
+    array_id = str(uuid.uuid4())
+    unnamed = new_job(request=JobRequest(), submit_time=1000.0)
+    old = new_job(submit_time=1001.0, state=JobState.FINISHED, end_time=2000.0)
+    recent = new_job(submit_time=1002.0, state=JobState.ERROR, end_time=5000.0)
+    tasks = [new_job(submit_time=1003.0 + i, array_id=array_id, array_task=i) for i in (1, 3, 5)]
+    store.call(queries.insert_jobs, [unnamed, old, recent, *tasks])
+
+    def ids(**wanted: object) -> list[str]:
+        return [j.id for j in store.call(queries.list_jobs, "alice", queries.Filter(**wanted))]  # type: ignore[arg-type]
+
+    assert ids(name="job") == [unnamed.id]  # a job without a name is listed as "job"
+    assert ids(name="n") == [t.id for t in reversed(tasks)] + [recent.id, old.id]
+    assert ids(since=4000.0) == [t.id for t in reversed(tasks)] + [recent.id, unnamed.id]
+    assert ids(array_id=array_id) == [t.id for t in reversed(tasks)]
+    assert ids(array_id=array_id, array_task=3) == [tasks[1].id]
+    assert store.call(queries.get_job, tasks[2].id) == tasks[2]
+    assert store.call(queries.array_owned, array_id, "alice") and not store.call(queries.array_owned, array_id, "bob")
 
 
 def test_saving_a_state_change_records_the_transition(store: Store) -> None:
@@ -246,3 +266,18 @@ def test_a_database_before_accounts_charges_old_jobs_to_their_owners(tmp_path: P
         assert (row.account, row.cost, row.cpu_time) == ("alice", pytest.approx(1.0), pytest.approx(2 * 1200.0))
         assert account_queries.list_accounts(connection) == []
     engine.dispose()
+
+
+def test_a_database_from_before_arrays_gains_the_array_columns(store: Store) -> None:
+    with store.engine.begin() as connection:
+        tables.array_index.drop(connection)
+        for name in tables.array_columns:
+            connection.execute(sa.text(f"ALTER TABLE jobs DROP COLUMN {name}"))
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version >= 4"))
+    assert migrate(store.engine) == len(STEPS)
+    columns = {column["name"] for column in sa.inspect(store.engine).get_columns("jobs")}
+    assert set(tables.array_columns) <= columns
+    assert "ix_jobs_array" in {index["name"] for index in sa.inspect(store.engine).get_indexes("jobs")}
+    task = new_job(array_id=str(uuid.uuid4()), array_task=7)
+    store.call(queries.insert_job, task)
+    assert store.call(queries.get_job, task.id) == task

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shlex
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from skyport_client.api.jobs import (
 )
 from skyport_client.api.timetable import get_timetable
 from skyport_client.errors import ApiError
-from skyport_client.models import ModifyJobModification
+from skyport_client.models import JobState, ModifyJobModification
 
 from skyport.cli import render
 from skyport.cli.context import Context
@@ -37,6 +39,11 @@ _POLL = 0.5
 _MOST = 10000  # the most jobs one list_jobs request gives
 _ID_LENGTH = 36  # a full job ID, a UUID
 _RECENT = 24 * 3600  # `skyport jobs` shows the jobs that ended this many seconds ago or later
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EXPORT_MOST = 64 * 1024  # bytes of the submitter's variables `submit --export` sends
+# What a site sets in a job's environment itself, so `submit --export` leaves it out.
+_SITE_SETS = frozenset({"PATH", "HOME", "LANG", "TMPDIR", "USER", "LOGNAME", "PWD", "OLDPWD", "SHLVL", "_"})
+_SITE_SETS_PREFIXES = ("SKYPORT_", "SWM_", "SLURM_")
 
 
 def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
@@ -52,30 +59,67 @@ def _declared_inputs(folder: Path, script: bytes) -> list[Path]:
     return found
 
 
-def _all_jobs(client: Client) -> list[dict[str, Any]]:
-    """The user's jobs, newest first (the latest 10,000: the most one request gives)."""
-    return [j.to_dict() for j in list_jobs.sync(client=client, limit=_MOST)]
+def _all_jobs(client: Client, **query: Any) -> list[dict[str, Any]]:
+    """The user's jobs (those ``query`` selects), newest first (the latest 10,000: the most one request gives)."""
+    return [j.to_dict() for j in list_jobs.sync(client=client, limit=_MOST, **query)]
 
 
-def _resolve(client: Client, prefix: str, known: list[dict[str, Any]] | None = None) -> str:
-    """The full ID of the user's one job whose ID starts with ``prefix`` (as git and docker do)."""
-    wanted = prefix.strip().lower()
+def _tasks(client: Client, array_id: str, task: int | None = None) -> list[dict[str, Any]]:
+    """The tasks of the array (or its one task ``task``), newest first."""
+    return _all_jobs(client, array=array_id, task=task)
+
+
+def _resolve(client: Client, given: str, known: list[dict[str, Any]] | None = None) -> tuple[str, bool]:
+    """The full ID of the user's one job or array whose ID starts with ``given`` (as git and docker do),
+    and whether it is an array. ``ARRAY_7`` is task 7 of an array."""
+    wanted, underscore, task = given.strip().lower().partition("_")
+    if underscore:
+        if not task.isdigit():
+            raise click.ClickException(
+                f"{given!r}: a task of an array is ARRAY_N with N its task ID, such as 1a2b3c4d_7"
+            )
+        array_id, is_array = _resolve(client, wanted, known)
+        if not is_array:
+            raise click.ClickException(f"{wanted!r} is a job, not an array: give {wanted} alone")
+        match = _tasks(client, array_id, int(task))
+        if not match:
+            raise click.ClickException(f"array {array_id} has no task {int(task)}")
+        return str(match[0]["id"]), False
     if len(wanted) == _ID_LENGTH:
-        return wanted
-    found = [j for j in (_all_jobs(client) if known is None else known) if j["id"].startswith(wanted)]
-    if not wanted or not found:
-        raise click.ClickException(f"no job of yours has an ID starting with {prefix!r}")
-    if len(found) > 1:
-        listed = ", ".join(f"{j['id']} ({j.get('name', '')})" for j in found[:10])
-        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
-        raise click.ClickException(f"{prefix!r} is the start of several jobs' IDs: {listed}{more}; give more of it")
-    return str(found[0]["id"])
+        return wanted, bool(list_jobs.sync(client=client, array=wanted, limit=1))
+    jobs = _all_jobs(client) if known is None else known
+    found = {j["id"]: j.get("name", "") for j in jobs if j["id"].startswith(wanted) and "array_id" not in j}
+    arrays = {j["array_id"]: j.get("name", "") for j in jobs if j.get("array_id", "").startswith(wanted)}
+    if not wanted or not (found or arrays):
+        raise click.ClickException(f"no job or array of yours has an ID starting with {given!r}")
+    if len(found) + len(arrays) > 1:
+        both = [*found.items(), *((i, f"array {n}") for i, n in arrays.items())]
+        listed = ", ".join(f"{i} ({n})" for i, n in both[:10])
+        more = f" and {len(both) - 10} more" if len(both) > 10 else ""
+        raise click.ClickException(f"{given!r} is the start of several IDs: {listed}{more}; give more of it")
+    return (next(iter(found)), False) if found else (next(iter(arrays)), True)
 
 
-def _resolve_all(client: Client, prefixes: tuple[str, ...]) -> list[str]:
-    """The full IDs of ``prefixes``, asking for the job list once at most."""
-    known = _all_jobs(client) if any(len(p.strip()) != _ID_LENGTH for p in prefixes) else []
-    return list(dict.fromkeys(_resolve(client, p, known) for p in prefixes))
+def _resolve_all(client: Client, given: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """The full IDs of ``given`` and whether each is an array, asking for the job list once at most."""
+    known = _all_jobs(client) if any(len(p.strip()) != _ID_LENGTH or "_" in p for p in given) else None
+    return list(dict.fromkeys(_resolve(client, p, known) for p in given))
+
+
+def _resolve_job(client: Client, given: str) -> str:
+    """The full ID of the one job ``given`` names; an array is refused, naming how to give one task."""
+    job_id, is_array = _resolve(client, given)
+    if is_array:
+        raise click.ClickException(f"{job_id} is a job array: give one of its tasks as {given}_N (N its task ID)")
+    return job_id
+
+
+def display_ids(jobs: list[dict[str, Any]]) -> dict[str, str]:
+    """Job ID -> what tables show: the shortest unique start (at least 8 characters); ARRAY_N for a task."""
+    short = render.short_ids(list({j.get("array_id") or j["id"]: None for j in jobs}))
+    return {
+        j["id"]: f"{short[j['array_id']]}_{j['array_task_id']}" if "array_id" in j else short[j["id"]] for j in jobs
+    }
 
 
 def _each(job_ids: list[str], act: Callable[[str], str]) -> None:
@@ -110,6 +154,21 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
         job = _job(client, job_id)
 
 
+def _wait_array(client: Client, array_id: str, as_json: bool) -> list[dict[str, Any]]:
+    """Poll the array's tasks until all ended; without --json, print how many are in each state when that changes."""
+    said = ""
+    while True:
+        tasks = _tasks(client, array_id)
+        counts = Counter(task["state"] for task in tasks)
+        news = ", ".join(f"{counts[s]} {render.STATE_NAMES[s]}" for s in render.STATE_NAMES if counts[s])
+        if not as_json and news != said:
+            click.echo(f"{len(tasks)} tasks: {news}")
+            said = news
+        if all(task["state"] in ENDED for task in tasks):
+            return tasks
+        time.sleep(_POLL)
+
+
 def _with_options(
     content: bytes, file_name: str, given: dict[str, str | None], sites: tuple[str, ...], envs: tuple[str, ...]
 ) -> bytes:
@@ -131,7 +190,7 @@ def _with_options(
     exports = []
     for env in envs:
         key, equals, value = env.partition("=")
-        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        if not equals or not _VARIABLE.fullmatch(key):
             raise click.BadParameter(f"expects KEY=VAL with KEY a shell variable name, got {env!r}", param_hint="--env")
         exports.append(f"export {key}={shlex.quote(value)}\n".encode())
     head, newline, body = content.partition(b"\n")
@@ -141,6 +200,34 @@ def _with_options(
         content = b"".join(exports) + content
     tail = b"" if not content or content.endswith(b"\n") else b"\n"
     return content + tail + b"".join(f"#SWM {line}\n".encode() for line in lines)
+
+
+def _exported(names: str) -> list[str]:
+    """``KEY=VAL`` for the submitter's variables --export passes: ALL of them but those the site sets
+    for the job, or those ``names`` lists (comma-separated), within _EXPORT_MOST bytes."""
+    if names == "ALL":
+        chosen = [
+            key
+            for key in sorted(os.environ)
+            if _VARIABLE.fullmatch(key) and key not in _SITE_SETS and not key.startswith(_SITE_SETS_PREFIXES)
+        ]
+    else:
+        chosen = [name for name in names.split(",") if name]
+        for name in chosen:
+            if not _VARIABLE.fullmatch(name):
+                raise click.BadParameter(f"expects names of shell variables, got {name!r}", param_hint="--export")
+            if name not in os.environ:
+                raise click.BadParameter(f"{name} is not set here", param_hint="--export")
+    pairs = [f"{key}={os.environ[key]}" for key in chosen]
+    size = sum(len(pair.encode()) for pair in pairs)
+    if size > _EXPORT_MOST:
+        largest = sorted(chosen, key=lambda key: -len(os.environ[key].encode()))[:3]
+        raise click.BadParameter(
+            f"the variables to export take {size} bytes; at most {_EXPORT_MOST} are sent (largest: "
+            f"{', '.join(largest)}); name the ones the job needs: --export=NAME,NAME",
+            param_hint="--export",
+        )
+    return pairs
 
 
 def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
@@ -180,6 +267,17 @@ def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
     help="Set KEY to VAL in the job's environment (repeatable).",
 )
 @click.option(
+    "--export",
+    "export",
+    is_flag=False,
+    flag_value="ALL",
+    default=None,
+    metavar="[=NAMES]",
+    help="Pass your environment to the job (all of it but what the site sets, within 64 KiB), "
+    "or with =NAME,NAME only those variables. Off by default: see docs/jobscript.md.",
+)
+@click.option("--array", help="Submit a job array: task IDs such as 1-100, 1,3,5-9 or 1-99:2, then %N to throttle.")
+@click.option(
     "--wait",
     is_flag=True,
     help="Wait until the job ends, printing each state it reaches; exit 0 only if it finished (F).",
@@ -194,16 +292,23 @@ def submit(
     wait: bool,
     sites: tuple[str, ...],
     envs: tuple[str, ...],
+    export: str | None,
     **given: str | None,
 ) -> None:
     """Submit the job script SCRIPT (- reads it from standard input) and print the new job's ID.
 
     The options override the script's #SWM (and #SBATCH) lines: the command adds them to the end
     of the script as #SWM lines, where the last line of a kind wins. --env adds `export KEY=VAL`
-    lines after the first line (the shebang)."""
+    lines after the first line (the shebang), after those of --export.
+
+    With --array (or an `array` line in the script) the printed ID is the job array's: `skyport
+    jobs ARRAY` lists its tasks, and `ARRAY_N` names task N in every command."""
+    from skyport.jobs.script import decode, parse  # here: only submit reads scripts
+
     from_stdin = str(script) == "-"
     content = sys.stdin.buffer.read() if from_stdin else script.read_bytes()
-    content = _with_options(content, "" if from_stdin else script.name, given, sites, envs)
+    exported = _exported(export) if export is not None else []
+    content = _with_options(content, "" if from_stdin else script.name, given, sites, (*exported, *envs))
     declared = _declared_inputs(Path.cwd() if from_stdin else script.parent, content)
     files = {path.name: path for path in (*declared, *inputs)}
     with obj.client() as client:
@@ -214,6 +319,13 @@ def submit(
         ).decode()
         if not obj.as_json:
             click.echo(job_id)  # first, so a script or an interrupted wait has it
+        if parse(decode(content)).array:
+            tasks = _wait_array(client, job_id, obj.as_json) if wait else None
+            if obj.as_json:
+                render.as_json(tasks if tasks is not None else {"array_id": job_id})
+            if tasks is not None and any(task["state"] != "F" for task in tasks):
+                sys.exit(1)
+            return
         job = _wait(client, job_id, obj.as_json) if wait else None
     if obj.as_json:
         render.as_json(job or {"id": job_id})
@@ -234,6 +346,7 @@ def submit(
 @click.option("-a", "--all", "everything", is_flag=True, help="Also jobs that ended more than 24 hours ago.")
 @click.option("--since", metavar="DURATION", help="Jobs that ended in the last DURATION (90m, 2h, 7d) instead of 24 h.")
 @click.option("-n", "--limit", type=click.IntRange(1, _MOST), default=None, help="At most this many, newest first.")
+@click.argument("array", metavar="[ARRAY]", required=False)
 @click.pass_obj
 def jobs(
     obj: Context,
@@ -244,23 +357,29 @@ def jobs(
     everything: bool,
     since: str | None,
     limit: int | None,
+    array: str | None,
 ) -> None:
-    """List your active jobs and those that ended in the last 24 hours, newest first.
+    """List your active jobs and those that ended in the last 24 hours, newest first; with ARRAY
+    (an array's ID or a unique start of it), all the tasks of that job array.
 
     IDs are shown as their shortest unique start (at least 8 characters), which every command
-    taking a job accepts; --json gives whole jobs."""
+    taking a job accepts; a task of an array shows as ARRAY_N. --json gives whole jobs."""
+    window = _RECENT if since is None else _seconds(since)
+    query: dict[str, Any] = {"limit": limit or _MOST, "name": name}
+    if states:
+        query["state"] = [JobState(s) for s in states]
+    if not everything and not array and (since is not None or not states):
+        query["since"] = dt.datetime.fromtimestamp(time.time() - window, dt.UTC).isoformat()
     with obj.client() as client:
-        known = _all_jobs(client)
-    start = time.time() - (_RECENT if since is None else _seconds(since))
-    items = [
-        j
-        for j in known
-        if (j["state"] in states if states else everything or j["state"] not in ENDED or _ended_after(j, start))
-        and (name is None or j.get("name") == name)
-    ][:limit]
+        if array:
+            array_id, is_array = _resolve(client, array)
+            if not is_array:
+                raise click.ClickException(f"{array!r} is a job, not an array: `skyport show {array}` shows it")
+            query["array"] = array_id
+        items = [j.to_dict() for j in list_jobs.sync(client=client, **query)]
     if obj.as_json:
         return render.as_json(items)
-    render.job_table(items, render.short_ids([j["id"] for j in known]))
+    render.job_table(items, display_ids(items))
 
 
 def _seconds(since: str) -> int:
@@ -273,27 +392,38 @@ def _seconds(since: str) -> int:
         raise click.BadParameter(str(exc), param_hint="--since") from None
 
 
-def _ended_after(job: dict[str, Any], since: float) -> bool:
-    end = job.get("end_time")
-    return end is None or dt.datetime.fromisoformat(end.replace("Z", "+00:00")).timestamp() >= since
-
-
 @click.command()
 @click.argument("job_ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_obj
 def show(obj: Context, job_ids: tuple[str, ...]) -> None:
     """Show everything about jobs: state, why, where, when, cost.
 
-    An ID may be any unique start of one (at least what `skyport jobs` shows)."""
+    An ID may be any unique start of one (at least what `skyport jobs` shows); an array's ID
+    shows its tasks, ARRAY_N its task N."""
     with obj.client() as client:
-        found = [_job(client, job_id) for job_id in _resolve_all(client, job_ids)]
+        chosen = _resolve_all(client, job_ids)
+        found: list[dict[str, Any]] = [
+            {"array_id": i, "tasks": _tasks(client, i)} if array else _job(client, i) for i, array in chosen
+        ]
         if obj.as_json:
             return render.as_json(found[0] if len(found) == 1 else found)
-        missing = [_missing_outputs(client, job) for job in found]
+        missing = [[] if "tasks" in job else _missing_outputs(client, job) for job in found]
     for number, job in enumerate(found):
         if number:
             click.echo()
-        render.job_details(job, missing[number])
+        if "tasks" in job:
+            _array_details(job["array_id"], job["tasks"])
+        else:
+            render.job_details(job, missing[number])
+
+
+def _array_details(array_id: str, tasks: list[dict[str, Any]]) -> None:
+    counts = Counter(task["state"] for task in tasks)
+    states = ", ".join(f"{counts[s]} {render.STATE_NAMES[s]}" for s in render.STATE_NAMES if counts[s])
+    spec = tasks[0].get("array", "") if tasks else ""
+    click.echo(f"Array {array_id} ({spec}): {len(tasks)} tasks: {states}")
+    ordered = sorted(tasks, key=lambda task: task.get("array_task_id", 0))
+    render.job_table(ordered, display_ids(ordered))
 
 
 @click.command()
@@ -312,12 +442,13 @@ def show(obj: Context, job_ids: tuple[str, ...]) -> None:
 def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name: str | None, everything: bool) -> None:
     """Cancel jobs by ID, or those --state, --name or --all select, stopping all they run.
 
-    An ID may be any unique start of one. Each job cancelled is a line; a job that cannot be
+    An ID may be any unique start of one; an array's ID cancels all its tasks not ended, ARRAY_N
+    its task N. Each job cancelled is a line; a job that cannot be
     cancelled (it ended) is a line on stderr, and the exit status is then 1."""
     if not (job_ids or states or name or everything):
         raise click.UsageError("say which jobs: IDs, --state, --name or --all")
     with obj.client() as client:
-        chosen = _resolve_all(client, job_ids)
+        chosen = [job_id for job_id, _ in _resolve_all(client, job_ids)]
         if states or name or everything:
             chosen += [
                 j["id"]
@@ -342,7 +473,7 @@ def requeue(obj: Context, job_ids: tuple[str, ...]) -> None:
     An ID may be any unique start of one."""
     with obj.client() as client:
         _each(
-            _resolve_all(client, job_ids),
+            [_resolve_job(client, job_id) for job_id in job_ids],
             lambda job_id: (
                 modify_job.sync(client=client, job_id=job_id, modification=ModifyJobModification.REQUEUE)
                 .decode()
@@ -362,7 +493,7 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
     read = job_stderr if stream == "stderr" else job_stdout
     out = sys.stdout.buffer
     with obj.client() as client:
-        job = _job(client, _resolve(client, job_id))
+        job = _job(client, _resolve_job(client, job_id))
         job_id = job["id"]
         if job["state"] in ("Q", "W"):
             waiting = "waiting for it to start" if follow else "nothing to print yet"
@@ -392,11 +523,14 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
 @click.option("--inputs", "with_inputs", is_flag=True, help="Fetch the job's input files too.")
 @click.pass_obj
 def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
-    """Download the output files of job ID, or a unique start of it (and stdout/stderr as ID.out/.err)."""
+    """Download the output files of job ID, or a unique start of it (and stdout/stderr as ID.out/.err).
+
+    A script's #SBATCH -o/-e name the files stdout and stderr go to instead (Slurm's %j, %A, %a,
+    %x, %u patterns expanded; only the file name is used, in --dest)."""
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with obj.client() as client:
-        job = _job(client, _resolve(client, job_id))
+        job = _job(client, _resolve_job(client, job_id))
         job_id = job["id"]
         if job["state"] not in ENDED:
             raise click.ClickException(
@@ -411,9 +545,12 @@ def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
             target = dest / info.name
             target.write_bytes(download_job_file.sync(client=client, job_id=job_id, name=info.name))
             written.append({"name": info.name, "size": info.size, "path": str(target)})
-        for suffix, read in ((".out", job_stdout), (".err", job_stderr)):
-            target = dest / f"{job_id}{suffix}"
+        logs: dict[Path, bytes] = {}  # stdout and stderr go to one file when -o and -e name the same
+        for stream, read in (("stdout", job_stdout), ("stderr", job_stderr)):
+            target = dest / _log_name(job, stream)
             data: bytes = read.sync(client=client, job_id=job_id)
+            logs[target] = logs.get(target, b"") + data
+        for target, data in logs.items():
             target.write_bytes(data)
             written.append({"name": target.name, "size": len(data), "path": str(target)})
     if obj.as_json:
@@ -424,6 +561,12 @@ def fetch(obj: Context, job_id: str, dest: Path, with_inputs: bool) -> None:
         raise click.ClickException(f"job {job_id} did not produce the outputs it declares: {', '.join(missing)}")
 
 
+def _log_name(job: dict[str, Any], stream: str) -> str:
+    """The file name ``stream`` is fetched to: the script's #SBATCH -o/-e as the daemon expanded it, or ID.out/.err."""
+    name = Path(job.get(f"{stream}_file") or "").name
+    return name if name not in ("", ".", "..") else f"{job['id']}.{stream[3:]}"
+
+
 @click.command()
 @click.pass_obj
 def timetable(obj: Context) -> None:
@@ -432,7 +575,7 @@ def timetable(obj: Context) -> None:
         items = [p.to_dict() for p in get_timetable.sync(client=client)]
         if obj.as_json:
             return render.as_json(items)
-        short = render.short_ids([j["id"] for j in _all_jobs(client)])
+        short = display_ids(_all_jobs(client))
     rows = [
         (
             short.get(p["job_id"], p["job_id"]),

@@ -128,8 +128,10 @@ def where(job: dict[str, Any]) -> str:
 
 def job_details(job: dict[str, Any], missing_outputs: Sequence[str] = ()) -> None:
     resources = ", ".join(f"{r['name']}={r.get('count', 0)}" for r in job.get("request", []))
+    array = f"{job['array_id']} task {job.get('array_task_id')} of {job.get('array')}" if job.get("array_id") else None
     lines = [
         ("ID", job["id"]),
+        ("Array", array),
         ("Name", job.get("name")),
         ("Owner", job.get("owner")),
         ("State", state(job["state"])),
@@ -151,7 +153,10 @@ def job_details(job: dict[str, Any], missing_outputs: Sequence[str] = ()) -> Non
         ("Inputs", ", ".join(job.get("input_files", []))),
         ("Outputs", ", ".join(job.get("output_files", []))),
         ("Not produced", ", ".join(missing_outputs)),
+        ("Stdout to", job.get("stdout_file")),
+        ("Stderr to", job.get("stderr_file")),
         ("Comment", job.get("comment")),
+        ("Ignored #SBATCH", ", ".join(job.get("ignored_directives", []))),
     ]
     out = Table(show_header=False, box=None)
     out.add_column(style="bold")

@@ -458,9 +458,10 @@ class Loop:
         same pass.
         """
         while True:
-            ready = [job for job in pending if not self._held(job, "start", now)]
+            ready, throttled = _throttle([job for job in pending if not self._held(job, "start", now)], jobs)
             snapshot = await self._snapshot(ready, jobs, partitions, now)
-            self.timetable = scheduler.plan(snapshot, self.scheduler_settings)
+            planned = scheduler.plan(snapshot, self.scheduler_settings)
+            self.timetable = scheduler.Timetable(placements=(*planned.placements, *throttled))
             self.nodes = {node.id: node for node in snapshot.nodes}
             changed, failed = await self._act(ready, partitions, now)
             jobs = [changed.get(job.id, job) for job in jobs]
@@ -479,9 +480,9 @@ class Loop:
         changed: dict[str, Job] = {}
         failed = False
         for placement in self.timetable.placements:
-            job = by_id[placement.job_id]
             if not placement.placed or placement.start_time is None:
                 continue
+            job = by_id[placement.job_id]
             if placement.node_ids and placement.start_time <= now:
                 partition = partitions[self.nodes[placement.node_ids[0]].partition_id]
                 if partition.single_job and partition.used:
@@ -563,7 +564,7 @@ class Loop:
                 script=job.script,
                 name=job.name,
                 owner=job.owner,
-                env={"SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, "SKYPORT_USER": job.owner},
+                env=_environment(job),
                 cpus=request.cpus,
                 mem=request.mem,
                 gpus=request.gpus,
@@ -748,6 +749,51 @@ def _slots(
         )
         for index in range(record.count)
     ]
+
+
+def _environment(job: Job) -> dict[str, str]:
+    """What the core adds to a job's environment; a task of an array learns its task and array IDs."""
+    env = {"SWM_JOBID": job.id, "SKYPORT_JOB_ID": job.id, "SKYPORT_USER": job.owner}
+    if job.array_id is not None:
+        for prefix in ("SKYPORT", "SLURM"):  # SLURM_ for scripts written for sbatch --array
+            env[f"{prefix}_ARRAY_TASK_ID"] = str(job.array_task)
+            env[f"{prefix}_ARRAY_JOB_ID"] = job.array_id
+    return env
+
+
+def _throttle(pending: list[Job], jobs: list[Job]) -> tuple[list[Job], list[scheduler.Placement]]:
+    """The pending jobs the scheduler may place, and a placement saying why for each task held back.
+
+    An array with a throttle (``%N``) has at most N tasks started (W, R or T); of its pending tasks
+    only as many as make up N go to the scheduler, lowest task IDs first.
+    """
+    limits: dict[str, int] = {}
+    for job in pending:
+        if job.array_id is not None and job.array_id not in limits:
+            limits[job.array_id] = scripts.array_tasks(job.request.array)[1]
+    if not any(limits.values()):
+        return pending, []
+    started: dict[str, int] = {}
+    for job in jobs:
+        if job.array_id in limits and job.state in (JobState.WAITING, JobState.RUNNING, JobState.TRANSFERRING):
+            started[job.array_id] = started.get(job.array_id, 0) + 1
+    room = {array_id: limit - started.get(array_id, 0) for array_id, limit in limits.items() if limit}
+    ready: list[Job] = []
+    held: list[scheduler.Placement] = []
+    for job in sorted(pending, key=lambda j: j.array_task or 0):
+        if job.array_id not in room or job.state == JobState.WAITING:
+            ready.append(job)
+        elif room[job.array_id] > 0:
+            room[job.array_id] -= 1
+            ready.append(job)
+        else:
+            limit = limits[job.array_id]
+            reason = (
+                f"held by the array's throttle: at most {limit} of its tasks run at once "
+                f"(%{limit}); {started.get(job.array_id, 0)} are running"
+            )
+            held.append(scheduler.Placement(job_id=job.id, placed=False, start_time=None, reason=reason))
+    return ready, held
 
 
 def _has_partition_coming(job: Job, partitions: dict[str, PartitionRecord]) -> bool:

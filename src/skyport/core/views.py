@@ -39,11 +39,6 @@ def _resources(request: JobRequest) -> list[dict[str, Any]]:
     return [{"name": name, "count": count} for name, count in counts if count]
 
 
-def ignored(options: tuple[str, ...]) -> str:
-    """The #SBATCH options a job's script gave that Skyport did not read, said in its comment."""
-    return f"#SBATCH options ignored: {' '.join(options)}" if options else ""
-
-
 def no_container(image: str) -> str:
     """Why a job's ``container-image`` is not used, said in its comment."""
     if not image:
@@ -71,9 +66,8 @@ def job(
         "node_names": list(job.node_names),
         "node_ips": [ip for ip in job.node_ips if ip],
         "request": resources,
-        "comment": "; ".join(
-            filter(None, [request.comment, ignored(request.ignored), no_container(request.container_image)])
-        ),
+        "comment": "; ".join(filter(None, [request.comment, no_container(request.container_image)])),
+        "ignored_directives": list(request.ignored) or None,
         "owner": job.owner,
         "account": job.account or job.owner,
         "priority": request.priority,
@@ -82,6 +76,11 @@ def job(
         "input_files": list(job.input_files),
         "output_files": list(request.outputs),
         "cost": round(job.cost(now), 6),
+        "array_id": job.array_id,
+        "array_task_id": job.array_task,
+        "array": request.array or None,
+        "stdout_file": job.log_file("stdout"),
+        "stderr_file": job.log_file("stderr"),
     }
     if job.site:
         body["remote_id"] = stable_id(job.site)

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -90,23 +90,44 @@ class JobFiles:
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def store_inputs(self, job_id: str, files: Iterable[tuple[str, InputSource]]) -> None:
-        """Copy all inputs of a new job in at once, in chunks: a crash or an error leaves all of them or none."""
-        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
+    def store_inputs(self, job_ids: Sequence[str], files: Iterable[tuple[str, InputSource]]) -> None:
+        """Copy all inputs of new jobs in at once, in chunks: a crash or an error leaves all of them or none.
+
+        The tasks of an array share one copy: the first task's files are hard-linked into the others.
+        A job without inputs gets its folder when its first output or log comes back.
+        """
+        files = list(files)
+        if not files:
+            return
+        staged: list[Path] = []
         try:
-            (staging / INPUTS).mkdir()
-            for name, source in files:
-                target = staging / INPUTS / check_name(name)
-                if isinstance(source, Path):
-                    shutil.copyfile(source, target)
+            for _ in job_ids:
+                staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
+                staged.append(staging)
+                (staging / INPUTS).mkdir()
+                if len(staged) == 1:
+                    self._copy_in(staging / INPUTS, files)
+                    names = [p.name for p in (staging / INPUTS).iterdir()]
                     continue
-                source.seek(0)
-                with target.open("wb") as copy:
-                    shutil.copyfileobj(source, copy, _CHUNK)
-            os.replace(staging, self.folder(job_id))
+                for name in names:
+                    os.link(staged[0] / INPUTS / name, staging / INPUTS / name)
+            for job_id, staging in zip(job_ids, staged, strict=True):
+                os.replace(staging, self.folder(job_id))
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            for path in (*staged, *(self.folder(job_id) for job_id in job_ids)):
+                shutil.rmtree(path, ignore_errors=True)
             raise
+
+    @staticmethod
+    def _copy_in(folder: Path, files: Iterable[tuple[str, InputSource]]) -> None:
+        for name, source in files:
+            target = folder / check_name(name)
+            if isinstance(source, Path):
+                shutil.copyfile(source, target)
+                continue
+            source.seek(0)
+            with target.open("wb") as copy:
+                shutil.copyfileobj(source, copy, _CHUNK)
 
     def drop_incomplete(self, known: set[str]) -> None:
         """Remove staging folders of submissions that never committed, and folders of unknown jobs."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import PurePosixPath
+from typing import ClassVar
 
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import JobState
@@ -12,6 +15,8 @@ from skyport.jobs.states import JobState
 class Job:
     """One job: what was asked (input), and what happened (output)."""
 
+    DEFAULT_NAME: ClassVar[str] = "job"  # the name of a job whose script gives none
+
     # input: fixed at submit
     id: str
     owner: str
@@ -20,6 +25,8 @@ class Job:
     submit_time: float
     input_files: tuple[str, ...] = ()  # names of the files stored with the job
     account: str = ""  # the account the job is charged to; its owner's own when it named none
+    array_id: str | None = None  # the job array this job is a task of
+    array_task: int | None = None  # its task ID in that array
     # output: the lifecycle
     state: JobState = JobState.QUEUED
     state_details: str = "queued"
@@ -43,7 +50,7 @@ class Job:
 
     @property
     def name(self) -> str:
-        return self.request.name or "job"
+        return self.request.name or self.DEFAULT_NAME
 
     @property
     def duration(self) -> int | None:
@@ -51,6 +58,31 @@ class Job:
             return None
         end = self.end_time if self.end_time is not None else None
         return None if end is None else max(0, round(end - self.start_time))
+
+    def log_file(self, stream: str) -> str | None:
+        """The file name `skyport fetch` writes ``stream`` to, from the script's #SBATCH -o/-e, or None.
+
+        Slurm's patterns are expanded: %j job ID, %A array ID, %a task ID, %x job name, %u user, %%;
+        a number after % pads with zeros (%4a). Only the last part of a path is kept. Without -e,
+        standard error goes where -o says, as in Slurm.
+        """
+        pattern = self.request.stdout if stream == "stdout" else self.request.stderr or self.request.stdout
+        if not pattern:
+            return None
+        values = {
+            "j": self.id,
+            "A": self.array_id or self.id,
+            "a": str(self.array_task or 0),
+            "x": self.name,
+            "u": self.owner,
+            "%": "%",
+        }
+
+        def expand(match: re.Match[str]) -> str:
+            value = values[match[2]]
+            return value.zfill(min(int(match[1]), 10)) if match[1] else value
+
+        return re.sub(r"%([0-9]?)([jAaxu%])", expand, PurePosixPath(pattern).name or pattern)
 
     def elapsed(self, now: float) -> float:
         """Seconds run, up to ``now`` while running."""

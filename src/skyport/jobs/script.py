@@ -33,6 +33,8 @@ RANGES = {
     "priority": (-1_000_000, 1_000_000),
 }
 _DIGITS = 30  # a whole number with more digits is out of every range; not even converted
+MAX_ARRAY_TASKS = 10_000  # tasks of one job array, all submitted in one request
+MAX_ARRAY_INDEX = 4_000_000  # the highest task ID (Slurm's largest MaxArraySize less one)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +64,9 @@ class JobRequest:
     depends_on: tuple[str, ...] = ()
     max_price: float | None = None  # US dollars per hour for the whole job
     ignored: tuple[str, ...] = ()  # #SBATCH options Skyport does not read, as written
+    array: str = ""  # task IDs and throttle of a job array, as written: "1-100%10"
+    stdout: str = ""  # file name pattern `skyport fetch` writes standard output to (#SBATCH -o)
+    stderr: str = ""  # the same for standard error (#SBATCH -e)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -231,6 +236,48 @@ def _names(args: list[str]) -> tuple[str, ...]:
     return names
 
 
+def array_tasks(text: str) -> tuple[tuple[int, ...], int]:
+    """The task IDs and the throttle (0: none) of ``1-100%10``, ``1,3,5-9`` or ``1-99:2``, as Slurm reads them.
+
+    Counted before they are listed, so a huge range is refused without being built.
+    """
+    spec, percent, throttle_text = text.partition("%")
+    throttle = _digits(throttle_text) if percent else 0
+    if throttle is None or (percent and throttle < 1):
+        raise ValueError(f"expects a throttle %N with N a whole number of at least 1, got {text!r}")
+    parts = []
+    for part in spec.split(","):
+        match = re.fullmatch(r"([0-9]+)(?:-([0-9]+)(?::([0-9]+))?)?", part)
+        numbers = [_digits(n) if n else None for n in match.groups()] if match else []
+        if not match or numbers[0] is None:
+            raise ValueError(f"expects task IDs such as 1-100, 1,3,5-9 or 1-99:2 (then %N to throttle), got {text!r}")
+        first, last, step = numbers[0], numbers[1], numbers[2]
+        last = first if last is None else last
+        step = 1 if step is None else step
+        if not first <= last <= MAX_ARRAY_INDEX or step < 1:
+            raise ValueError(
+                f"expects task IDs from 0 to {MAX_ARRAY_INDEX}, ranges low-high and steps >= 1, got {part!r}"
+            )
+        parts.append(range(first, last + 1, step))
+    count = sum(len(r) for r in parts)
+    if count > MAX_ARRAY_TASKS:
+        raise ValueError(f"gives {count} tasks; an array has at most {MAX_ARRAY_TASKS} tasks")
+    return tuple(sorted({task for r in parts for task in r})), throttle
+
+
+def _array(args: list[str]) -> str:
+    text = _one(args, "task list")
+    array_tasks(text)
+    return text
+
+
+def _log_pattern(args: list[str]) -> str:
+    """A file name pattern of #SBATCH -o/-e; only its last part is used, so it must be a valid name."""
+    pattern = _one(args, "file name")
+    check_name(PurePosixPath(pattern).name or pattern, "file name")
+    return pattern
+
+
 # directive -> (field, reader, repeatable). Repeatable directives add to what earlier lines gave.
 _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "name": ("name", lambda a: check_name(_text(a), "job name"), False),
@@ -254,6 +301,7 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "site": ("sites", _names, True),
     "depends": ("depends_on", _job_ids, True),
     "max-price": ("max_price", _price, False),
+    "array": ("array", _array, False),
 }
 _ALIASES = {
     "input-files": "input",
@@ -297,8 +345,20 @@ _SBATCH_OPTIONS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
     "--nodes": ("nodes", _whole("nodes")),
     "--gres": ("gpus", _gres),
     "--dependency": ("depends_on", _afterok),
+    "--array": ("array", _array),
+    "--output": ("stdout", _log_pattern),
+    "--error": ("stderr", _log_pattern),
 }
-_SBATCH_SHORT = {"-J": "--job-name", "-c": "--cpus-per-task", "-t": "--time", "-N": "--nodes", "-d": "--dependency"}
+_SBATCH_SHORT = {
+    "-J": "--job-name",
+    "-c": "--cpus-per-task",
+    "-t": "--time",
+    "-N": "--nodes",
+    "-d": "--dependency",
+    "-a": "--array",
+    "-o": "--output",
+    "-e": "--error",
+}
 
 
 def _sbatch(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:

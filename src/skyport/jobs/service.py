@@ -12,7 +12,6 @@ copy in memory changes only once the store has taken it, so the store stays the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import os
@@ -24,17 +23,27 @@ from typing import Any, BinaryIO
 
 from skyport import scheduler
 from skyport.accounting.service import AccountService
-from skyport.errors import BadRequest, Conflict, Forbidden, ImpossibleRequest, JobChanged, JobNotFound, TooLarge
+from skyport.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    ImpossibleRequest,
+    JobChanged,
+    JobNotFound,
+    NotFound,
+    TooLarge,
+)
 from skyport.jobs import script as scripts
 from skyport.jobs.files import InputSource, JobFiles, check_name
 from skyport.jobs.record import Job
-from skyport.jobs.states import ACTIVE, TERMINAL, JobState, transition
+from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, transition
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
 from skyport.store import jobs as queries
 
 logger = logging.getLogger(__name__)
 _CANCEL_ATTEMPTS = 5
+_TASK_STEP = 1e-5  # seconds between the submit times of an array's tasks
 
 
 def demand(job_id: str, owner: str, submit_time: float, request: scripts.JobRequest) -> scheduler.JobDemand:
@@ -98,7 +107,11 @@ class JobService:
     async def submit(
         self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None = None
     ) -> Job:
-        """Parse, check and store a new job with its input files (open files, copied in chunks); it starts in Q."""
+        """Parse, check and store a new job with its input files (open files, copied in chunks); it starts in Q.
+
+        A script with an ``array`` directive stores one job per task, all in one transaction, and
+        returns the first; its ``array_id`` names the array.
+        """
         if path is not None:
             script = await asyncio.to_thread(self._read_local_script, user, path)
         if script is None:
@@ -108,27 +121,45 @@ class JobService:
         size = len(script) + sum(data.seek(0, os.SEEK_END) for _, data in inputs)
         if size > self.max_upload:
             raise TooLarge(f"the submission is {size} bytes; the daemon accepts at most {self.max_upload}")
+        tasks, _ = scripts.array_tasks(request.array) if request.array else ((), 0)
+        if len(script) * len(tasks) > self.max_upload:
+            raise TooLarge(
+                f"an array stores its script once per task: {len(tasks)} tasks x {len(script)} bytes is more "
+                f"than the {self.max_upload} bytes the daemon accepts; use fewer tasks or a shorter script"
+            )
         staged = await asyncio.to_thread(self._collect_inputs, user, request, inputs)
         self._check_possible(request)
         await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
         account = await self.accounts.account_for(user, request.account)
-        job = Job(
-            id=str(uuid.uuid4()),
-            owner=user,
-            account=account.name,
-            script=text,
-            request=request,
-            submit_time=time.time(),
-            input_files=tuple(name for name, _ in staged),
-            state_details="queued: waiting for the scheduler",
-        )
-        await asyncio.to_thread(self.files.store_inputs, job.id, staged)
-        await self.store.run(queries.insert_job, job)
-        self._stored(job)
-        logger.info("%s submitted by %s: %s", job.id, user, job.name)
+        now = time.time()
+        array_id = str(uuid.uuid4()) if tasks else None
+        new = [
+            Job(
+                id=str(uuid.uuid4()),
+                owner=user,
+                account=account.name,
+                script=text,
+                request=request,
+                # Tasks a step apart, so the scheduler and the listings take them in task order.
+                submit_time=now + position * _TASK_STEP,
+                input_files=tuple(name for name, _ in staged),
+                state_details="queued: waiting for the scheduler",
+                array_id=array_id,
+                array_task=task,
+            )
+            for position, task in enumerate(tasks or [None])
+        ]
+        await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
+        await self.store.run(queries.insert_jobs, new)
+        for job in new:
+            self._stored(job)
+        if array_id:
+            logger.info("array %s of %d tasks submitted by %s: %s", array_id, len(new), user, new[0].name)
+        else:
+            logger.info("%s submitted by %s: %s", new[0].id, user, new[0].name)
         self.wake()
-        return job
+        return new[0]
 
     def _read_local_script(self, user: str, path: str) -> bytes:
         if user != self.owner:
@@ -210,15 +241,16 @@ class JobService:
         except ValueError:
             raise BadRequest(f"{job_id!r} is not a job id: job ids are UUIDs, as `skyport jobs` lists them") from None
         job = await self.store.run(queries.get_job, job_id, user)
+        if job is None and await self.is_array(user, job_id):
+            raise NotFound(f"{job_id} is a job array, not a job: list its tasks with GET /user/job?array={job_id}")
         if job is None:
             raise JobNotFound(job_id)
         return job
 
     async def list_jobs(
-        self, user: str, states: Sequence[str] = (), limit: int | None = None, before: str | None = None
+        self, user: str, wanted: queries.Filter = queries.EVERY_JOB, limit: int | None = None, before: str | None = None
     ) -> list[Job]:
         """The user's jobs newest first; with ``before`` (a job ID), those listed after that job."""
-        wanted = [JobState(s) for s in states]
         if before is None:
             return await self.store.run(queries.list_jobs, user, wanted, limit)
 
@@ -268,17 +300,34 @@ class JobService:
             return job
         raise JobChanged(job_id)
 
+    async def is_array(self, user: str, array_id: str) -> bool:
+        """Whether ``array_id`` is the ID of a job array of ``user``'s."""
+        return await self.store.run(queries.array_owned, array_id, user)
+
+    async def cancel_array(self, user: str, array_id: str) -> int:
+        """Cancel the tasks of array ``array_id`` not yet ended; how many. Conflict when none is left."""
+        if not await self.is_array(user, array_id):
+            raise JobNotFound(array_id)
+        cancelled = await self._cancel_where(user, f"cancelled by {user}", array_id=array_id)
+        if not cancelled:
+            raise Conflict(f"array {array_id} has no task left to cancel: all of them ended")
+        return cancelled
+
     async def cancel_all_of(self, user: str, reason: str, *, submitted_before: float) -> int:
         """Cancel the queued and waiting jobs ``user`` submitted before then, for ``reason``; how many."""
-        cancelled = 0
-        for job in await self.list_jobs(user, [JobState.QUEUED.value, JobState.WAITING.value]):
-            if job.submit_time < submitted_before:
-                with contextlib.suppress(JobChanged):  # the loop moved it on; it is not queued any more
-                    await self.change(job, JobState.CANCELLED, reason, end_time=time.time())
-                    cancelled += 1
-        if cancelled:
+        return await self._cancel_where(user, reason, states=PENDING, submitted_before=submitted_before)
+
+    async def _cancel_where(self, user: str, reason: str, **where: Any) -> int:
+        """Cancel ``user``'s jobs that ``where`` selects (see :func:`queries.cancel_jobs`) in one
+        transaction, then take the change into the active jobs; how many."""
+        steps = await self.store.run(queries.cancel_jobs, user, reason, **where)
+        for step in steps:
+            if (job := self._active.get(step.job_id)) is not None:
+                self._stored(dataclasses.replace(job, state=JobState.CANCELLED, state_details=reason, end_time=step.at))
+        if steps:
+            logger.info("%d jobs of %s cancelled: %s", len(steps), user, reason)
             self.wake()
-        return cancelled
+        return len(steps)
 
     async def requeue(self, user: str, job_id: str) -> Job:
         """Put an ended job back to Q as a new run with the same script and inputs."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
-from skyport.jobs.states import ACTIVE, TERMINAL, JobState, Transition
+from skyport.jobs.states import ACTIVE, TERMINAL, JobState, Transition, transition
 from skyport.store.tables import jobs, transitions
 
 
@@ -38,7 +39,12 @@ def job_from_row(row: sa.Row[Any]) -> Job:
 
 
 def insert_job(connection: sa.Connection, job: Job) -> None:
-    connection.execute(jobs.insert().values(**_job_values(job)))
+    insert_jobs(connection, [job])
+
+
+def insert_jobs(connection: sa.Connection, new: Sequence[Job]) -> None:
+    """Store new jobs (one, or the tasks of an array) in one statement: all of them or none."""
+    connection.execute(jobs.insert(), [_job_values(job) for job in new])
 
 
 def get_job(connection: sa.Connection, job_id: str, owner: str | None = None) -> Job | None:
@@ -50,18 +56,41 @@ def get_job(connection: sa.Connection, job_id: str, owner: str | None = None) ->
     return None if row is None else job_from_row(row)
 
 
+@dataclasses.dataclass(frozen=True)
+class Filter:
+    """Which of a user's jobs a listing shows; the defaults show all of them."""
+
+    states: tuple[JobState, ...] = ()
+    name: str | None = None
+    since: float | None = None  # only jobs not ended, or ended at or after this time
+    array_id: str | None = None  # only the tasks of this array
+    array_task: int | None = None  # only this task of it
+
+
+EVERY_JOB = Filter()
+
+
 def list_jobs(
     connection: sa.Connection,
     owner: str,
-    states: Iterable[JobState] = (),
+    wanted: Filter = EVERY_JOB,
     limit: int | None = None,
     before: Job | None = None,
 ) -> list[Job]:
     """A user's jobs, newest first; with ``before``, only those listed after that job."""
     query = sa.select(jobs).where(jobs.c.owner == owner).order_by(jobs.c.submit_time.desc(), jobs.c.id.desc())
-    wanted = [s.value for s in states]
-    if wanted:
-        query = query.where(jobs.c.state.in_(wanted))
+    if wanted.states:
+        query = query.where(jobs.c.state.in_([s.value for s in wanted.states]))
+    if wanted.name is not None:
+        name = jobs.c.request["name"].as_string()
+        unnamed = sa.or_(name.is_(None), name == "") if wanted.name == Job.DEFAULT_NAME else sa.false()
+        query = query.where(sa.or_(name == wanted.name, unnamed))
+    if wanted.since is not None:
+        query = query.where(sa.or_(jobs.c.end_time.is_(None), jobs.c.end_time >= wanted.since))
+    if wanted.array_id is not None:
+        query = query.where(jobs.c.array_id == wanted.array_id)
+    if wanted.array_task is not None:
+        query = query.where(jobs.c.array_task == wanted.array_task)
     if before is not None:
         query = query.where(
             sa.or_(
@@ -72,6 +101,12 @@ def list_jobs(
     if limit is not None:
         query = query.limit(limit)
     return [job_from_row(row) for row in connection.execute(query)]
+
+
+def array_owned(connection: sa.Connection, array_id: str, owner: str) -> bool:
+    """Whether ``array_id`` is an array of ``owner``'s."""
+    query = sa.select(jobs.c.id).where(jobs.c.array_id == array_id, jobs.c.owner == owner).limit(1)
+    return connection.execute(query).first() is not None
 
 
 def active_jobs(connection: sa.Connection) -> list[Job]:
@@ -119,6 +154,40 @@ def save_job(connection: sa.Connection, job: Job, change: Transition | None = No
             )
         )
     return True
+
+
+def cancel_jobs(
+    connection: sa.Connection,
+    owner: str,
+    reason: str,
+    *,
+    states: Iterable[JobState] = ACTIVE,
+    array_id: str | None = None,
+    submitted_before: float | None = None,
+) -> list[Transition]:
+    """Cancel ``owner``'s jobs in ``states`` (of one array, or submitted before a time) with one
+    statement per state, recording each transition; the transitions. Bulk, so an array of 10,000
+    tasks is cancelled at once; a job moved on meanwhile is not in the state matched."""
+    now = time.time()
+    steps: list[Transition] = []
+    for state in states:
+        query = jobs.update().where(jobs.c.owner == owner, jobs.c.state == state.value)
+        if array_id is not None:
+            query = query.where(jobs.c.array_id == array_id)
+        if submitted_before is not None:
+            query = query.where(jobs.c.submit_time < submitted_before)
+        query = query.values(state=JobState.CANCELLED.value, state_details=reason, end_time=now)
+        ids = connection.execute(query.returning(jobs.c.id)).scalars().all()
+        steps += [dataclasses.replace(transition(job_id, state, JobState.CANCELLED, reason), at=now) for job_id in ids]
+    if steps:
+        connection.execute(
+            transitions.insert(),
+            [
+                {"job_id": s.job_id, "at": s.at, "source": s.source.value, "target": s.target.value, "reason": reason}
+                for s in steps
+            ],
+        )
+    return steps
 
 
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:

@@ -34,7 +34,12 @@ jobs = sa.Table(
     # with the job once it has ended; None before. Accounting sums them in SQL.
     sa.Column("cost", sa.Float),
     sa.Column("cpu_time", sa.Float),
+    sa.Column("array_id", sa.String(36)),
+    sa.Column("array_task", sa.Integer),
 )
+# Added by migration step 4, after the table existed: the tasks of a job array.
+array_columns = ("array_id", "array_task")
+array_index = sa.Index("ix_jobs_array", jobs.c.array_id, jobs.c.array_task)
 # The listing reads a user's jobs newest first, all of them or those in some states, a page at a time.
 listing_indexes = (
     sa.Index("ix_jobs_owner_submit", jobs.c.owner, jobs.c.submit_time, jobs.c.id),

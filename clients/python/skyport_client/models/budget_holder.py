@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
-# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The BudgetHolder enum."""
 

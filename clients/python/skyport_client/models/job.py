@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Job model."""
 
@@ -48,6 +48,14 @@ class Job:
         placement: Where the scheduler plans to run the pending job, in words.
         estimated_cost: Cost the scheduler expects, in US dollars.
         cost: Cost of the job's run so far, in US dollars.
+        array_id: The job array this job is a task of.
+        array_task_id: The task's ID in its array (`SKYPORT_ARRAY_TASK_ID` in its environment).
+        array: The array's task IDs and throttle as the script gave them (`1-100%10`).
+        ignored_directives: `#SBATCH` options of the script that Skyport does not read, as written.
+        stdout_file: File name `skyport fetch` writes standard output to (`#SBATCH -o`, patterns expanded); absent:
+            `<job ID>.out`.
+        stderr_file: File name `skyport fetch` writes standard error to (`#SBATCH -e`, else `-o`'s); absent: `<job
+            ID>.err`.
     """
 
     id: str | None = None
@@ -80,6 +88,12 @@ class Job:
     placement: str | None = None
     estimated_cost: float | None = None
     cost: float | None = None
+    array_id: str | None = None
+    array_task_id: int | None = None
+    array: str | None = None
+    ignored_directives: list[str] | None = None
+    stdout_file: str | None = None
+    stderr_file: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Job:
@@ -117,6 +131,12 @@ class Job:
             placement=data.get("placement"),
             estimated_cost=data.get("estimated_cost"),
             cost=data.get("cost"),
+            array_id=data.get("array_id"),
+            array_task_id=data.get("array_task_id"),
+            array=data.get("array"),
+            ignored_directives=None if data.get("ignored_directives") is None else list(data["ignored_directives"]),
+            stdout_file=data.get("stdout_file"),
+            stderr_file=data.get("stderr_file"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,5 +172,11 @@ class Job:
             "placement": self.placement,
             "estimated_cost": self.estimated_cost,
             "cost": self.cost,
+            "array_id": self.array_id,
+            "array_task_id": self.array_task_id,
+            "array": self.array,
+            "ignored_directives": None if self.ignored_directives is None else list(self.ignored_directives),
+            "stdout_file": self.stdout_file,
+            "stderr_file": self.stderr_file,
         }
         return {key: value for key, value in result.items() if value is not None}

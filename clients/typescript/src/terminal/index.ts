@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+// Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -248,6 +248,18 @@ export interface Job {
   estimated_cost?: number;
   /** Cost of the job's run so far, in US dollars. */
   cost?: number;
+  /** The job array this job is a task of. */
+  array_id?: string;
+  /** The task's ID in its array (`SKYPORT_ARRAY_TASK_ID` in its environment). */
+  array_task_id?: number;
+  /** The array's task IDs and throttle as the script gave them (`1-100%10`). */
+  array?: string;
+  /** `#SBATCH` options of the script that Skyport does not read, as written. */
+  ignored_directives?: Array<string>;
+  /** File name `skyport fetch` writes standard output to (`#SBATCH -o`, patterns expanded); absent: `<job ID>.out`. */
+  stdout_file?: string;
+  /** File name `skyport fetch` writes standard error to (`#SBATCH -e`, else `-o`'s); absent: `<job ID>.err`. */
+  stderr_file?: string;
 }
 
 /**
@@ -602,13 +614,18 @@ export async function getTimetable(client: Client): Promise<Array<Placement>> {
  * @param args.state Only jobs in these states (letters, e.g. `Q,R`).
  * @param args.limit At most this many jobs.
  * @param args.before Only jobs listed after this one (the ID of the last job of the previous page).
+ * @param args.name Only jobs of this name.
+ * @param args.since Only jobs not ended, or ended at or after this date-time with its time zone
+ * (`2026-11-30T12:00:00Z`).
+ * @param args.array Only the tasks of this job array (the ID its submission answered).
+ * @param args.task With `array`, only the task of this task ID.
  *
  * @returns 200: The jobs.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function listJobs(client: Client, args: { state?: Array<JobState>; limit?: number; before?: string; } = {}): Promise<Array<Job>> {
-  const response = await client.request("GET", `/user/job`, { "state": args.state?.join(","), "limit": args.limit, "before": args.before }, {}, undefined);
+export async function listJobs(client: Client, args: { state?: Array<JobState>; limit?: number; before?: string; name?: string; since?: string; array?: string; task?: number; } = {}): Promise<Array<Job>> {
+  const response = await client.request("GET", `/user/job`, { "state": args.state?.join(","), "limit": args.limit, "before": args.before, "name": args.name, "since": args.since, "array": args.array, "task": args.task }, {}, undefined);
   if (response.status === 200) return (await response.json()) as Array<Job>;
   return fail(response);
 }
@@ -621,11 +638,15 @@ export async function listJobs(client: Client, args: { state?: Array<JobState>; 
  * request no site can satisfy, or files over the size limit are refused with 400 or 413 and
  * nothing is stored.
  *
+ * A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+ * a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+ * The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
+ *
  * @param args.scriptContent The job script.
  * @param args.inputFiles Input files, staged into the job's work directory under their file names.
  * @param args.path Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
  *
- * @returns 200: The job was accepted; the body is its ID.
+ * @returns 200: The job was accepted; the body is its ID (an array's ID for a job array).
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
@@ -654,6 +675,7 @@ export async function getJob(client: Client, args: { jobId: string; }): Promise<
  * DELETE /user/job/{jobId}: Cancel a job
  *
  * Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+ * Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
  *
  * @param args.jobId Job ID.
  *

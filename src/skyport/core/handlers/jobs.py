@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import urllib.parse
 from typing import Any
@@ -11,6 +12,8 @@ from starlette.datastructures import UploadFile
 from skyport.core import views
 from skyport.core.context import core, user
 from skyport.errors import BadRequest, NotFound
+from skyport.jobs.states import JobState
+from skyport.store.jobs import Filter
 
 Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
 PAGE = 100  # jobs in a listing when the request names no limit, as in spec/core-terminal.yaml
@@ -32,20 +35,50 @@ async def submit_job(
     # Uploads are spooled to temporary files as they arrive; the service copies them in chunks.
     inputs = [(upload.filename or "", upload.file) for upload in input_files or []]
     job = await core().jobs.submit(user(), script, inputs, path)
+    if job.array_id is not None:  # the answer names the array; its tasks are listed by ?array=
+        return job.array_id.encode(), 200, {"Location": f"/user/job?array={job.array_id}"}
     return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
 
 
-async def list_jobs(state: list[str] | None = None, limit: int = PAGE, before: str | None = None) -> Result:
+async def list_jobs(
+    *,
+    state: list[str] | None = None,
+    limit: int = PAGE,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
+) -> Result:
     running = core()
     now = time.time()
+    wanted = Filter(
+        states=tuple(JobState(s) for s in state or ()),
+        name=name,
+        since=_time(since, "since") if since is not None else None,
+        array_id=array,
+        array_task=task,
+    )
     # One job more than asked for says whether a next page follows.
-    jobs = await running.jobs.list_jobs(user(), state or (), limit + 1, before)
+    jobs = await running.jobs.list_jobs(user(), wanted, limit + 1, before)
     body = [views.job(job, running.loop.timetable.for_job(job.id), running.loop.nodes, now) for job in jobs[:limit]]
     if len(jobs) <= limit:
         return body, 200
-    query = {"limit": limit, "before": jobs[limit - 1].id, **({"state": ",".join(state)} if state else {})}
-    link = f'</user/job?{urllib.parse.urlencode(query, safe=",")}>; rel="next"'
+    given = {"state": ",".join(state) if state else None, "name": name, "since": since, "array": array, "task": task}
+    query = {"limit": limit, "before": jobs[limit - 1].id, **{k: v for k, v in given.items() if v is not None}}
+    link = f'</user/job?{urllib.parse.urlencode(query, safe=",:")}>; rel="next"'
     return body, 200, {"Link": link, "Content-Type": "application/json"}
+
+
+def _time(text: str, what: str) -> float:
+    """Seconds since the epoch of an ISO 8601 date-time with a time zone (``2026-11-30T12:00:00Z``)."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequest(f"{what}={text!r} is not a date-time with a time zone, such as 2026-11-30T12:00:00Z")
+    return moment.timestamp()
 
 
 async def get_job(jobId: str) -> Result:
@@ -55,7 +88,11 @@ async def get_job(jobId: str) -> Result:
 
 
 async def cancel_job(jobId: str) -> Result:
-    job = await core().jobs.cancel(user(), jobId)
+    service = core().jobs
+    if await service.is_array(user(), jobId):
+        count = await service.cancel_array(user(), jobId)
+        return f"array {jobId}: {count} tasks cancelled\n".encode(), 200
+    job = await service.cancel(user(), jobId)
     return f"job {job.id} cancelled\n".encode(), 200
 
 

@@ -42,7 +42,18 @@ def _accounting(connection: sa.Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting)
+def _arrays(connection: sa.Connection) -> None:
+    """The job array columns; a database created after they were declared has them already."""
+    present = {column["name"] for column in sa.inspect(connection).get_columns(tables.jobs.name)}
+    for name in tables.array_columns:
+        if name not in present:
+            column = tables.jobs.c[name]
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(sa.text(f"ALTER TABLE {tables.jobs.name} ADD COLUMN {name} {kind}"))
+    tables.array_index.create(connection, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting, _arrays)
 
 
 def migrate(engine: sa.Engine) -> int:

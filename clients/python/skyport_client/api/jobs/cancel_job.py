@@ -1,9 +1,10 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``DELETE /user/job/{jobId}``: Cancel a job
 
 Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def sync_detailed(*, client: Client, job_id: str) -> Response[bytes]:
     """Cancel a job
 
     Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+    Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
 
     Args:
         job_id: Job ID.
@@ -56,6 +58,7 @@ def sync(*, client: Client, job_id: str) -> bytes:
     """Cancel a job
 
     Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+    Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
 
     Args:
         job_id: Job ID.
@@ -75,6 +78,7 @@ async def asyncio_detailed(*, client: Client, job_id: str) -> Response[bytes]:
     """Cancel a job
 
     Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+    Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
 
     Args:
         job_id: Job ID.
@@ -94,6 +98,7 @@ async def asyncio(*, client: Client, job_id: str) -> bytes:
     """Cancel a job
 
     Cancel a queued, waiting or running job; it ends in state C. A job that already ended is a 409.
+    Given a job array's ID, cancel all its tasks not yet ended (a 409 when all of them ended).
 
     Args:
         job_id: Job ID.

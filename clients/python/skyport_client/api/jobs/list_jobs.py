@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/job``: List all jobs
 
@@ -23,7 +23,14 @@ _DOCUMENTED_ERRORS: frozenset[int] = frozenset({400})
 
 
 def _request(
-    *, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+    *,
+    state: list[JobState] | None = None,
+    limit: int | None = None,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
 ) -> dict[str, Any]:
     return {
         "method": "GET",
@@ -33,6 +40,10 @@ def _request(
                 "state": None if state is None else ",".join(str(item) for item in state),
                 "limit": limit,
                 "before": before,
+                "name": name,
+                "since": since,
+                "array": array,
+                "task": task,
             }
         ),
     }
@@ -45,7 +56,15 @@ def _parse(response: httpx.Response) -> Response[list[Job]]:
 
 
 def sync_detailed(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+    *,
+    client: Client,
+    state: list[JobState] | None = None,
+    limit: int | None = None,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
 ) -> Response[list[Job]]:
     """List all jobs
 
@@ -57,6 +76,10 @@ def sync_detailed(
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
         before: Only jobs listed after this one (the ID of the last job of the previous page).
+        name: Only jobs of this name.
+        since: Only jobs not ended, or ended at or after this date-time with its time zone (`2026-11-30T12:00:00Z`).
+        array: Only the tasks of this job array (the ID its submission answered).
+        task: With `array`, only the task of this task ID.
 
     Returns:
         The whole response; ``parsed`` is the body (200: The jobs.).
@@ -66,11 +89,23 @@ def sync_detailed(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(client.get_httpx_client().request(**_request(state=state, limit=limit, before=before)))
+    return _parse(
+        client.get_httpx_client().request(
+            **_request(state=state, limit=limit, before=before, name=name, since=since, array=array, task=task)
+        )
+    )
 
 
 def sync(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+    *,
+    client: Client,
+    state: list[JobState] | None = None,
+    limit: int | None = None,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
 ) -> list[Job]:
     """List all jobs
 
@@ -82,6 +117,10 @@ def sync(
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
         before: Only jobs listed after this one (the ID of the last job of the previous page).
+        name: Only jobs of this name.
+        since: Only jobs not ended, or ended at or after this date-time with its time zone (`2026-11-30T12:00:00Z`).
+        array: Only the tasks of this job array (the ID its submission answered).
+        task: With `array`, only the task of this task ID.
 
     Returns:
         200: The jobs.
@@ -91,11 +130,21 @@ def sync(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return sync_detailed(client=client, state=state, limit=limit, before=before).parsed
+    return sync_detailed(
+        client=client, state=state, limit=limit, before=before, name=name, since=since, array=array, task=task
+    ).parsed
 
 
 async def asyncio_detailed(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+    *,
+    client: Client,
+    state: list[JobState] | None = None,
+    limit: int | None = None,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
 ) -> Response[list[Job]]:
     """List all jobs
 
@@ -107,6 +156,10 @@ async def asyncio_detailed(
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
         before: Only jobs listed after this one (the ID of the last job of the previous page).
+        name: Only jobs of this name.
+        since: Only jobs not ended, or ended at or after this date-time with its time zone (`2026-11-30T12:00:00Z`).
+        array: Only the tasks of this job array (the ID its submission answered).
+        task: With `array`, only the task of this task ID.
 
     Returns:
         The whole response; ``parsed`` is the body (200: The jobs.).
@@ -116,11 +169,23 @@ async def asyncio_detailed(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return _parse(await client.get_async_httpx_client().request(**_request(state=state, limit=limit, before=before)))
+    return _parse(
+        await client.get_async_httpx_client().request(
+            **_request(state=state, limit=limit, before=before, name=name, since=since, array=array, task=task)
+        )
+    )
 
 
 async def asyncio(
-    *, client: Client, state: list[JobState] | None = None, limit: int | None = None, before: str | None = None
+    *,
+    client: Client,
+    state: list[JobState] | None = None,
+    limit: int | None = None,
+    before: str | None = None,
+    name: str | None = None,
+    since: str | None = None,
+    array: str | None = None,
+    task: int | None = None,
 ) -> list[Job]:
     """List all jobs
 
@@ -132,6 +197,10 @@ async def asyncio(
         state: Only jobs in these states (letters, e.g. `Q,R`).
         limit: At most this many jobs.
         before: Only jobs listed after this one (the ID of the last job of the previous page).
+        name: Only jobs of this name.
+        since: Only jobs not ended, or ended at or after this date-time with its time zone (`2026-11-30T12:00:00Z`).
+        array: Only the tasks of this job array (the ID its submission answered).
+        task: With `array`, only the task of this task ID.
 
     Returns:
         200: The jobs.
@@ -141,4 +210,8 @@ async def asyncio(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return (await asyncio_detailed(client=client, state=state, limit=limit, before=before)).parsed
+    return (
+        await asyncio_detailed(
+            client=client, state=state, limit=limit, before=before, name=name, since=since, array=array, task=task
+        )
+    ).parsed

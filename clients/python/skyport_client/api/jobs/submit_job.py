@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 63413d0a433c97d74444e2d4b14e8e8990f738e146c02a246b562f16f0b867de
+# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``POST /user/job``: Submit a new job script
 
@@ -7,6 +7,10 @@ Submit a job script with `#SWM` directives, and optionally its input files. The 
 the new job's ID as plain bytes (Sky Port's shape). A script that cannot be parsed, a
 request no site can satisfy, or files over the size limit are refused with 400 or 413 and
 nothing is stored.
+
+A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
 """
 
 from __future__ import annotations
@@ -53,13 +57,18 @@ def sync_detailed(
     request no site can satisfy, or files over the size limit are refused with 400 or 413 and
     nothing is stored.
 
+    A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+    a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+    The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
+
     Args:
         script_content: The job script.
         input_files: Input files, staged into the job's work directory under their file names.
         path: Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
 
     Returns:
-        The whole response; ``parsed`` is the body (200: The job was accepted; the body is its ID.).
+        The whole response; ``parsed`` is the body (200: The job was accepted; the body is its ID (an array's ID for a
+            job array).).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
@@ -85,13 +94,17 @@ def sync(
     request no site can satisfy, or files over the size limit are refused with 400 or 413 and
     nothing is stored.
 
+    A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+    a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+    The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
+
     Args:
         script_content: The job script.
         input_files: Input files, staged into the job's work directory under their file names.
         path: Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
 
     Returns:
-        200: The job was accepted; the body is its ID.
+        200: The job was accepted; the body is its ID (an array's ID for a job array).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
@@ -115,13 +128,18 @@ async def asyncio_detailed(
     request no site can satisfy, or files over the size limit are refused with 400 or 413 and
     nothing is stored.
 
+    A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+    a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+    The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
+
     Args:
         script_content: The job script.
         input_files: Input files, staged into the job's work directory under their file names.
         path: Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
 
     Returns:
-        The whole response; ``parsed`` is the body (200: The job was accepted; the body is its ID.).
+        The whole response; ``parsed`` is the body (200: The job was accepted; the body is its ID (an array's ID for a
+            job array).).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
@@ -149,13 +167,17 @@ async def asyncio(
     request no site can satisfy, or files over the size limit are refused with 400 or 413 and
     nothing is stored.
 
+    A script with an `array` directive (`#SWM array 1-100%10`, or `#SBATCH --array`) submits
+    a job array: one job per task, all stored at once, at most 10,000 tasks (a 400 beyond).
+    The answer is then the array's ID, and `Location` lists its tasks (`?array=`).
+
     Args:
         script_content: The job script.
         input_files: Input files, staged into the job's work directory under their file names.
         path: Path of a job script on the daemon's host, instead of uploading it (daemon owner only).
 
     Returns:
-        200: The job was accepted; the body is its ID.
+        200: The job was accepted; the body is its ID (an array's ID for a job array).
 
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
