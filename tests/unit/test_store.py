@@ -113,6 +113,20 @@ def test_list_filters_by_name_end_time_and_array_in_sql(store: Store) -> None:
     assert store.call(queries.array_owned, array_id, "alice") and not store.call(queries.array_owned, array_id, "bob")
 
 
+def test_cancel_pending_cancels_the_queued_and_waiting_tasks_of_one_array_at_once(store: Store) -> None:
+    array_id, other = str(uuid.uuid4()), str(uuid.uuid4())
+    tasks = [new_job(array_id=array_id, array_task=i, state=JobState("QWR"[i % 3])) for i in range(6)]
+    store.call(queries.insert_jobs, [*tasks, new_job(array_id=other, array_task=0)])
+    steps = store.call(queries.cancel_pending, "alice", "cancelled by alice", array_id=array_id)
+    assert sorted(step.job_id for step in steps) == sorted(t.id for t in tasks if t.state != JobState.RUNNING)
+    states = {j.id: j.state for j in store.call(queries.list_jobs, "alice")}
+    assert [states[t.id] for t in tasks] == [JobState.CANCELLED, JobState.CANCELLED, JobState.RUNNING] * 2
+    assert list(states.values()).count(JobState.QUEUED) == 1  # the other array's task
+    assert [(s.source, s.target) for s in store.call(queries.history, tasks[1].id)] == [
+        (JobState.WAITING, JobState.CANCELLED)
+    ]
+
+
 def test_saving_a_state_change_records_the_transition(store: Store) -> None:
     job = new_job()
     store.call(queries.insert_job, job)

@@ -12,6 +12,7 @@ copy in memory changes only once the store has taken it, so the store stays the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
@@ -305,22 +306,36 @@ class JobService:
         return await self.store.run(queries.array_owned, array_id, user)
 
     async def cancel_array(self, user: str, array_id: str) -> int:
-        """Cancel the tasks of array ``array_id`` not yet ended; how many. Conflict when none is left."""
+        """Cancel the tasks of array ``array_id`` not yet ended; how many. Conflict when none is left.
+
+        The pending ones at once, in one transaction; the started ones (few: they hold resources)
+        one by one, so that each records what its run cost.
+        """
         if not await self.is_array(user, array_id):
             raise JobNotFound(array_id)
-        cancelled = await self._cancel_where(user, f"cancelled by {user}", array_id=array_id)
+        reason = f"cancelled by {user}"
+        cancelled = await self._cancel_pending(user, reason, array_id=array_id)
+        started = [
+            job.id
+            for job in self._active.values()
+            if job.array_id == array_id and job.owner == user and job.state in ACTIVE - PENDING
+        ]
+        for job_id in started:
+            with contextlib.suppress(Conflict):  # it ended meanwhile
+                await self.cancel(user, job_id)
+                cancelled += 1
         if not cancelled:
             raise Conflict(f"array {array_id} has no task left to cancel: all of them ended")
         return cancelled
 
     async def cancel_all_of(self, user: str, reason: str, *, submitted_before: float) -> int:
         """Cancel the queued and waiting jobs ``user`` submitted before then, for ``reason``; how many."""
-        return await self._cancel_where(user, reason, states=PENDING, submitted_before=submitted_before)
+        return await self._cancel_pending(user, reason, submitted_before=submitted_before)
 
-    async def _cancel_where(self, user: str, reason: str, **where: Any) -> int:
-        """Cancel ``user``'s jobs that ``where`` selects (see :func:`queries.cancel_jobs`) in one
-        transaction, then take the change into the active jobs; how many."""
-        steps = await self.store.run(queries.cancel_jobs, user, reason, **where)
+    async def _cancel_pending(self, user: str, reason: str, **where: Any) -> int:
+        """Cancel ``user``'s pending jobs that ``where`` selects (see :func:`queries.cancel_pending`)
+        in one transaction, then take the change into the active jobs; how many."""
+        steps = await self.store.run(queries.cancel_pending, user, reason, **where)
         for step in steps:
             if (job := self._active.get(step.job_id)) is not None:
                 self._stored(dataclasses.replace(job, state=JobState.CANCELLED, state_details=reason, end_time=step.at))

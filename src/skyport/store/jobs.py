@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
-from skyport.jobs.states import ACTIVE, TERMINAL, JobState, Transition, transition
+from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, Transition, transition
 from skyport.store.tables import jobs, transitions
 
 
@@ -156,27 +156,27 @@ def save_job(connection: sa.Connection, job: Job, change: Transition | None = No
     return True
 
 
-def cancel_jobs(
+def cancel_pending(
     connection: sa.Connection,
     owner: str,
     reason: str,
     *,
-    states: Iterable[JobState] = ACTIVE,
     array_id: str | None = None,
     submitted_before: float | None = None,
 ) -> list[Transition]:
-    """Cancel ``owner``'s jobs in ``states`` (of one array, or submitted before a time) with one
-    statement per state, recording each transition; the transitions. Bulk, so an array of 10,000
-    tasks is cancelled at once; a job moved on meanwhile is not in the state matched."""
+    """Cancel ``owner``'s queued and waiting jobs (of one array, or submitted before a time) with
+    one statement per state, recording each transition; the transitions. Bulk, so an array of
+    10,000 tasks is cancelled at once; a job moved on meanwhile is not in the state matched. They
+    never started, so their run cost nothing."""
     now = time.time()
     steps: list[Transition] = []
-    for state in states:
+    for state in PENDING:
         query = jobs.update().where(jobs.c.owner == owner, jobs.c.state == state.value)
         if array_id is not None:
             query = query.where(jobs.c.array_id == array_id)
         if submitted_before is not None:
             query = query.where(jobs.c.submit_time < submitted_before)
-        query = query.values(state=JobState.CANCELLED.value, state_details=reason, end_time=now)
+        query = query.values(state=JobState.CANCELLED.value, state_details=reason, end_time=now, cost=0.0, cpu_time=0.0)
         ids = connection.execute(query.returning(jobs.c.id)).scalars().all()
         steps += [dataclasses.replace(transition(job_id, state, JobState.CANCELLED, reason), at=now) for job_id in ids]
     if steps:
