@@ -8,13 +8,14 @@ runs ``jupyterhub-singleuser`` as each hub user's job, as that Skyport user.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,44 +67,46 @@ def as_user(daemon: Daemon, user: str) -> Client:
     return Client(daemon.url, ssl_context=daemon.ssl_context(folder / pki.CLIENT_CERT, folder / pki.CLIENT_KEY))
 
 
-@pytest.fixture
-def hub(daemon: Daemon, tmp_path: Path) -> Iterator[Hub]:
-    """JupyterHub with the Skyport spawner holding the delegate certificate, on free loopback ports; always stopped."""
+@contextlib.contextmanager
+def running_hub(
+    folder: Path,
+    spawner: str,
+    *,
+    hub_port: int = 0,
+    command: Sequence[str] = (sys.executable, "-m", "jupyterhub"),
+    env: Mapping[str, str] | None = None,
+) -> Iterator[Hub]:
+    """JupyterHub with the ``spawner`` lines of config, the DummyAuthenticator and configurable-http-proxy
+    on free loopback ports (the hub's API on ``hub_port`` when given), its files in ``folder``; always stopped."""
     proxy = npm_tool("configurable-http-proxy", "4", "configurable-http-proxy")
     token = secrets.token_hex(16)
-    port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
-    config = tmp_path / "jupyterhub_config.py"
+    port, proxy_api_port = free_port(), free_port()
+    config = folder / "jupyterhub_config.py"
     config.write_text(
         f"""
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {port}
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {hub_port}
-c.JupyterHub.db_url = "sqlite:///{tmp_path}/jupyterhub.sqlite"
-c.JupyterHub.cookie_secret_file = "{tmp_path}/cookie_secret"
+c.JupyterHub.hub_port = {hub_port or free_port()}
+c.JupyterHub.db_url = "sqlite:///{folder}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{folder}/cookie_secret"
 c.ConfigurableHTTPProxy.command = ["{proxy}"]
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "skyport"
-c.JupyterHub.allow_named_servers = True
-c.SkyportSpawner.skyport_home = "{daemon.home / pki.USERS / "hub"}"
-c.SkyportSpawner.skyport_url = "{daemon.url}"
-c.SkyportSpawner.cmd = ["{sys.executable}", "-m", "jupyterhub.singleuser"]
-c.SkyportSpawner.directives = ["cpus 1", "time 10m"]
-c.Spawner.args = ["--allow-root"]  # the tests run as root
 c.Spawner.start_timeout = {int(TIMEOUT)}
 c.Spawner.http_timeout = {int(TIMEOUT)}
 c.JupyterHub.services = [{{"name": "test", "api_token": "{token}"}}]
 c.JupyterHub.load_roles = [
     {{"name": "tester", "scopes": ["admin:users", "admin:servers", "access:servers"], "services": ["test"]}}
 ]
+{spawner}
 """
     )
-    log = tmp_path / "jupyterhub.log"
+    log = folder / "jupyterhub.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT
+            [*command, "-f", str(config)], cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=env
         )
     hub = Hub(f"http://127.0.0.1:{port}", token)
     try:
@@ -120,6 +123,22 @@ c.JupyterHub.load_roles = [
         hub.api.close()
         process.terminate()
         process.wait(30)
+
+
+@pytest.fixture
+def hub(daemon: Daemon, tmp_path: Path) -> Iterator[Hub]:
+    """JupyterHub with the Skyport spawner holding the delegate certificate."""
+    spawner = f"""
+c.JupyterHub.spawner_class = "skyport"
+c.JupyterHub.allow_named_servers = True
+c.SkyportSpawner.skyport_home = "{daemon.home / pki.USERS / "hub"}"
+c.SkyportSpawner.skyport_url = "{daemon.url}"
+c.SkyportSpawner.cmd = ["{sys.executable}", "-m", "jupyterhub.singleuser"]
+c.SkyportSpawner.directives = ["cpus 1", "time 10m"]
+c.Spawner.args = ["--allow-root"]  # the tests run as root
+"""
+    with running_hub(tmp_path, spawner) as running:
+        yield running
 
 
 def notebook_jobs(daemon: Daemon, user: str) -> dict[str, str]:

@@ -415,7 +415,7 @@ class Loop:
                     )
                 elif seen.state == "creating" and seen.state_details:
                     # Say why the job still waits: "AWS refused: InsufficientInstanceCapacity ...; attempt 2 of 5".
-                    details = f"waiting for a new partition: {wanted}: {seen.state_details}"
+                    details = f"partition has not been created yet: {wanted}: {seen.state_details}"
                     by_id[job.id] = await self.service.update(job, state_details=details)
         return list(by_id.values())
 
@@ -610,7 +610,8 @@ class Loop:
         # whose creation the next pass repeats, never an instance nobody knows about.
         await self._save_partition(record)
         partitions[record.id] = record
-        wanted = f"waiting for a new partition: {new.count} x {new.flavor} on {new.site}"
+        # W details begin with Sky Port's words for the step: its terminals (swmjupyter) read them.
+        wanted = f"initiate a new partition: {new.count} x {new.flavor} on {new.site}"
         job = await self.service.change(
             job, JobState.WAITING, wanted, site=new.site, partition_id=record.id, flavor=new.flavor
         )
