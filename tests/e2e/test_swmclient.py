@@ -11,6 +11,7 @@ from skyport_client.api.jobs import cancel_job, get_job, job_stdout
 from swmclient.api import SwmApi
 
 from tests.conftest import Daemon
+from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
 from tests.unit.test_script import REFERENCE, SWMJUPYTER_SHAPE
 
@@ -53,6 +54,7 @@ def test_a_script_in_the_shape_sky_port_s_jupyterhub_spawner_writes_runs(daemon:
     """Every directive swmjupyter writes is accepted; the container image is not used, and the job says why."""
     home = daemon.home
     api = SwmApi(daemon.url, str(home / "key.pem"), str(home / "cert.pem"), str(home / "ca.pem"))
+    skyport(daemon, "account", "add", "openstack", "--member", "alice")  # the account the script charges
     job_id = api.submit_job(io.BytesIO(SWMJUPYTER_SHAPE.encode())).payload.read().decode()
     assert _wait(api, job_id, "FEC") == "F"
     assert api.get_job_stdout(job_id).payload.read() == b"Start single user jupyter server\n"

@@ -38,6 +38,7 @@ from skyport_client.api.jobs import list_jobs
 
 from skyport import pki
 from tests.conftest import NPM_CACHE, PYTHON, Daemon, free_port, running_daemon
+from tests.e2e.test_cli import skyport
 from tests.e2e.test_jupyterhub import TIMEOUT, Hub, running_hub
 
 VERSION = "0.1.7"
@@ -71,12 +72,14 @@ def on_path(swmjupyter: Path) -> Iterator[None]:
 
 @pytest.fixture
 def daemon(home: Path, tmp_path: Path, swmjupyter: Path) -> Iterator[Daemon]:
-    """A daemon whose local site lets jobs read swmjupyter's environment; user nobody has a certificate."""
+    """A daemon whose local site lets jobs read swmjupyter's environment; user nobody has a certificate and
+    is a member of account openstack, which swmjupyter's scripts are charged to by default."""
     config = yaml.safe_load((home / "config.yaml").read_text())
     config["sites"][0]["settings"]["read_only"] = [*PYTHON, str(swmjupyter.parent)]
     (home / "config.yaml").write_text(yaml.safe_dump(config))
     pki.add_user(home, USER)
     with running_daemon(home, tmp_path / "daemon.log") as running:
+        skyport(running, "account", "add", "openstack", "--member", USER)  # the account its scripts charge
         yield running
 
 
