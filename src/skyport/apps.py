@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from skyport import specs
-from skyport.errors import SkyportError
+from skyport.errors import NotServed, SkyportError
 from skyport.imports import imported_without
 
 # jsonschema imports rfc3987_syntax when it is installed (jupyter-events, JupyterHub's dependency,
@@ -236,6 +236,23 @@ def _bytes_body_operations(document: dict[str, Any]) -> set[str]:
     }
 
 
+def _optional_operations(document: dict[str, Any]) -> set[str]:
+    """The operationIds the spec marks ``x-optional``: a server may leave them out."""
+    return {
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and operation.get("x-optional")
+    }
+
+
+def _not_served(operation_id: str) -> Callable[..., Any]:
+    async def refuse(**_: Any) -> Any:
+        raise NotServed(f"this server does not serve the optional operation {operation_id}")
+
+    return refuse
+
+
 def _bytes_body(function: Callable[..., Any]) -> Callable[..., Any]:
     # connexion hands an empty body to the handler as {}, its default when no body came: an
     # empty file is b"".
@@ -258,16 +275,20 @@ def build_app(spec: str, handlers: object, *, validate_responses: bool = False) 
     """An ASGI app serving ``spec`` ("core-terminal" or "core-gate").
 
     ``handlers`` is a module or an object with one callable attribute per ``operationId``;
-    an object lets one process serve several sites, each with its own state.
+    an object lets one process serve several sites, each with its own state. An operation the
+    spec marks ``x-optional`` that ``handlers`` lacks answers 501.
     """
 
     document = specs.load(spec)
     bytes_bodies = _bytes_body_operations(document)
+    optional = _optional_operations(document)
 
     def function_for(operation_id: str) -> Any:
         try:
             function = _json_by_default(getattr(handlers, operation_id))
         except AttributeError:
+            if operation_id in optional:
+                return _not_served(operation_id)
             raise LookupError(f"{handlers!r} has no handler for operationId {operation_id!r}") from None
         return _bytes_body(function) if operation_id in bytes_bodies else function
 

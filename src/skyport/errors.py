@@ -127,6 +127,13 @@ class UnsupportedMediaType(SkyportError):
     title = "Unsupported Media Type"
 
 
+class NotServed(SkyportError):
+    """An optional operation of the spec that this server does not serve."""
+
+    status = 501
+    title = "Not implemented"
+
+
 class GateError(SkyportError):
     """A gate answered with an error or could not be reached."""
 

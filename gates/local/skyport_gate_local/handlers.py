@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest, Conflict, NotFound
+from skyport.errors import BadRequest, Conflict, NotFound, SkyportError
 from skyport.jobs.files import check_name, read_from, write_atomic
 from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
 from skyport_gate_local import cgroups, processes, records, sandbox
@@ -91,6 +91,7 @@ class Handlers:
             "single_job": False,
             "version": VERSION,
             "isolation": self._isolation(),
+            "batch": ["start_jobs", "delete_jobs_files"],
         }, 200
 
     def _isolation(self) -> dict[str, str]:
@@ -193,17 +194,40 @@ class Handlers:
             return [j.to_wire(self._node) for j in jobs if partition_id in (None, j.partition_id)], 200
 
     async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        await self._find_sandbox()
+        job, is_new = self._reserve(body)
+        if is_new:
+            await asyncio.to_thread(self._launch, job, body)
+        with self._lock:
+            return job.to_wire(self._node), 201 if is_new else 200
+
+    async def start_jobs(self, body: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+        """start_job for each job; the new ones are launched in one hand-off to a thread."""
+        await self._find_sandbox()
+        answers: list[tuple[dict[str, Any], JobRecord | None]] = []
+        launches = []
+        for request in body:
+            try:
+                job, is_new = self._reserve(request)
+            except SkyportError as exc:
+                answers.append(({"id": request["id"], "status": exc.status, "problem": exc.problem()}, None))
+                continue
+            answers.append(({"id": job.id, "status": 201 if is_new else 200}, job))
+            if is_new:
+                launches.append((job, request))
+        if launches:
+            await asyncio.to_thread(lambda: [self._launch(job, request) for job, request in launches])
+        with self._lock:
+            return [answer | ({"job": job.to_wire(self._node)} if job else {}) for answer, job in answers], 200
+
+    async def _find_sandbox(self) -> None:
+        """Look for the sandbox again when the gate started without one; a 409 while there is none."""
         if self._sandbox is None:
             self._sandbox, self._sandbox_problem = await asyncio.to_thread(
                 sandbox.find, self.settings.sandbox, self.settings.state_dir, self.settings.read_only
             )
             if self._sandbox is None:
                 raise Conflict(f"site {self.settings.name} cannot start jobs: {self._sandbox_problem}")
-        job, is_new = self._reserve(body)
-        if is_new:
-            await asyncio.to_thread(self._launch, job, body)
-        with self._lock:
-            return job.to_wire(self._node), 201 if is_new else 200
 
     async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
         with self._lock:
@@ -269,6 +293,10 @@ class Handlers:
 
     async def delete_job_files(self, job_id: str) -> tuple[None, int]:
         await asyncio.to_thread(self._delete_job_files, job_id)
+        return None, 204
+
+    async def delete_jobs_files(self, body: list[str]) -> tuple[None, int]:
+        await asyncio.to_thread(lambda: [self._delete_job_files(job_id) for job_id in body])
         return None, 204
 
     def _delete_job_files(self, job_id: str) -> None:
@@ -440,6 +468,7 @@ class Handlers:
     def _record_exit(self, job: JobRecord, *, lost: bool) -> None:
         job.active = False
         job.exitcode, job.signal = processes.exit_status(self._jobs_dir / job.id / "status")
+        job.stdout_size, job.stderr_size = (_size(self._jobs_dir / job.id / stream) for stream in ("stdout", "stderr"))
         out_of_memory = job.exitcode != 0 and job.mem and Cgroups.out_of_memory(job.cgroups)
         if job.state == "running":
             job.ended_at = records.now_iso()
@@ -521,3 +550,11 @@ class Handlers:
             if job.state not in ENDED:
                 raise Conflict(f"job {job_id} is {job.state}; its outputs are known once it has ended")
         return self._jobs_dir / job_id / "work"
+
+
+def _size(path: Path) -> int:
+    """Bytes in the file at ``path`` (not followed if a link); 0 when there is none."""
+    try:
+        return path.lstat().st_size
+    except FileNotFoundError:
+        return 0

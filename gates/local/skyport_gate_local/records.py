@@ -73,6 +73,8 @@ class JobRecord:
     exitcode: int | None = None
     signal: int | None = None
     ended_at: str | None = None
+    stdout_size: int | None = None  # bytes of its logs, set once it has ended
+    stderr_size: int | None = None
 
     def to_wire(self, node: dict[str, str]) -> dict[str, Any]:
         """The job as the gate API shows it."""
@@ -85,7 +87,7 @@ class JobRecord:
             "node_ips": [node["ip"]],
             "started_at": self.started_at,
         }
-        for key in ("exitcode", "signal", "ended_at"):
+        for key in ("exitcode", "signal", "ended_at", "stdout_size", "stderr_size"):
             value = getattr(self, key)
             if value is not None:
                 wire[key] = value

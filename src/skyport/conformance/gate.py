@@ -141,6 +141,9 @@ def a_job_runs_to_finished_with_its_exit_code_and_stdout(gate: GateUnderTest) ->
     expect_equal((job["state"], job.get("exitcode")), ("finished", 0), "state and exit code")
     stdout = ok(gate.client.get(f"/jobs/{job_id}/stdout")).content
     expect_equal(stdout, f"hello from {job_id}\n".encode(), "stdout (SKYPORT_JOB_ID must be the job's ID)")
+    for stream, size in (("stdout", len(stdout)), ("stderr", 0)):
+        if f"{stream}_size" in job:  # optional: the core skips reading a log said to be empty
+            expect_equal(job[f"{stream}_size"], size, f"{stream}_size of the ended job")
 
 
 def a_failing_script_is_finished_with_its_nonzero_exit_code(gate: GateUnderTest) -> None:
@@ -245,6 +248,44 @@ def deleting_job_files_twice_is_fine_and_forgets_the_job(gate: GateUnderTest) ->
     expect_problem(gate.client.get(f"/jobs/{job_id}"), 404)
 
 
+def serves(gate: GateUnderTest, operation: str) -> bool:
+    """Whether the gate's site lists the optional batch ``operation``."""
+    return operation in (ok(gate.client.get("/site")).json().get("batch") or [])
+
+
+def start_jobs_when_served_answers_each_job_in_order(gate: GateUnderTest) -> None:
+    if not serves(gate, "start_jobs"):
+        return
+    partition_id = ready_partition(gate)
+    bodies = [
+        {"id": fresh_id("j"), "partition_id": partition_id, "script": "true"},
+        {"id": fresh_id("j"), "partition_id": fresh_id("p"), "script": "true"},
+    ]
+    deadline = time.monotonic() + gate.timeout
+    answers = ok(gate.client.post("/batch/start-jobs", json=bodies)).json()
+    while answers[0]["status"] == 409 and time.monotonic() < deadline:  # busy with an earlier check's job
+        time.sleep(0.1)
+        answers = ok(gate.client.post("/batch/start-jobs", json=bodies)).json()
+    wanted = [(bodies[0]["id"], 201), (bodies[1]["id"], 404)]
+    expect_equal([(a["id"], a["status"]) for a in answers], wanted, "IDs and statuses of the start_jobs answers")
+    expect_equal(answers[0].get("job", {}).get("id"), bodies[0]["id"], "the job of the answer of a started job")
+    expect_equal(answers[1].get("problem", {}).get("status"), 404, "the problem of a start on an unknown partition")
+    again = ok(gate.client.post("/batch/start-jobs", json=bodies[:1])).json()
+    expect_equal([a["status"] for a in again], [200], "status of starting the same job again with start_jobs")
+    ended(gate, bodies[0]["id"])
+
+
+def delete_jobs_files_when_served_forgets_each_job(gate: GateUnderTest) -> None:
+    if not serves(gate, "delete_jobs_files"):
+        return
+    job_id = start_job(gate, "true")
+    ended(gate, job_id)
+    body = [job_id, fresh_id("j")]
+    statuses = [gate.client.post("/batch/delete-job-files", json=body).status_code for _ in range(2)]
+    expect_equal(statuses, [204, 204], "statuses of deleting the files of a job and an unknown one, twice")
+    expect_problem(gate.client.get(f"/jobs/{job_id}"), 404)
+
+
 def unknown_ids_are_404_problem_json(gate: GateUnderTest) -> None:
     for path in UNKNOWN_ID_PATHS:
         expect_problem(gate.client.get(path.format(id=fresh_id("x"))), 404)
@@ -278,6 +319,8 @@ CHECKS: tuple[Check, ...] = (
     deleting_a_partition_twice_is_fine,
     deleting_an_unknown_partition_answers_deleted,
     deleting_job_files_twice_is_fine_and_forgets_the_job,
+    start_jobs_when_served_answers_each_job_in_order,
+    delete_jobs_files_when_served_forgets_each_job,
     unknown_ids_are_404_problem_json,
     starting_on_an_unknown_partition_is_404_problem_json,
     a_malformed_request_is_400_problem_json,

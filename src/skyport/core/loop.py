@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from skyport import scheduler
 from skyport.config import Settings
@@ -42,13 +43,14 @@ from skyport.jobs import script as scripts
 from skyport.jobs.record import Job
 from skyport.jobs.service import JobService, demand
 from skyport.jobs.states import PENDING, TERMINAL, JobState
-from skyport.sites.gate_client.models import GateJob, JobStart, Partition, PartitionRequest
+from skyport.sites.gate_client.models import GateJob, JobStart, Partition, PartitionRequest, StartAnswer
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import Gate, SiteRegistry
 from skyport.store import jobs as job_queries
 from skyport.store import partitions as partition_queries
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _ENDED = {"finished", "failed", "cancelled"}
 SWEEP_INTERVAL = 300.0  # seconds between looks at a site the store has nothing on
@@ -59,6 +61,7 @@ MAX_BACKOFF = 300.0
 _TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # Failures of a job's own files that waiting does not change.
 _PERMANENT_ERRORS = (BadRequest, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+BATCH = 1000  # jobs in one start_jobs or delete_jobs_files call (maxItems in spec/core-gate.yaml)
 _CREATE = "create its partition"  # the step of a waiting job whose partition the gate has not created
 
 
@@ -211,7 +214,9 @@ class Loop:
         return {name: self._observations[name] for name in wanted if name in self._observations}
 
     async def _reconcile_jobs(self, jobs: list[Job], observations: dict[str, Observation]) -> list[Job]:
+        """Each job takes its run's state; ended runs a gate may forget in one call are forgotten last, together."""
         result = []
+        forget: dict[str, list[Job]] = {}
         for job in jobs:
             observation = observations.get(job.site or "")
             gate = self.sites.get(job.site or "")
@@ -219,7 +224,43 @@ class Loop:
                 result.append(job)
                 continue
             seen = observation.jobs.get(job.gate_job_id)
+            if self._forgettable(job, gate, seen, self._observed_at[gate.name]):
+                forget.setdefault(gate.name, []).append(job)
+                result.append(job)
+                continue
             result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name]))
+        forgotten: dict[str, Job] = {}
+        for name, ended in forget.items():
+            gate = self.sites.get(name)
+            assert gate is not None
+            for job in await self._forget_all(gate, ended):
+                forgotten[job.id] = job
+        return [forgotten.get(job.id, job) for job in result]
+
+    def _forgettable(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> bool:
+        """Whether ``job`` ended, nothing of it runs on the gate, and the gate forgets runs in batches."""
+        return (
+            job.state in TERMINAL
+            and not job.gate_done
+            and gate.serves("delete_jobs_files")
+            and (seen is None or seen.state in _ENDED)
+            and self._started_at.get(job.gate_job_id, -math.inf) < observed_at
+            and not self._held(job, "clean up", time.time())
+        )
+
+    async def _forget_all(self, gate: Gate, jobs: list[Job]) -> list[Job]:
+        """Have the gate forget the runs of these ended jobs, BATCH at a time; the jobs as they are then."""
+        result = []
+        for chunk in _chunks(jobs):
+            try:
+                await gate.forget_many([job.gate_job_id for job in chunk])
+            except GateError as exc:
+                result += [await self._failed(job, "clean up", exc) for job in chunk]
+                continue
+            for job in chunk:
+                self._started_at.pop(job.gate_job_id, None)
+                self._troubles.pop(job.id, None)
+            result += await self.service.update_all(chunk, gate_done=True)
         return result
 
     async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> Job:
@@ -310,7 +351,8 @@ class Loop:
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
         """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
         await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
-        notes = [note for stream in ("stdout", "stderr") if (note := await self._stage_log(job, gate, stream))]
+        logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
+        notes = [note for stream, size in logs if (note := await self._stage_log(job, gate, stream, size))]
         notes += await self._stage_outputs(job, gate)
         state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
@@ -325,12 +367,15 @@ class Loop:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
         return await self.service.change(job, state, "; ".join([reason, *notes]), **_end_fields(seen))
 
-    async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
-        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
+    async def _stage_log(self, job: Job, gate: Gate, stream: str, known_size: int | None) -> str:
+        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut.
+
+        A log the gate says is empty is not asked for.
+        """
         cap = self.settings.max_output
         part = await asyncio.to_thread(self.files.new_part, job.id)
         try:
-            size = await gate.copy_log(job.gate_job_id, stream, part, cap)
+            size = 0 if known_size == 0 else await gate.copy_log(job.gate_job_id, stream, part, cap)
             if size > cap:
                 await asyncio.to_thread(part.truncate, cap)
         except BaseException:
@@ -349,6 +394,8 @@ class Loop:
         that would pass the cap are not kept, and the notes say why. Each file streams to a
         temporary file in the job's outputs folder, renamed into place once complete.
         """
+        if not job.request.outputs:
+            return []  # the gate lists declared outputs only
         cap, used, notes = self.settings.max_output, 0, []
         for output in await gate.outputs(job.gate_job_id):
             why = output.refused or ("" if output.name in job.request.outputs else "the job did not declare it")
@@ -478,26 +525,62 @@ class Loop:
         """
         by_id = {job.id: job for job in ready}
         changed: dict[str, Job] = {}
-        failed = False
+        starts: dict[str, list[tuple[Job, PartitionRecord]]] = {}  # by site
+        claimed: set[str] = set()  # single-job partitions given a job in this pass
         for placement in self.timetable.placements:
             if not placement.placed or placement.start_time is None:
                 continue
             job = by_id[placement.job_id]
             if placement.node_ids and placement.start_time <= now:
                 partition = partitions[self.nodes[placement.node_ids[0]].partition_id]
-                if partition.single_job and partition.used:
+                if partition.single_job and (partition.used or partition.id in claimed):
                     continue
-                try:
-                    changed[job.id] = await self._dispatch(job, partition)
-                except (GateError, OSError, BadRequest) as exc:
-                    changed[job.id] = await self._failed(job, "start", exc)
-                    failed = True
-                    continue
-                self._troubles.pop(job.id, None)
-                partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
+                claimed.add(partition.id)
+                starts.setdefault(partition.site, []).append((job, partition))
             elif placement.new_partition is not None and not _has_partition_coming(job, partitions):
                 changed[job.id] = await self._create_partition(job, placement.new_partition, now, partitions)
+        failed = False
+        for site, wanted in starts.items():
+            gate = self.sites.get(site)
+            assert gate is not None
+            for job, partition, outcome in await self._start_all(gate, wanted):
+                if isinstance(outcome, Exception):
+                    changed[job.id] = await self._failed(job, "start", outcome)
+                    failed = True
+                    continue
+                changed[job.id] = await self._started(job, partition, outcome)
+                self._troubles.pop(job.id, None)
+                partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
         return changed, failed
+
+    async def _start_all(
+        self, gate: Gate, wanted: list[tuple[Job, PartitionRecord]]
+    ) -> list[tuple[Job, PartitionRecord, GateJob | Exception]]:
+        """Upload each job's inputs and start it: BATCH jobs a call when the gate serves start_jobs."""
+        outcomes: list[tuple[Job, PartitionRecord, GateJob | Exception]] = []
+        answers: list[GateJob | GateError]
+        for chunk in _chunks(wanted) if gate.serves("start_jobs") else [[pair] for pair in wanted]:
+            requests: list[tuple[Job, PartitionRecord, JobStart]] = []
+            for job, partition in chunk:
+                try:
+                    requests.append((job, partition, await self._job_start(job, partition, gate)))
+                except (GateError, OSError, BadRequest) as exc:
+                    outcomes.append((job, partition, exc))
+            if not requests:
+                continue
+            try:
+                if gate.serves("start_jobs"):
+                    batch = await gate.start_many([start for _, _, start in requests])
+                    answers = [_started_or_refused(gate, answer) for answer in batch]
+                else:
+                    answers = [await gate.start(requests[0][2])]
+            except GateError as exc:
+                outcomes += [(job, partition, exc) for job, partition, _ in requests]
+                continue
+            outcomes += [
+                (job, partition, answer) for (job, partition, _), answer in zip(requests, answers, strict=True)
+            ]
+        return outcomes
 
     async def _snapshot(
         self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
@@ -550,29 +633,29 @@ class Loop:
             usage[owner] = usage.get(owner, 0.0) + cpus * max(0.0, end - start) * weight
         return usage
 
-    async def _dispatch(self, job: Job, partition: PartitionRecord) -> Job:
-        gate = self.sites.get(partition.site)
-        assert gate is not None
+    async def _job_start(self, job: Job, partition: PartitionRecord, gate: Gate) -> JobStart:
+        """Upload the job's inputs; what the gate is asked to start."""
         for name in job.input_files:
             data = await asyncio.to_thread(self.files.input_path(job.id, name).read_bytes)
             await gate.upload(job.gate_job_id, name, data)
         request = job.request
-        seen = await gate.start(
-            JobStart(
-                id=job.gate_job_id,
-                partition_id=partition.id,
-                script=job.script,
-                name=job.name,
-                owner=job.owner,
-                env=_environment(job),
-                cpus=request.cpus,
-                mem=request.mem,
-                gpus=request.gpus,
-                nodes=request.nodes,
-                time_limit=request.time_limit,
-                outputs=list(request.outputs),
-            )
+        return JobStart(
+            id=job.gate_job_id,
+            partition_id=partition.id,
+            script=job.script,
+            name=job.name,
+            owner=job.owner,
+            env=_environment(job),
+            cpus=request.cpus,
+            mem=request.mem,
+            gpus=request.gpus,
+            nodes=request.nodes,
+            time_limit=request.time_limit,
+            outputs=list(request.outputs),
         )
+
+    async def _started(self, job: Job, partition: PartitionRecord, seen: GateJob) -> Job:
+        """Record that the gate started ``job`` on ``partition``: R."""
         self._started_at[job.gate_job_id] = time.time()
         fields = _run_fields(seen)
         fields.setdefault("start_time", time.time())
@@ -795,6 +878,19 @@ def _throttle(pending: list[Job], jobs: list[Job]) -> tuple[list[Job], list[sche
             )
             held.append(scheduler.Placement(job_id=job.id, placed=False, start_time=None, reason=reason))
     return ready, held
+
+
+def _chunks(items: list[T]) -> list[list[T]]:
+    """``items`` in lists of at most BATCH, the most one batch call of the gate API takes."""
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+
+
+def _started_or_refused(gate: Gate, answer: StartAnswer) -> GateJob | GateError:
+    """The job a start_jobs answer started, or the refusal as start_job would have raised it."""
+    if answer.job is not None and answer.status in (200, 201):
+        return answer.job
+    detail = answer.problem.detail or answer.problem.title if answer.problem else ""
+    return GateError(gate.name, f"start job {answer.id}: {detail or 'refused'} (HTTP {answer.status})", answer.status)
 
 
 def _has_partition_coming(job: Job, partitions: dict[str, PartitionRecord]) -> bool:

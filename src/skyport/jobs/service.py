@@ -385,6 +385,22 @@ class JobService:
         logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
         return self._stored(changed)
 
+    async def update_all(self, jobs: Sequence[Job], **fields: Any) -> list[Job]:
+        """:meth:`update` of each of ``jobs`` with the same ``fields``, in one transaction.
+
+        Those another writer changed first are left as they are, and then JobChanged is raised
+        once the others are written.
+        """
+        changed = [dataclasses.replace(job, **fields) for job in jobs]
+        written = await self.store.run(queries.save_jobs, [(job, job.state) for job in changed])
+        for job, ok in zip(changed, written, strict=True):
+            if ok:
+                self._stored(job)
+        lost = [job.id for job, ok in zip(changed, written, strict=True) if not ok]
+        if lost:
+            raise JobChanged(lost[0])
+        return changed
+
     async def update(self, job: Job, **fields: Any) -> Job:
         """Change fields other than the state."""
         changed = dataclasses.replace(job, **fields)

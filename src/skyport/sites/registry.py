@@ -25,8 +25,14 @@ from skyport import pki, scheduler
 from skyport.config import Settings, SiteConfig
 from skyport.errors import BadRequest, GateError
 from skyport.sites.gate_client import Client
-from skyport.sites.gate_client.api.files import delete_job_files, download_output, list_outputs, upload_input
-from skyport.sites.gate_client.api.jobs import cancel_job, job_stderr, job_stdout, list_jobs, start_job
+from skyport.sites.gate_client.api.files import (
+    delete_job_files,
+    delete_jobs_files,
+    download_output,
+    list_outputs,
+    upload_input,
+)
+from skyport.sites.gate_client.api.jobs import cancel_job, job_stderr, job_stdout, list_jobs, start_job, start_jobs
 from skyport.sites.gate_client.api.partitions import create_partition, delete_partition, list_partitions
 from skyport.sites.gate_client.api.site import get_site, get_user, list_flavors, list_images
 from skyport.sites.gate_client.errors import ApiError
@@ -39,6 +45,7 @@ from skyport.sites.gate_client.models import (
     Partition,
     PartitionRequest,
     Site,
+    StartAnswer,
 )
 
 logger = logging.getLogger(__name__)
@@ -105,6 +112,10 @@ class Gate:
     @property
     def single_job(self) -> bool:
         return bool(self.offer and self.offer.site.single_job)
+
+    def serves(self, operation: str) -> bool:
+        """Whether the gate lists the optional batch ``operation`` (start_jobs, delete_jobs_files)."""
+        return bool(self.offer and operation in (self.offer.site.batch or ()))
 
     async def _call(self, what: str, coroutine: Any) -> Any:
         try:
@@ -177,6 +188,15 @@ class Gate:
         )
         return result
 
+    async def start_many(self, requests: list[JobStart]) -> list[StartAnswer]:
+        """start_jobs: one answer per request, in order (only when the gate :meth:`serves` it)."""
+        result: list[StartAnswer] = await self._call(
+            f"start {len(requests)} jobs", start_jobs.asyncio(client=self.client, body=requests)
+        )
+        if [answer.id for answer in result] != [request.id for request in requests]:
+            raise GateError(self.name, f"start {len(requests)} jobs: the answers are not one per job, in order")
+        return result
+
     async def cancel(self, job_id: str) -> None:
         await self._call(f"cancel job {job_id}", cancel_job.asyncio(client=self.client, job_id=job_id))
 
@@ -230,6 +250,12 @@ class Gate:
 
     async def forget(self, job_id: str) -> None:
         await self._call(f"delete files of {job_id}", delete_job_files.asyncio(client=self.client, job_id=job_id))
+
+    async def forget_many(self, job_ids: list[str]) -> None:
+        """delete_jobs_files (only when the gate :meth:`serves` it)."""
+        await self._call(
+            f"delete files of {len(job_ids)} jobs", delete_jobs_files.asyncio(client=self.client, body=job_ids)
+        )
 
 
 class SiteRegistry:

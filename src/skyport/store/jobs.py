@@ -190,6 +190,11 @@ def cancel_pending(
     return steps
 
 
+def save_jobs(connection: sa.Connection, jobs: Sequence[tuple[Job, JobState]]) -> list[bool]:
+    """:func:`save_job` (no state change) of each job with the state it is expected in; which were written."""
+    return [save_job(connection, job, expected=expected) for job, expected in jobs]
+
+
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:
     query = sa.select(transitions).where(transitions.c.job_id == job_id).order_by(transitions.c.seq)
     return [

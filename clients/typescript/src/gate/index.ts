@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 619becf4449e13ef8c8a8a281dda82aaa5a3602f1e1f90461420a222f76bdb39
+// Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -106,6 +106,10 @@ export interface GateJob {
   started_at?: string;
   /** When the job ended. */
   ended_at?: string;
+  /** Bytes the job wrote to its standard output so far, when the gate knows. Optional; the core does not ask for a log the gate says is empty.  */
+  stdout_size?: number;
+  /** Bytes the job wrote to its standard error so far, when the gate knows; as stdout_size. */
+  stderr_size?: number;
 }
 
 /**
@@ -292,8 +296,24 @@ export interface Site {
   single_job?: boolean;
   /** Version of the gate software. */
   version?: string;
+  /** The optional batch operations this gate serves, by operationId: start_jobs and delete_jobs_files. The core calls one only when it is listed here, and otherwise makes one call per job, so a gate without them keeps working.  */
+  batch?: Array<string>;
   /** How the site keeps a job from other jobs, the gate and the machine. */
   isolation?: Isolation;
+}
+
+/**
+ * What start_job would have answered for one job of a start_jobs call.
+ */
+export interface StartAnswer {
+  /** An ID chosen by the core; letters, digits, "-" and "_". */
+  id: string;
+  /** 201 started, 200 already started, or the status of the refusal. */
+  status: number;
+  /** The job. */
+  job?: GateJob;
+  /** What went wrong and what to change, as RFC 9457 problem details. */
+  problem?: Problem;
 }
 
 /** An error answer; `problem` is its RFC 9457 problem+json body. */
@@ -639,6 +659,27 @@ export async function jobStderr(client: Client, args: { jobId: string; offset?: 
 }
 
 /**
+ * POST /batch/start-jobs: Start several jobs (optional)
+ *
+ * start_job for each job of the list, in its order, in one call. Optional (`x-optional`):
+ * a gate that serves it lists start_jobs in its site's `batch`; one that does not answers
+ * 501. The answer has one entry per job, in the same order, with what start_job would have
+ * answered: the status (201, 200, or the 4xx of a refusal) and the job, or the problem. A
+ * job refused does not stop the others.
+ *
+ * @param args.body Request body.
+ *
+ * @returns 200: One answer per job, in the order asked.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function startJobs(client: Client, args: { body: Array<JobStart>; }): Promise<Array<StartAnswer>> {
+  const response = await client.request("POST", `/batch/start-jobs`, {}, {}, { json: args.body });
+  if (response.status === 200) return (await response.json()) as Array<StartAnswer>;
+  return fail(response);
+}
+
+/**
  * PUT /jobs/{job_id}/inputs/{name}: Upload an input file
  *
  * Store one input file for a job that has not started yet. Uploading the same name again
@@ -716,6 +757,24 @@ export async function downloadOutput(client: Client, args: { jobId: string; name
  */
 export async function deleteJobFiles(client: Client, args: { jobId: string; }): Promise<void> {
   const response = await client.request("DELETE", `/jobs/${encodeURIComponent(String(args.jobId))}/files`, {}, {}, undefined);
+  if (response.status === 204) return undefined;
+  return fail(response);
+}
+
+/**
+ * POST /batch/delete-job-files: Forget several jobs (optional)
+ *
+ * delete_job_files for each job ID of the list, in one call. Optional, as start_jobs (listed
+ * in the site's `batch` when served). Deleting twice, or an unknown job, is not an error.
+ *
+ * @param args.body Request body.
+ *
+ * @returns 204: Deleted.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function deleteJobsFiles(client: Client, args: { body: Array<string>; }): Promise<void> {
+  const response = await client.request("POST", `/batch/delete-job-files`, {}, {}, { json: args.body });
   if (response.status === 204) return undefined;
   return fail(response);
 }

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 619becf4449e13ef8c8a8a281dda82aaa5a3602f1e1f90461420a222f76bdb39
+# Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The GateJob model."""
 
@@ -29,6 +29,10 @@ class GateJob:
     node_ips: IP addresses of those nodes, when known.
     started_at: When the job started running.
     ended_at: When the job ended.
+    stdout_size: Bytes the job wrote to its standard output so far, when the gate knows. Optional;
+    the core does not ask for a log the gate says is empty.
+
+    stderr_size: Bytes the job wrote to its standard error so far, when the gate knows; as stdout_size.
     """
 
     id: str
@@ -41,6 +45,8 @@ class GateJob:
     node_ips: list[str] | None = None
     started_at: str | None = None
     ended_at: str | None = None
+    stdout_size: int | None = None
+    stderr_size: int | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GateJob:
@@ -56,6 +62,8 @@ class GateJob:
             node_ips=None if data.get("node_ips") is None else list(data["node_ips"]),
             started_at=data.get("started_at"),
             ended_at=data.get("ended_at"),
+            stdout_size=data.get("stdout_size"),
+            stderr_size=data.get("stderr_size"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,5 +79,7 @@ class GateJob:
             "node_ips": None if self.node_ips is None else list(self.node_ips),
             "started_at": self.started_at,
             "ended_at": self.ended_at,
+            "stdout_size": self.stdout_size,
+            "stderr_size": self.stderr_size,
         }
         return {key: value for key, value in result.items() if value is not None}

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 619becf4449e13ef8c8a8a281dda82aaa5a3602f1e1f90461420a222f76bdb39
+# Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Site model."""
 
@@ -30,6 +30,10 @@ class Site:
     that powers off when its job ends). The core then never places a second job on it.
 
     version: Version of the gate software.
+    batch: The optional batch operations this gate serves, by operationId: start_jobs and
+    delete_jobs_files. The core calls one only when it is listed here, and otherwise
+    makes one call per job, so a gate without them keeps working.
+
     isolation: How the site keeps a job from other jobs, the gate and the machine.
     """
 
@@ -41,6 +45,7 @@ class Site:
     boot_time: float | None = None
     single_job: bool | None = None
     version: str | None = None
+    batch: list[str] | None = None
     isolation: Isolation | None = None
 
     @classmethod
@@ -55,6 +60,7 @@ class Site:
             boot_time=data.get("boot_time"),
             single_job=data.get("single_job"),
             version=data.get("version"),
+            batch=None if data.get("batch") is None else list(data["batch"]),
             isolation=None if data.get("isolation") is None else Isolation.from_dict(data["isolation"]),
         )
 
@@ -69,6 +75,7 @@ class Site:
             "boot_time": self.boot_time,
             "single_job": self.single_job,
             "version": self.version,
+            "batch": None if self.batch is None else list(self.batch),
             "isolation": None if self.isolation is None else self.isolation.to_dict(),
         }
         return {key: value for key, value in result.items() if value is not None}

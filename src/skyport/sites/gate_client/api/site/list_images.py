@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 619becf4449e13ef8c8a8a281dda82aaa5a3602f1e1f90461420a222f76bdb39
+# Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /images``: List images
 
