@@ -44,7 +44,8 @@ def http(daemon: Daemon) -> Iterator[httpx.Client]:
 
 
 def store_as_an_older_daemon_would(daemon: Daemon, owner: str, request: JobRequest) -> str:
-    """Put a queued job straight into the daemon's store; its ID."""
+    """Put a queued job straight into the daemon's store; its ID. A daemon reads its active jobs
+    from the store when it starts: restart it to have it find the job."""
     job = Job(
         id=str(uuid.uuid4()),
         owner=owner,
@@ -128,6 +129,8 @@ def test_jobs_an_older_daemon_accepted_end_in_error_and_stop_nobody(
         store_as_an_older_daemon_would(daemon, "mallory", JobRequest(cpus=2**70, mem=2**80)): "'cpus'",
         store_as_an_older_daemon_would(daemon, "mallory", JobRequest(outputs=("a\\b",))): "'output'",
     }
+    daemon.stop()
+    daemon.start()
     job_id = submit(client, "#!/bin/sh\necho ok\n")
     assert_views_answer(http, job_id)
     assert wait_for(client, job_id)["state"] == "F"

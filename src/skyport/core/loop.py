@@ -350,9 +350,9 @@ class Loop:
 
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
         """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
-        await asyncio.to_thread(self.files.drop_partial_outputs, job.id)
         logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
-        notes = [note for stream, size in logs if (note := await self._stage_log(job, gate, stream, size))]
+        await asyncio.to_thread(self.files.start_staging, job.id, [stream for stream, size in logs if size == 0])
+        notes = [note for stream, size in logs if size != 0 and (note := await self._stage_log(job, gate, stream))]
         notes += await self._stage_outputs(job, gate)
         state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
@@ -367,15 +367,12 @@ class Loop:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
         return await self.service.change(job, state, "; ".join([reason, *notes]), **_end_fields(seen))
 
-    async def _stage_log(self, job: Job, gate: Gate, stream: str, known_size: int | None) -> str:
-        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut.
-
-        A log the gate says is empty is not asked for.
-        """
+    async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
+        """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
         cap = self.settings.max_output
         part = await asyncio.to_thread(self.files.new_part, job.id)
         try:
-            size = 0 if known_size == 0 else await gate.copy_log(job.gate_job_id, stream, part, cap)
+            size = await gate.copy_log(job.gate_job_id, stream, part, cap)
             if size > cap:
                 await asyncio.to_thread(part.truncate, cap)
         except BaseException:

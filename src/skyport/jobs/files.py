@@ -161,10 +161,13 @@ class JobFiles:
         part.close()
         Path(part.name).unlink(missing_ok=True)
 
-    def drop_partial_outputs(self, job_id: str) -> None:
-        """Delete downloads a crash interrupted, before staging the job's outputs again."""
+    def start_staging(self, job_id: str, empty_logs: Iterable[str] = ()) -> None:
+        """Delete downloads a crash interrupted, before staging the job's outputs again, and write
+        the logs the gate said are empty (they are not copied)."""
         for part in (self.folder(job_id) / OUTPUTS).glob(".tmp-*"):
             part.unlink(missing_ok=True)
+        for stream in empty_logs:
+            write_atomic(self.folder(job_id) / stream, b"")
 
     def read_log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
         return read_from(self.folder(job_id) / stream, offset)
