@@ -22,6 +22,7 @@ Two things in `swmjupyter` decide how the test is set up, on any server:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import subprocess
@@ -51,10 +52,13 @@ SERVER_PORT = 8888
 def swmjupyter() -> Path:
     """The bin folder of a virtual environment with swmjupyter from PyPI, made once into the tests' cache."""
     prefix = NPM_CACHE.parent / "pip" / f"swmjupyter-{VERSION}"
-    if not (prefix / "bin" / "jupyterhub-singleuser").exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(prefix)], check=True)
-        pip = [str(prefix / "bin" / "python"), "-m", "pip", "install", "-q", f"swmjupyter=={VERSION}"]
-        subprocess.run(pip, check=True, capture_output=True)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    with prefix.with_name(f"{prefix.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test run may be installing it right now
+        if not (prefix / "bin" / "jupyterhub-singleuser").exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(prefix)], check=True)
+            pip = [str(prefix / "bin" / "python"), "-m", "pip", "install", "-q", f"swmjupyter=={VERSION}"]
+            subprocess.run(pip, check=True, capture_output=True)
     return prefix / "bin"
 
 
