@@ -136,6 +136,7 @@ c.SkyportSpawner.skyport_url = "{daemon.url}"
 c.SkyportSpawner.cmd = ["{sys.executable}", "-m", "jupyterhub.singleuser"]
 c.SkyportSpawner.directives = ["cpus 1", "time 10m"]
 c.Spawner.args = ["--allow-root"]  # the tests run as root
+c.Spawner.poll_interval = 1
 """
     with running_hub(tmp_path, spawner) as running:
         yield running
@@ -205,7 +206,8 @@ def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, d
 def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
     """The options form lists the site and its flavor with its price; a named server started with options
     (site, flavor, CPUs, time limit) becomes a job asking for them; while carol's job fills the site, the
-    hub's progress events say the notebook is queued and why. An option that is not one word starts nothing."""
+    hub's progress events say the notebook is queued and why. An option that is not one word starts nothing.
+    A server's time limit ends it, and the hub's log says so."""
     with httpx.Client(base_url=hub.url, timeout=30) as browser:  # bob logs in and opens the spawn page
         browser.get("/hub/login").raise_for_status()
         login = {"username": "bob", "password": "", "_xsrf": browser.cookies["_xsrf"]}
@@ -249,3 +251,13 @@ def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, 
     assert (job.name, job.remote_name, job.flavor_name, job.time_limit) == ("jupyter-bob-big", "local", "local", 300)
     assert {resource.name: resource.count for resource in job.request or []}["cpus"] == 1
     assert hub.api.delete("/users/bob/servers/big").status_code in (202, 204)
+
+    # The time limit chosen ends the server; the hub says why.
+    hub.api.post("/users/bob/servers/short", json={"time": "30"}).raise_for_status()
+    wait_ready(hub, "bob", tmp_path / "jupyterhub.log", "short")
+    deadline = time.monotonic() + TIMEOUT
+    while "short" in hub.user("bob")["servers"]:
+        assert time.monotonic() < deadline
+        time.sleep(1)
+    assert "Notebook server short of bob ended: " in (log := (tmp_path / "jupyterhub.log").read_text())
+    assert "time limit of 30 s reached" in log

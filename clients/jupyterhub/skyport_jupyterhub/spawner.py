@@ -158,6 +158,8 @@ class SkyportSpawner(Spawner):
                 raise
         if job.state not in ENDED:
             return None
+        # The hub stops the server; say why it ended (its time limit, say).
+        self.log.warning("Notebook server %s of %s ended: %s", self.name or "(default)", self.user.name, describe(job))
         return job.exitcode if job.exitcode is not None else 1
 
     async def stop(self, now: bool = False) -> None:
