@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from skyport_client import Client
-from skyport_client.api.jobs import cancel_job, get_job, job_stdout, list_jobs, submit_job
+from skyport_client.api.jobs import cancel_job, download_job_file, get_job, job_stdout, list_jobs, submit_job
 from skyport_client.errors import ApiError
 
 from tests.conftest import Daemon, running_daemon
@@ -100,6 +100,25 @@ def test_cancel_by_the_array_id_cancels_the_tasks_not_ended(daemon: Daemon, clie
     with pytest.raises(ApiError) as not_a_job:
         get_job.sync(client=client, job_id=array_id)
     assert not_a_job.value.status_code == 404 and f"?array={array_id}" in str(not_a_job.value.detail)
+
+
+def test_an_array_survives_a_killed_daemon_and_each_task_runs_once(daemon: Daemon, client: Client) -> None:
+    script = b"#!/bin/sh\n#SWM array 1-4%1\n#SWM output runs.txt\nsleep 1\necho $SKYPORT_ARRAY_TASK_ID >> runs.txt\n"
+    array_id = submit_job.sync(client=client, script_content=script).decode()
+    deadline = time.monotonic() + TIMEOUT
+    while not any(task["state"] == "R" for task in tasks(client, array_id)):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    daemon.kill()
+    daemon.start()
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as fresh:
+        ended = until_ended(fresh, array_id, [])
+        runs = {
+            task["array_task_id"]: download_job_file.sync(client=fresh, job_id=str(task["id"]), name="runs.txt")
+            for task in ended
+        }
+    assert [task["state"] for task in ended] == ["F"] * 4, [task["state_details"] for task in ended]
+    assert runs == {task: f"{task}\n".encode() for task in range(1, 5)}, "a task ran twice or not at all"
 
 
 def test_an_sbatch_array_script_runs_its_tasks_and_fetches_logs_where_o_and_e_say(
