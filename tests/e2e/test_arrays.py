@@ -91,6 +91,10 @@ def test_cancel_by_the_array_id_cancels_the_tasks_not_ended(daemon: Daemon, clie
     while not any(task["state"] == "R" for task in tasks(client, array_id)):
         assert time.monotonic() < deadline
         time.sleep(0.1)
+    listing = skyport(daemon, "jobs").stdout
+    running = next(task["array_task_id"] for task in tasks(client, array_id) if task["state"] == "R")
+    assert f"{array_id[:8]}_[" in listing and listing.count(array_id[:8]) == 2, listing  # queued tasks: one row
+    assert f"{array_id[:8]}_{running} " in listing
     cancelled = skyport(daemon, "cancel", array_id[:9]).stdout
     assert cancelled == f"array {array_id}: 10 tasks cancelled\n"
     assert {task["state"] for task in tasks(client, array_id)} == {"C"}

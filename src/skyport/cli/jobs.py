@@ -122,6 +122,38 @@ def display_ids(jobs: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
+def _fold_queued_tasks(jobs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The jobs with the queued tasks of each array as one row, as squeue shows ``ARRAY_[4-100]``,
+    and what the ID column shows for each row."""
+    shown = display_ids(jobs)
+    rows: list[dict[str, Any]] = []
+    queued: dict[str, list[int]] = {}
+    for job in jobs:
+        if "array_id" not in job or job["state"] != "Q":
+            rows.append(job)
+            continue
+        if job["array_id"] not in queued:
+            queued[job["array_id"]] = []
+            rows.append({**job, "id": job["array_id"]})
+        queued[job["array_id"]].append(job["array_task_id"])
+    for array_id, tasks in queued.items():
+        start = shown[next(j["id"] for j in jobs if j.get("array_id") == array_id)].rpartition("_")[0]
+        shown[array_id] = f"{start}_[{_ranges(sorted(tasks))}]" if len(tasks) > 1 else f"{start}_{tasks[0]}"
+    return rows, shown
+
+
+def _ranges(tasks: list[int]) -> str:
+    """``1-3,7,9-12`` for sorted task IDs; the first and last only when that is long."""
+    parts: list[list[int]] = []
+    for task in tasks:
+        if parts and task == parts[-1][1] + 1:
+            parts[-1][1] = task
+        else:
+            parts.append([task, task])
+    text = ",".join(f"{a}-{b}" if a != b else str(a) for a, b in parts)
+    return text if len(text) <= 24 else f"{tasks[0]}..{tasks[-1]}"
+
+
 def _each(job_ids: list[str], act: Callable[[str], str]) -> None:
     """Do ``act`` to each job, printing what it says; a job refused is a line on stderr and exit status 1."""
     failed = False
@@ -363,7 +395,8 @@ def jobs(
     (an array's ID or a unique start of it), all the tasks of that job array.
 
     IDs are shown as their shortest unique start (at least 8 characters), which every command
-    taking a job accepts; a task of an array shows as ARRAY_N. --json gives whole jobs."""
+    taking a job accepts; a task of an array shows as ARRAY_N, and an array's queued tasks as one
+    row, ARRAY_[4-100]. --json gives whole jobs."""
     window = _RECENT if since is None else _seconds(since)
     query: dict[str, Any] = {"limit": limit or _MOST, "name": name}
     if states:
@@ -379,7 +412,7 @@ def jobs(
         items = [j.to_dict() for j in list_jobs.sync(client=client, **query)]
     if obj.as_json:
         return render.as_json(items)
-    render.job_table(items, display_ids(items))
+    render.job_table(*_fold_queued_tasks(items))
 
 
 def _seconds(since: str) -> int:
