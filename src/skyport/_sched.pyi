@@ -36,6 +36,9 @@ def schedule(
     offer_price: array[float],
     site_free: array[int],
     site_boot: array[float],
+    job_budget_first: array[int],
+    job_budgets: array[int],
+    budget_left: array[float],
     now: float,
     reservation_depth: int,
     out_why: array[int],
@@ -43,5 +46,8 @@ def schedule(
     out_offer: array[int],
     out_node_first: array[int],
     out_nodes: array[int],
+    out_budget: array[int],
+    out_cost: array[float],
+    out_left: array[float],
 ) -> None:
-    """Place the jobs (rows, in priority order), writing the four ``out_`` arrays and ``site_free``."""
+    """Place the jobs (rows, in priority order), writing the ``out_`` arrays, ``site_free`` and ``budget_left``."""

@@ -14,7 +14,12 @@ list sorted by end time. A job's earliest start on a node is the first of (the n
 time, each allocation's end) at which the node has room for the job over its whole run; a gang job
 needs that on ``nodes`` nodes of one partition at the same time. Earliest starts are cached per job
 shape and stay valid until something is committed on the partition they point at: commits only take
-room away, so every other partition can only get later.
+room away, so every other partition can only get later. A job that draws on budgets is never cached:
+what its budgets have left changes with every job placed before it.
+
+An option (a partition, or a new partition of a flavor) is refused for a job when its worst case
+(price x nodes x time limit) is more than one of the job's budgets has left; each job placed takes its
+worst case from every budget it draws on.
 """
 
 from libc.math cimport INFINITY
@@ -30,6 +35,7 @@ cdef enum:
     QUOTA_FULL = 7
     OVER_PRICE = 8
     NEVER_FITS = 9
+    OVER_BUDGET = 10
 
 
 cdef struct Alloc:
@@ -57,6 +63,25 @@ cdef struct Cluster:
     const long long* mem
     const long long* gpus
     const double* available
+
+
+cdef inline long long short_budget(
+    const long long[::1] job_budgets, long long first, long long last, const double[::1] budget_left, double cost
+) noexcept nogil:
+    """The first of the job's budgets (job_budgets[first:last]) with less than ``cost`` left, or -1."""
+    cdef long long b
+    for b in range(first, last):
+        if cost > budget_left[job_budgets[b]]:
+            return job_budgets[b]
+    return -1
+
+
+cdef inline void charge(
+    const long long[::1] job_budgets, long long first, long long last, double[::1] budget_left, double cost
+) noexcept nogil:
+    cdef long long b
+    for b in range(first, last):
+        budget_left[job_budgets[b]] -= cost
 
 
 cdef inline bint node_has_room(const Cluster* c, long long n, const Request* r) noexcept nogil:
@@ -211,6 +236,9 @@ def schedule(
     const double[::1] offer_price,
     long long[::1] site_free,
     const double[::1] site_boot,
+    const long long[::1] job_budget_first,
+    const long long[::1] job_budgets,
+    double[::1] budget_left,
     double now,
     long long reservation_depth,
     long long[::1] out_why,
@@ -218,14 +246,18 @@ def schedule(
     long long[::1] out_offer,
     const long long[::1] out_node_first,
     long long[::1] out_nodes,
+    long long[::1] out_budget,
+    double[::1] out_cost,
+    double[::1] out_left,
 ):
     """Place jobs (rows, in priority order) and write why/start/offer/nodes per job; see the module doc."""
     cdef long long n_jobs = job_cpus.shape[0], n_parts = part_group.shape[0], n_nodes = node_cpus.shape[0]
     cdef long long n_runs = run_node.shape[0], n_offers = offer_group.shape[0], n_groups = 0
     cdef long long n_shapes = 0, total_nodes = out_nodes.shape[0], largest = 1
     cdef long long j, p, n, k, s, row, shape, chosen, best_part, reserved = 0, stamp = 0
-    cdef double t, best, best_offer_start
-    cdef bint room_anywhere, affordable_offer
+    cdef long long b_first, b_last, lacking, blocked
+    cdef double t, best, best_offer_start, cost, blocked_cost, blocked_left
+    cdef bint room_anywhere, affordable_offer, budgeted
     cdef Request r
     cdef Cluster c
     cdef long long* part_stamp = NULL
@@ -283,9 +315,15 @@ def schedule(
                 r.duration = job_duration[j]
                 row = job_allow[j] * n_groups
                 shape = job_shape[j]
+                b_first = job_budget_first[j]
+                b_last = job_budget_first[j + 1]
+                budgeted = b_last > b_first
+                blocked = -1
+                blocked_cost = INFINITY
+                blocked_left = 0.0
 
                 # Earliest start on existing nodes (cached per shape while its partition is untouched).
-                if cache_stamp[shape] >= 0 and (cache_part[shape] < 0 or part_stamp[cache_part[shape]] <= cache_stamp[shape]):
+                if not budgeted and cache_stamp[shape] >= 0 and (cache_part[shape] < 0 or part_stamp[cache_part[shape]] <= cache_stamp[shape]):
                     best = cache_time[shape]
                     best_part = cache_part[shape]
                     room_anywhere = cache_room[shape]
@@ -300,6 +338,13 @@ def schedule(
                             room_anywhere = count_room(&c, part_first[p], part_first[p + 1], &r) >= r.nodes
                         if part_price[p] * r.nodes > job_max_price[j]:
                             continue
+                        if budgeted:
+                            cost = part_price[p] * r.nodes * r.duration / 3600.0
+                            lacking = short_budget(job_budgets, b_first, b_last, budget_left, cost)
+                            if lacking >= 0:  # the reason names it only if the partition could hold the job
+                                if cost < blocked_cost and count_room(&c, part_first[p], part_first[p + 1], &r) >= r.nodes:
+                                    blocked, blocked_cost, blocked_left = lacking, cost, budget_left[lacking]
+                                continue
                         if r.nodes == 1:
                             for n in range(part_first[p], part_first[p + 1]):
                                 t = node_earliest(&c, n, &r, best)
@@ -315,12 +360,14 @@ def schedule(
                                 best_part = p
                         if best <= now:
                             break
-                    cache_stamp[shape] = stamp
-                    cache_part[shape] = best_part
-                    cache_time[shape] = best
-                    cache_room[shape] = room_anywhere
+                    if not budgeted:
+                        cache_stamp[shape] = stamp
+                        cache_part[shape] = best_part
+                        cache_time[shape] = best
+                        cache_room[shape] = room_anywhere
 
                 if best <= now:
+                    charge(job_budgets, b_first, b_last, budget_left, part_price[best_part] * r.nodes * r.duration / 3600.0)
                     _take(&c, part_first[best_part], part_first[best_part + 1], best, &r, out_nodes, out_node_first[j])
                     stamp += 1
                     part_stamp[best_part] = stamp
@@ -339,6 +386,13 @@ def schedule(
                     room_anywhere = True
                     if offer_price[k] * r.nodes > job_max_price[j]:
                         continue
+                    if budgeted:
+                        cost = offer_price[k] * r.nodes * r.duration / 3600.0
+                        lacking = short_budget(job_budgets, b_first, b_last, budget_left, cost)
+                        if lacking >= 0:
+                            if cost < blocked_cost:
+                                blocked, blocked_cost, blocked_left = lacking, cost, budget_left[lacking]
+                            continue
                     affordable_offer = True
                     if site_free[offer_site[k]] >= 0 and site_free[offer_site[k]] < r.nodes:
                         continue
@@ -349,10 +403,12 @@ def schedule(
                 if best_offer_start < best:
                     if site_free[offer_site[chosen]] >= 0:
                         site_free[offer_site[chosen]] -= r.nodes
+                    charge(job_budgets, b_first, b_last, budget_left, offer_price[chosen] * r.nodes * r.duration / 3600.0)
                     out_why[j] = NEW_PARTITION
                     out_start[j] = best_offer_start
                     out_offer[j] = chosen
                 elif best < INFINITY and reserved < reservation_depth:
+                    charge(job_budgets, b_first, b_last, budget_left, part_price[best_part] * r.nodes * r.duration / 3600.0)
                     _take(&c, part_first[best_part], part_first[best_part + 1], best, &r, out_nodes, out_node_first[j])
                     stamp += 1
                     part_stamp[best_part] = stamp
@@ -364,6 +420,11 @@ def schedule(
                     out_start[j] = best
                 elif affordable_offer:
                     out_why[j] = QUOTA_FULL
+                elif blocked >= 0:
+                    out_why[j] = OVER_BUDGET
+                    out_budget[j] = blocked
+                    out_cost[j] = blocked_cost
+                    out_left[j] = blocked_left
                 elif room_anywhere:
                     out_why[j] = OVER_PRICE
                 else:

@@ -110,3 +110,51 @@ def test_usage_by_account_totals_equal_the_sum_of_the_jobs_recorded_costs(priced
     assert "physics" in table and "TOTAL" in table
     csv_lines = skyport(priced, "usage", "--csv").stdout.splitlines()
     assert csv_lines[0].startswith("id,name,user,account,state") and len(csv_lines) == 4
+
+
+def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = json.loads(skyport(daemon, "--json", "show", job_id).stdout)
+        job = job[0] if isinstance(job, list) else job
+        if job["state"] in states:
+            return dict(job)
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} not in {states} within {seconds} s: {job}")
+
+
+def test_a_one_dollar_budget_lets_one_job_through_and_the_next_waits_until_it_is_raised(
+    priced: Daemon, tmp_path: Path
+) -> None:
+    skyport(priced, "budget", "set", "user", "alice", "1/month")
+    minute = script(tmp_path, "first.sh", "sleep 30", "time 1m")  # worst case: $36/h x 1 node x 1/60 h = $0.60
+    first = skyport(priced, "submit", minute).stdout.strip()
+    wait_state(priced, first, "R")
+    second = skyport(priced, "submit", script(tmp_path, "second.sh", "true", "time 1m")).stdout.strip()
+    time.sleep(2)  # a few passes of the loop
+    waiting = wait_state(priced, second, "Q")
+    assert waiting["state_details"].startswith("user alice has $0.40 left this month; this job may cost up to $0.60; ")
+    assert "a new period starts on 1 " in waiting["state_details"]
+    assert wait_state(priced, first, "R")["state"] == "R"
+
+    too_long = skyport(priced, "submit", script(tmp_path, "long.sh", "true", "time 2h"), check=False)
+    assert too_long.returncode == 1
+    assert (
+        "may cost up to $72.00" in too_long.stderr and "whole budget of user alice, $1.00 per month" in too_long.stderr
+    )
+
+    skyport(priced, "budget", "set", "user", "alice", "2/month")
+    assert wait_state(priced, second, "FE", 30)["state"] == "F"
+    assert wait_state(priced, first, "R")["state"] == "R"  # the second ran beside the first
+    budgets = json.loads(skyport(priced, "--json", "budget", "list").stdout)
+    assert [(b["holder"], b["name"], b["amount"]) for b in budgets] == [("user", "alice", 2.0)]
+    assert 0 < budgets[0]["spent"] < 2.0
+
+
+def test_an_accounts_job_ceiling_holds_its_jobs_that_give_no_max_price(priced: Daemon, tmp_path: Path) -> None:
+    skyport(priced, "account", "add", "cheap", "--member", "alice", "--job-ceiling", "10")
+    held = skyport(priced, "submit", script(tmp_path, "held.sh", "true", "account cheap")).stdout.strip()
+    own = skyport(priced, "submit", script(tmp_path, "own.sh", "true", "account cheap", "max-price 50")).stdout.strip()
+    assert wait_state(priced, own, "FE")["state"] == "F"
+    waiting = wait_state(priced, held, "Q")
+    assert "above the ceiling of $10/h" in waiting["state_details"]

@@ -102,8 +102,8 @@ def parse_budget(text: str) -> tuple[Period, float]:
 
 
 def money(amount: float) -> str:
-    """``$3.20``: an amount as reasons and tables show it."""
-    return f"${amount:,.2f}"
+    """``$3.20``, ``$0.0042``: an amount as reasons show it, cents unless it is less than one."""
+    return f"${amount:.2f}" if amount >= 0.01 or amount == 0 else f"${amount:.2g}"
 
 
 def day_text(when: float) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 
+from skyport import scheduler
 from skyport.accounting.budgets import ACCOUNT, MAX_AMOUNT, USER, Account, Budget, Period
 from skyport.errors import BadRequest, Conflict, Forbidden, NotFound
 from skyport.jobs.record import Job
@@ -150,6 +151,14 @@ class AccountService:
             raise NotFound(f"no account {name}; add it first with `skyport account add {name}`")
         return budget
 
+    async def budgets_of(self, account: str, user: str) -> list[Budget]:
+        """The budgets a job of ``user`` charged to ``account`` draws on."""
+        held = await self.store.run(queries.list_budgets)
+        return [b for b in held if (b.holder, b.name) in ((ACCOUNT, account), (USER, user))]
+
+    async def limits(self, now: float, default_time_limit: int) -> Limits:
+        return await self.store.run(limits, now, default_time_limit)
+
     async def spends(self, user: str | None, now: float) -> list[Spend]:
         """Each budget (those that concern ``user``; all with None or for the owner) and its spend now."""
 
@@ -178,6 +187,50 @@ def spends(connection: sa.Connection, budgets: Iterable[Budget], now: float) -> 
         spent += sum(job.cost(now) for job in running if charged(job, budget))
         result.append(Spend(budget, spent, start, budget.period.next_start(now)))
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What the scheduler needs of accounts and budgets in one pass."""
+
+    budgets: tuple[scheduler.BudgetLimit, ...]
+    held: tuple[Budget, ...]  # the same budgets, in the same order
+    ceilings: Mapping[str, float]  # account -> default price ceiling per job-hour
+
+    def apply(self, wanted: scheduler.JobDemand, job: Job) -> scheduler.JobDemand:
+        """``wanted`` (the job as the scheduler sees it) with the budgets it draws on and its own or its
+        account's price ceiling."""
+        keys = tuple(limit.key for limit, budget in zip(self.budgets, self.held, strict=True) if charged(job, budget))
+        ceiling = job.request.max_price if job.request.max_price is not None else self.ceilings.get(job.account)
+        return dataclasses.replace(wanted, budgets=keys, max_price=ceiling)
+
+
+def limits(connection: sa.Connection, now: float, default_time_limit: int) -> Limits:
+    """Each budget's room left for jobs to start: its amount, less what was spent this period, less the
+    worst case still to come of the jobs running on it (to the end of their time limits)."""
+    budgets = queries.list_budgets(connection)
+    ceilings = {a.name: a.job_ceiling for a in queries.list_accounts(connection) if a.job_ceiling is not None}
+    if not budgets:
+        return Limits((), (), ceilings)
+    running = queries.running_jobs(connection)
+    result = []
+    for spend in spends(connection, budgets, now):
+        budget = spend.budget
+        coming = 0.0
+        for job in running:
+            if charged(job, budget) and job.start_time is not None and job.end_time is None:
+                limit = min(job.request.time_limit or default_time_limit, scheduler.MAX_DURATION)
+                coming += job.price * job.request.nodes * max(0.0, job.start_time + limit - now) / 3600.0
+        result.append(
+            scheduler.BudgetLimit(
+                key=f"{budget.label}/{budget.period.value}",
+                left=budget.amount - spend.spent - coming,
+                label=budget.label,
+                period=budget.period.words,
+                next_start=spend.next_start,
+            )
+        )
+    return Limits(tuple(result), tuple(budgets), ceilings)
 
 
 class Usage:

@@ -59,6 +59,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
         owner=settings.owner,
         max_upload=settings.max_upload,
         max_time_limit=settings.max_time_limit,
+        default_time_limit=settings.default_time_limit,
     )
     loop = Loop(settings, service, sites)
     service.wake = loop.wake

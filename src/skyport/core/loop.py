@@ -583,7 +583,8 @@ class Loop:
         self, pending: list[Job], jobs: list[Job], partitions: dict[str, PartitionRecord], now: float
     ) -> scheduler.Snapshot:
         offers = self.sites.offers()
-        demands = tuple(demand(job.id, job.owner, job.submit_time, job.request) for job in pending)
+        limits = await self.service.accounts.limits(now, self.settings.default_time_limit)
+        demands = tuple(limits.apply(demand(job.id, job.owner, job.submit_time, job.request), job) for job in pending)
         running: dict[str, list[Job]] = {}
         for job in jobs:
             if job.state in (JobState.RUNNING, JobState.TRANSFERRING) and job.partition_id:
@@ -620,6 +621,7 @@ class Loop:
             sites=sites,
             usage=usage,
             job_states={k: v.value for k, v in states.items()},
+            budgets=limits.budgets,
         )
 
     async def _usage(self, now: float) -> dict[str, float]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from skyport import scheduler
+from skyport.accounting.budgets import money
 from skyport.accounting.service import AccountService
 from skyport.errors import (
     BadRequest,
@@ -79,6 +80,7 @@ class JobService:
         owner: str,
         max_upload: int,
         max_time_limit: int,
+        default_time_limit: int,
     ) -> None:
         self.store = store
         self.files = files
@@ -87,6 +89,7 @@ class JobService:
         self.owner = owner  # the daemon's owner; only they may submit a script by path
         self.max_upload = max_upload
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
+        self.default_time_limit = default_time_limit  # seconds planned for a job that gives no time limit
         self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
         self._active = {job.id: job for job in store.call(queries.active_jobs)}
 
@@ -133,6 +136,7 @@ class JobService:
         await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
         account = await self.accounts.account_for(user, request.account)
+        await self._check_budgets(user, account.name, request)
         now = time.time()
         array_id = str(uuid.uuid4()) if tasks else None
         new = [
@@ -209,6 +213,22 @@ class JobService:
         reason = scheduler.impossible_reason(demand("new", "", 0.0, request), self.sites.site_offers({}))
         if reason:
             raise ImpossibleRequest(reason)
+
+    async def _check_budgets(self, user: str, account: str, request: scripts.JobRequest) -> None:
+        """Refuse a job whose worst case on the cheapest flavor that fits is more than a whole budget it
+        draws on: it could never start."""
+        cheapest = scheduler.cheapest_fit(demand("new", user, 0.0, request), self.sites.site_offers({}))
+        if cheapest is None:
+            return
+        limit = min(request.time_limit or self.default_time_limit, scheduler.MAX_DURATION)
+        worst = cheapest[0] * limit / 3600.0
+        for budget in await self.accounts.budgets_of(account, user):
+            if worst > budget.amount:
+                raise ImpossibleRequest(
+                    f"this job may cost up to {money(worst)} ({cheapest[2]} on {cheapest[1]} for its time limit), "
+                    f"more than the whole budget of {budget.label}, {money(budget.amount)} per {budget.period.value}; "
+                    "ask for less time or fewer nodes, or charge another account"
+                )
 
     async def _check_user(self, user: str, request: scripts.JobRequest) -> None:
         """Refuse a job that no allowed site can run as its user, with each site's fix."""

@@ -11,6 +11,7 @@ import dataclasses
 from skyport import _sched
 from skyport.scheduler.inputs import DEFAULT_SETTINGS, MAX_DURATION, demand_problem, pack
 from skyport.scheduler.model import (
+    BudgetLimit,
     FlavorOffer,
     JobDemand,
     NewPartition,
@@ -22,10 +23,11 @@ from skyport.scheduler.model import (
     Snapshot,
     Timetable,
 )
-from skyport.scheduler.timetable import decode, impossible_reason
+from skyport.scheduler.timetable import cheapest_fit, decode, impossible_reason
 
 __all__ = [
     "MAX_DURATION",
+    "BudgetLimit",
     "FlavorOffer",
     "JobDemand",
     "NewPartition",
@@ -36,6 +38,7 @@ __all__ = [
     "SiteOffer",
     "Snapshot",
     "Timetable",
+    "cheapest_fit",
     "impossible_reason",
     "plan",
 ]

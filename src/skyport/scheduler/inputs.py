@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from skyport.scheduler.model import JobDemand, NodeSlot, SchedulerSettings, SiteOffer, Snapshot
+from skyport.scheduler.model import BudgetLimit, JobDemand, NodeSlot, SchedulerSettings, SiteOffer, Snapshot
 
 # Dependency states (Snapshot.job_states letters) after which a dependent job can never start.
 FAILED_STATES = frozenset("EC")
@@ -31,6 +31,7 @@ BEHIND_RESERVATIONS = 6  # fits existing nodes later, but only reserved jobs hol
 QUOTA_FULL = 7  # only a new partition could run it and the allowed sites' quotas are used up
 OVER_PRICE = 8  # something could run it, but above its price ceiling
 NEVER_FITS = 9  # no allowed node or flavor is large enough
+OVER_BUDGET = 10  # something could run it, but its worst case is more than a budget it draws on has left
 
 # A running job past its time limit is assumed to end this many seconds from now.
 OVERRUN_GRACE = 1.0
@@ -59,6 +60,8 @@ class Packed:
     offer_names: tuple[tuple[str, str, float], ...]  # (site, flavor, price) per offer, cheapest first
     status: array[int]  # per job: READY or a dependency code; the kernel's why codes start from it
     site_free: array[int]  # per site: nodes left under its quota; -1 = unlimited
+    budgets: tuple[BudgetLimit, ...]  # per budget index
+    budget_left: array[float]  # per budget: what it has left (>= 0) before this pass
     ints: Mapping[str, array[int]]  # the int64 (and the uint8 "allowed") arrays, by kernel argument name
     floats: Mapping[str, array[float]]  # the float64 arrays, by kernel argument name
 
@@ -66,11 +69,12 @@ class Packed:
         """Run ``kernel`` on these arrays and return what it wrote."""
         part_first = self.ints["part_first"]
         largest = max((b - a for a, b in itertools.pairwise(part_first)), default=0)
-        out = Outcome.for_jobs(self.jobs, self.status, self.site_free, largest)
+        out = Outcome.for_jobs(self.jobs, self.status, self.site_free, self.budget_left, largest)
         kernel(
             **self.ints,
             **self.floats,
             site_free=out.site_free,
+            budget_left=out.budget_left,
             now=self.now,
             reservation_depth=self.reservation_depth,
             out_why=out.why,
@@ -78,6 +82,9 @@ class Packed:
             out_offer=out.offer,
             out_node_first=out.node_first,
             out_nodes=out.nodes,
+            out_budget=out.budget,
+            out_cost=out.cost,
+            out_left=out.left,
         )
         return out
 
@@ -92,9 +99,22 @@ class Outcome:
     node_first: array[int]  # job i's node indexes are nodes[node_first[i] : node_first[i] + nodes]
     nodes: array[int]
     site_free: array[int]  # per site: quota left after this pass's new partitions; -1 = unlimited
+    budget_left: array[float]  # per budget: what is left after this pass's placements
+    # Per job held back by a budget (OVER_BUDGET): the budget's index, the worst case of the cheapest
+    # option it refused and what the budget had left then; -1, nan, nan for every other job.
+    budget: array[int]
+    cost: array[float]
+    left: array[float]
 
     @classmethod
-    def for_jobs(cls, jobs: Sequence[JobDemand], status: array[int], site_free: array[int], largest: int) -> Outcome:
+    def for_jobs(
+        cls,
+        jobs: Sequence[JobDemand],
+        status: array[int],
+        site_free: array[int],
+        budget_left: array[float],
+        largest: int,
+    ) -> Outcome:
         """Room for the node indexes of every job that fits a partition of ``largest`` nodes."""
         first = array("q", bytes(8 * len(jobs)))
         total = 0
@@ -108,6 +128,10 @@ class Outcome:
             node_first=first,
             nodes=array("q", [-1]) * total,
             site_free=array("q", site_free),
+            budget_left=array("d", budget_left),
+            budget=array("q", [-1]) * len(jobs),
+            cost=array("d", [math.nan]) * len(jobs),
+            left=array("d", [math.nan]) * len(jobs),
         )
 
 
@@ -166,6 +190,13 @@ def _check(snapshot: Snapshot) -> None:
     ids = [job.id for job in snapshot.jobs]
     if len(set(ids)) != len(ids):
         raise ValueError("two pending jobs share an id")
+    keys = {budget.key for budget in snapshot.budgets}
+    if len(keys) != len(snapshot.budgets) or any(math.isnan(budget.left) for budget in snapshot.budgets):
+        raise ValueError("two budgets share a key, or a budget has no number left")
+    for job in snapshot.jobs:
+        if not keys.issuperset(job.budgets):
+            unknown = sorted(set(job.budgets) - keys)
+            raise ValueError(f"job {job.id} draws on budgets the snapshot does not have: {unknown}")
     for job in snapshot.jobs:
         problem = demand_problem(job)
         if problem:
@@ -234,6 +265,12 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         "q", (-1 if s.max_nodes is None else max(0, s.max_nodes - s.nodes_in_use) for s in snapshot.sites)
     )
     f["site_boot"] = array("d", (max(0.0, s.boot_time) for s in snapshot.sites))
+    budget_index = {budget.key: i for i, budget in enumerate(snapshot.budgets)}
+    a["job_budget_first"] = array("q", [0])
+    a["job_budgets"] = array("q")
+    for job in jobs:
+        a["job_budgets"].extend(budget_index[key] for key in dict.fromkeys(job.budgets))
+        a["job_budget_first"].append(len(a["job_budgets"]))
     return Packed(
         now=now,
         reservation_depth=max(0, settings.reservation_depth),
@@ -246,6 +283,8 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
         offer_names=tuple((o[2], o[3], o[5].price) for o in offers),
         status=status,
         site_free=site_free,
+        budgets=snapshot.budgets,
+        budget_left=array("d", (max(0.0, budget.left) for budget in snapshot.budgets)),
         ints=a,
         floats=f,
     )

@@ -9,6 +9,7 @@ node-hour.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class JobDemand:
     flavors: tuple[str, ...] = ()  # allowed flavor names; () = any
     depends_on: tuple[str, ...] = ()  # ids of jobs that must finish (state F) first
     max_price: float | None = None  # ceiling on the job's price per hour (node price x nodes)
+    budgets: tuple[str, ...] = ()  # keys of the Snapshot.budgets the job draws on
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,18 @@ class SiteOffer:
 
 
 @dataclass(frozen=True)
+class BudgetLimit:
+    """What one budget has left for the worst case of jobs to start; each job placed takes its own
+    (price x nodes x time limit) from it, so no plan takes a budget past its amount."""
+
+    key: str
+    left: float  # amount - spent - the worst case still to come of the jobs running on it
+    label: str = ""  # how reasons name it: "account physics"
+    period: str = ""  # "this month", "in total"
+    next_start: float = math.inf  # when its period starts again
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything one scheduling pass looks at."""
 
@@ -95,6 +109,7 @@ class Snapshot:
     usage: Mapping[str, float] = field(default_factory=dict)  # owner -> decayed past usage (cpu-seconds)
     # State letters of the jobs named in depends_on (Q W R T F E C; F = succeeded, E/C = failed).
     job_states: Mapping[str, str] = field(default_factory=dict)
+    budgets: tuple[BudgetLimit, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,19 @@ import time
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from skyport.accounting.budgets import day_text, money
 from skyport.scheduler import inputs
 from skyport.scheduler.inputs import Outcome, Packed
-from skyport.scheduler.model import FlavorOffer, JobDemand, NewPartition, NodeSlot, Placement, SiteOffer, Timetable
+from skyport.scheduler.model import (
+    BudgetLimit,
+    FlavorOffer,
+    JobDemand,
+    NewPartition,
+    NodeSlot,
+    Placement,
+    SiteOffer,
+    Timetable,
+)
 
 _STATE_WORDS = {"Q": "queued", "W": "waiting for resources", "R": "running", "T": "transferring files"}
 _FAILED_WORDS = {"E": "failed", "C": "was cancelled", "": "is unknown"}
@@ -74,6 +84,12 @@ def decode(packed: Packed, out: Outcome, job_states: dict[str, str] | None = Non
                     estimated_cost=new.price * job.nodes * hours,
                     reason=reason,
                 )
+            )
+        elif why == inputs.OVER_BUDGET:
+            budget = packed.budgets[out.budget[i]]
+            again = budget.next_start if math.isfinite(budget.next_start) else None
+            placements.append(
+                Placement(job_id=job.id, placed=False, start_time=again, reason=_budget_text(budget, out, i))
             )
         else:
             reason = _not_placed(packed, out, i, states, blockers)
@@ -221,6 +237,19 @@ def _price_text(job: JobDemand, cost: float, site: str, flavor: str) -> str:
     )
 
 
+def _budget_text(budget: BudgetLimit, out: Outcome, i: int) -> str:
+    """``account physics has $3.20 left this month; this job may cost up to $4.00; a new period starts on 1 Dec``."""
+    again = (
+        f"a new period starts on {day_text(budget.next_start)}"
+        if math.isfinite(budget.next_start)
+        else "it does not start again"
+    )
+    return (
+        f"{budget.label or budget.key} has {money(out.left[i])} left {budget.period or 'now'}; "
+        f"this job may cost up to {money(out.cost[i])}; {again}"
+    )
+
+
 def _nodes(count: int) -> str:
     return f"{count} node{'s' if count != 1 else ''}"
 
@@ -238,14 +267,27 @@ def impossible_reason(job: JobDemand, sites: Sequence[SiteOffer]) -> str | None:
     missing = _missing(job, [(f.cpus, f.mem, f.gpus) for _, f in flavors])
     if missing:
         return missing
-    fitting = [(site, f) for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
-    within = [(site, f) for site, f in fitting if site.max_nodes is None or site.max_nodes >= job.nodes]
-    if not within:
-        return _quota_too_small(job, max(site.max_nodes or 0 for site, _ in fitting))
-    cost, site_name, flavor_name = min((f.price * job.nodes, site.name, f.name) for site, f in within)
-    if job.max_price is not None and cost > job.max_price:
-        return _price_text(job, cost, site_name, flavor_name)
+    cheapest = cheapest_fit(job, allowed)
+    if cheapest is None:
+        fitting = [site for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
+        return _quota_too_small(job, max(site.max_nodes or 0 for site in fitting))
+    if job.max_price is not None and cheapest[0] > job.max_price:
+        return _price_text(job, *cheapest)
     return None
+
+
+def cheapest_fit(job: JobDemand, sites: Sequence[SiteOffer]) -> tuple[float, str, str] | None:
+    """(price per hour for the job's nodes, site, flavor) of the cheapest allowed flavor that holds the job
+    within its site's whole quota; None when there is none."""
+    fits = [
+        (f.price * job.nodes, site.name, f.name)
+        for site in sites
+        for f in site.flavors
+        if _allows(job, site.name, f.name)
+        and _holds(job, f.cpus, f.mem, f.gpus)
+        and (site.max_nodes is None or site.max_nodes >= job.nodes)
+    ]
+    return min(fits, default=None)
 
 
 def demand_text(job: JobDemand, *, with_count: bool = True) -> str:

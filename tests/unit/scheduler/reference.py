@@ -91,6 +91,9 @@ def schedule(
     offer_price: Sequence[float],
     site_free: MutableSequence[int],
     site_boot: Sequence[float],
+    job_budget_first: Sequence[int],
+    job_budgets: Sequence[int],
+    budget_left: MutableSequence[float],
     now: float,
     reservation_depth: int,
     out_why: MutableSequence[int],
@@ -98,6 +101,9 @@ def schedule(
     out_offer: MutableSequence[int],
     out_node_first: Sequence[int],
     out_nodes: MutableSequence[int],
+    out_budget: MutableSequence[int],
+    out_cost: MutableSequence[float],
+    out_left: MutableSequence[float],
 ) -> None:
     """Place jobs in the given (priority) order; see docs/scheduler.md for the rules."""
     del job_shape  # only the kernel's cache needs it
@@ -115,36 +121,89 @@ def schedule(
         want = (job_cpus[j], job_mem[j], job_gpus[j])
         count, duration, ceiling = job_nodes[j], job_duration[j], job_max_price[j]
         row = allowed[job_allow[j] * groups : (job_allow[j] + 1) * groups]
+        budgets = Budgets([job_budgets[b] for b in range(job_budget_first[j], job_budget_first[j + 1])], budget_left)
 
-        best, best_part, room = math.inf, -1, False
-        for p, nodes in enumerate(partitions):
-            if not row[part_group[p]] or len(nodes) < count:
-                continue
-            room = room or sum(cluster.has_room(n, want) for n in nodes) >= count
-            t = cluster.earliest(nodes, count, duration, want) if part_price[p] * count <= ceiling else math.inf
-            if t < best:
-                best, best_part = t, p
+        allowed_partitions = [(p, part_price[p], nodes) for p, nodes in enumerate(partitions) if row[part_group[p]]]
+        best, best_part, room = _earliest(
+            cluster, allowed_partitions, want=want, count=count, duration=duration, ceiling=ceiling, budgets=budgets
+        )
 
         chosen, affordable, fitting = -1, False, False
         if best > now:
-            chosen, affordable, fitting = _cheapest_offer(offers, row, want, count, ceiling, site_free=site_free)
+            chosen, affordable, fitting = _cheapest_offer(
+                offers, row, want, count, ceiling, site_free=site_free, budgets=budgets, duration=duration
+            )
         offer_start = now + site_boot[offer_site[chosen]] if chosen >= 0 else math.inf
 
         if best <= now or (best <= offer_start and best < math.inf and reserved < reservation_depth):
             reserved += best > now
+            budgets.charge(part_price[best_part] * count * duration / 3600.0)
             taken = cluster.take(partitions[best_part], count, best, duration, want)
             out_nodes[out_node_first[j] : out_node_first[j] + count] = array("q", taken)
             out_why[j] = inputs.STARTS_NOW if best <= now else inputs.RESERVED
             out_start[j] = best
         elif offer_start < best:
             site_free[offer_site[chosen]] -= count if site_free[offer_site[chosen]] >= 0 else 0
+            budgets.charge(offers[chosen][5] * count * duration / 3600.0)
             out_why[j], out_start[j], out_offer[j] = inputs.NEW_PARTITION, offer_start, chosen
         elif best < math.inf:
             out_why[j], out_start[j] = inputs.BEHIND_RESERVATIONS, best
-        else:
+        elif affordable or budgets.refused is None:
             out_why[j] = (
                 inputs.QUOTA_FULL if affordable else inputs.OVER_PRICE if room or fitting else inputs.NEVER_FITS
             )
+        else:
+            out_why[j] = inputs.OVER_BUDGET
+            out_cost[j], out_budget[j], out_left[j] = budgets.refused
+
+
+def _earliest(
+    cluster: Nodes,
+    partitions: Sequence[tuple[int, float, range]],
+    *,
+    want: tuple[int, int, int],
+    count: int,
+    duration: float,
+    ceiling: float,
+    budgets: Budgets,
+) -> tuple[float, int, bool]:
+    """(earliest start on the partitions within the price ceiling and budgets, its partition, whether
+    any partition has room for the job at all)."""
+    best, best_part, room = math.inf, -1, False
+    for p, price, nodes in partitions:
+        if len(nodes) < count:
+            continue
+        holds = sum(cluster.has_room(n, want) for n in nodes) >= count
+        room = room or holds
+        t = math.inf
+        if price * count <= ceiling and budgets.allow(price * count * duration / 3600.0, holds):
+            t = cluster.earliest(nodes, count, duration, want)
+        if t < best:
+            best, best_part = t, p
+    return best, best_part, room
+
+
+@dataclass
+class Budgets:
+    """The budgets one job draws on, and the cheapest option they refused it: (cost, budget, its left)."""
+
+    mine: list[int]
+    left: MutableSequence[float]
+    refused: tuple[float, int, float] | None = None
+
+    def allow(self, cost: float, holds: bool = True) -> bool:
+        """Whether every budget has ``cost`` left; the cheapest refusal of an option that ``holds`` the job
+        is kept for the reason."""
+        short = next((b for b in self.mine if cost > self.left[b]), None)
+        if short is None:
+            return True
+        if holds and (self.refused is None or cost < self.refused[0]):
+            self.refused = (cost, short, self.left[short])
+        return False
+
+    def charge(self, cost: float) -> None:
+        for b in self.mine:
+            self.left[b] -= cost
 
 
 def _cheapest_offer(
@@ -155,14 +214,17 @@ def _cheapest_offer(
     ceiling: float,
     *,
     site_free: Sequence[int],
+    budgets: Budgets,
+    duration: float,
 ) -> tuple[int, bool, bool]:
-    """(first allowed offer that fits, is affordable and within quota, or -1; any affordable; any fitting)."""
+    """(first allowed offer that fits, is affordable (price ceiling and budgets) and within quota, or -1;
+    any affordable; any fitting)."""
     affordable = fitting = False
     for k, (group, site, *have, price) in enumerate(offers):
         if not row[group] or any(h < w for h, w in zip(have, want, strict=True)):
             continue
         fitting = True
-        if price * count > ceiling:
+        if price * count > ceiling or not budgets.allow(price * count * duration / 3600.0):
             continue
         affordable = True
         if 0 <= site_free[site] < count:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from skyport.scheduler import FlavorOffer, JobDemand, NodeSlot, Running, SiteOffer, Snapshot
+from skyport.scheduler import BudgetLimit, FlavorOffer, JobDemand, NodeSlot, Running, SiteOffer, Snapshot
 
 NOW = 1_800_000_000.0  # a fixed epoch second, so reasons and times are repeatable
 SITES = ("aws", "local", "slurm")
 FLAVORS = ("small", "big", "gpu")
 STATES = ("Q", "W", "R", "T", "F", "E", "C")
+BUDGETS = ("b0", "b1", "b2")
 
 small = st.integers(min_value=0, max_value=4)
 seconds = st.sampled_from([0, 60, 300, 600, 1800, 3600])
@@ -87,6 +88,7 @@ def job_demands(draw: st.DrawFn) -> tuple[JobDemand, ...]:
                     draw(st.lists(st.sampled_from([f"j{k}" for k in range(count)] + ["old"]), max_size=1))
                 ),
                 max_price=draw(st.none() | st.sampled_from([0.0, 0.5, 2.0])),
+                budgets=tuple(draw(st.lists(st.sampled_from(BUDGETS), max_size=2, unique=True))),
             )
         )
     return tuple(jobs)
@@ -102,4 +104,17 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
         sites=draw(site_offers()),
         usage=draw(st.dictionaries(st.sampled_from(["ann", "bob", "cy"]), st.floats(0, 1e6))),
         job_states={"old": draw(st.sampled_from(STATES))},
+        budgets=draw(budget_limits()),
     )
+
+
+@st.composite
+def budget_limits(draw: st.DrawFn) -> tuple[BudgetLimit, ...]:
+    """Budgets b0-b2 with little or much left; a total one never starts again."""
+    limits = []
+    for i, key in enumerate(BUDGETS):
+        period = draw(st.sampled_from(["this day", "this month", "in total"]))
+        again = NOW + 3600 * (i + 1) if period != "in total" else float("inf")
+        left = draw(st.sampled_from([-1.0, 0.0, 0.01, 0.05, 0.2, 1.0, 5.0, 1e9]))
+        limits.append(BudgetLimit(key, left, f"account a{i}", period, again))
+    return tuple(limits)

@@ -102,7 +102,7 @@ class Seen:
 
 def _price(text: str) -> float:
     assert text.startswith("$")
-    return float(text[1:])
+    return float(text[1:].replace(",", ""))
 
 
 def _count(text: str, seen: Seen) -> None:
@@ -183,6 +183,23 @@ def _over_price(g: Mapping[str, str], seen: Seen) -> None:
     assert (g["site"], g["flavor"]) == cheapest[1:]
 
 
+def _over_budget(g: Mapping[str, str], seen: Seen) -> None:
+    p, job = seen.placement, seen.job
+    budgets = {b.label: b for b in seen.snapshot.budgets if b.key in job.budgets}
+    budget = budgets[g["budget"]]
+    assert not p.placed and g["period"] == budget.period
+    left, cost = _price(g["left"]), _price(g["cost"])
+    assert 0 <= left <= max(0.0, budget.left) * 1.01 + 0.005 and cost > left * 0.99 - 0.005
+    hours = (job.time_limit or seen.options.default_time_limit) / 3600
+    ceiling = math.inf if job.max_price is None else job.max_price
+    worst = [price * hours for price, *_ in seen.fits if price <= ceiling]
+    assert any(math.isclose(cost, w, rel_tol=0.06, abs_tol=0.005) for w in worst)
+    if math.isfinite(budget.next_start):
+        assert p.start_time == budget.next_start and g["again"].startswith("a new period starts on ")
+    else:
+        assert p.start_time is None and g["again"] == "it does not start again"
+
+
 def _not_answered(g: Mapping[str, str], seen: Seen) -> None:
     assert not seen.placement.placed and not seen.answered and not seen.partitions
 
@@ -238,6 +255,7 @@ CHECKS: dict[str, Callable[[Mapping[str, str], Seen], None]] = {
     "estimate": _estimate,
     "quota-used": _quota_used,
     "quota-too-small": _quota_too_small,
+    "over-budget": _over_budget,
     "over-price": _over_price,
     "not-answered": _not_answered,
     "no-flavor-named": _no_flavor_named,
