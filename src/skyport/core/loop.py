@@ -872,8 +872,8 @@ def _throttle(pending: list[Job], jobs: list[Job]) -> tuple[list[Job], list[sche
         else:
             limit = limits[job.array_id]
             reason = (
-                f"held by the array's throttle: at most {limit} of its tasks run at once "
-                f"(%{limit}); {started.get(job.array_id, 0)} are running"
+                f"held by the array's throttle: at most {limit} of its tasks run at once; "
+                f"{started.get(job.array_id, 0)} are running"
             )
             held.append(scheduler.Placement(job_id=job.id, placed=False, start_time=None, reason=reason))
     return ready, held

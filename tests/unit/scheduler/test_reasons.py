@@ -246,6 +246,10 @@ def _set_aside(g: Mapping[str, str], seen: Seen) -> None:
     assert not seen.placement.placed and g["problem"] == inputs.demand_problem(seen.job)
 
 
+def _array_throttle(g: Mapping[str, str], seen: Seen) -> None:
+    raise AssertionError("the loop holds throttled tasks back before planning (tests/unit/test_array_throttle.py)")
+
+
 CHECKS: dict[str, Callable[[Mapping[str, str], Seen], None]] = {
     "starts-now": _starts_now,
     "reserved": _reserved,
@@ -264,6 +268,7 @@ CHECKS: dict[str, Callable[[Mapping[str, str], Seen], None]] = {
     "not-together": _not_together,
     "gang-too-wide": _gang_too_wide,
     "set-aside": _set_aside,
+    "array-throttle": _array_throttle,
 }
 
 
