@@ -56,3 +56,20 @@ def test_a_request_larger_than_the_clusters_nodes_is_refused_at_submit(slurm_dae
     result = skyport(slurm_daemon, "submit", str(script), check=False)
     assert result.returncode == 1
     assert "64 cpus" in result.stderr
+
+
+def test_an_sbatch_array_script_runs_each_task_as_a_batch_job_seeing_its_task_id(
+    slurm_daemon: Daemon, tmp_path: Path
+) -> None:
+    script = tmp_path / "array.job"
+    script.write_text(
+        "#!/bin/sh\n#SBATCH --array=1-3%2 -o task-%a.out\n"
+        'echo "task $SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_JOB_ID, slurm job $SLURM_JOB_ID"\n'
+    )
+    submitted = skyport(slurm_daemon, "submit", str(script), "--wait", check=False)
+    array_id = submitted.stdout.splitlines()[0]
+    assert submitted.returncode == 0 and submitted.stdout.splitlines()[-1] == "3 tasks: 3 finished", submitted.stdout
+    for task in (1, 2, 3):
+        skyport(slurm_daemon, "fetch", f"{array_id}_{task}", "--dest", str(tmp_path / "out"))
+        line = (tmp_path / "out" / f"task-{task}.out").read_text()
+        assert line.startswith(f"task {task} of {array_id}, slurm job "), line
