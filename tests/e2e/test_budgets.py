@@ -137,6 +137,14 @@ def test_a_one_dollar_budget_lets_one_job_through_and_the_next_waits_until_it_is
     assert "a new period starts on 1 " in waiting["state_details"]
     assert wait_state(priced, first, "R")["state"] == "R"
 
+    plan = json.loads(skyport(priced, "--json", "submit", "--dry-run", str(tmp_path / "second.sh")).stdout)
+    assert not plan["placed"] and plan["reason"] == waiting["state_details"]
+    assert [(b["name"], round(b["left"], 2)) for b in plan["budgets"]] == [("user alice", 0.4)]
+    assert [(o["flavor_name"], o["price"], o["worst_case_cost"]) for o in plan["alternatives"]] == [
+        ("local", PRICE, 0.6)
+    ]
+    text = skyport(priced, "submit", "--dry-run", str(tmp_path / "second.sh")).stdout
+    assert "would wait: user alice has $0.40 left this month" in text and "worst-case cost: $0.6000" in text
     too_long = skyport(priced, "submit", script(tmp_path, "long.sh", "true", "time 2h"), check=False)
     assert too_long.returncode == 1
     assert (

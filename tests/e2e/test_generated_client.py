@@ -27,6 +27,7 @@ from skyport_client.api.images import list_images
 from skyport_client.api.jobs import (
     cancel_job,
     download_job_file,
+    dry_run,
     get_job,
     job_stderr,
     job_stdout,
@@ -69,6 +70,7 @@ CALLED = {
     job_stderr,
     list_job_files,
     download_job_file,
+    dry_run,
     add_account,
     change_account,
     list_accounts,
@@ -158,6 +160,11 @@ def test_account_budget_and_usage_operations(own_client: Client) -> None:
         assert (budget.amount, budget.spent, budget.left) == (10, 0, 10) and budget.resets_at
         assert [(b.name, b.period) for b in list_budgets.sync(client=client)] == [("physics", Period.MONTH)]
         assert [a.name for a in list_accounts.sync(client=client)] == ["physics"]
+        plan = dry_run.sync(client=client, script_content=b"#!/bin/sh\n#SWM account physics\ntrue\n")
+        assert plan.placed and plan.remote_name == "local" and plan.worst_case_cost == 0
+        assert [(b.name, b.period, b.left) for b in plan.budgets] == [("account physics", "this month", 10)]
+        assert [(o.remote_name, o.flavor_name) for o in plan.alternatives] == [("local", "local")]
+        assert list_jobs.sync(client=client) == []  # a dry run stores nothing
         job_id = submit_job.sync(client=client, script_content=b"#!/bin/sh\n#SWM account physics\ntrue\n").decode()
         assert ended(client, job_id) == "F"
         assert [(r.id, r.account) for r in list_usage.sync(client=client)] == [(job_id, "physics")]

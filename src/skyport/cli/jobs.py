@@ -18,6 +18,7 @@ from skyport_client import Client
 from skyport_client.api.jobs import (
     cancel_job,
     download_job_file,
+    dry_run,
     get_job,
     job_stderr,
     job_stdout,
@@ -271,6 +272,32 @@ def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
     return [name for name in declared if name not in produced]
 
 
+def _dry_run(obj: Context, content: bytes, files: list[tuple[str, bytes]]) -> None:
+    with obj.client() as client:
+        plan = dry_run.sync(client=client, script_content=content, input_files=files).to_dict()
+    if obj.as_json:
+        return render.as_json(plan)
+    where = f"{plan['flavor_name']} on {plan['remote_name']}" if plan.get("remote_name") else "-"
+    click.echo(f"would {'start' if plan['placed'] else 'wait'}: {plan['reason']}")
+    click.echo(f"where: {where}; when: {render.when(plan.get('start_time')) or 'unknown'}")
+    click.echo(f"worst-case cost: {render.money(plan['worst_case_cost'])} (price x nodes x time limit)")
+    for budget in plan["budgets"]:
+        click.echo(
+            f"draws on {budget['name']}: {render.money(max(0.0, budget['left']))} left {budget.get('period', '')}"
+        )
+    rows = [
+        (
+            o["remote_name"],
+            o["flavor_name"],
+            render.money(o["price"]),
+            render.money(o["worst_case_cost"]),
+            render.when(o.get("ready_at")),
+        )
+        for o in plan["alternatives"]
+    ]
+    render.table("Flavors that could run it", ("SITE", "FLAVOR", "PRICE/H", "WORST CASE", "NEW PARTITION READY"), rows)
+
+
 @click.command()
 @click.argument("script", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
@@ -314,6 +341,12 @@ def _missing_outputs(client: Client, job: dict[str, Any]) -> list[str]:
     is_flag=True,
     help="Wait until the job ends, printing each state it reaches; exit 0 only if it finished (F).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Store nothing: say where and when the job would start now, its worst-case cost, the budgets it "
+    "would draw on, and the flavors that could run it.",
+)
 @click.pass_obj
 def submit(
     obj: Context,
@@ -322,6 +355,7 @@ def submit(
     script: Path,
     inputs: tuple[Path, ...],
     wait: bool,
+    dry_run: bool,
     sites: tuple[str, ...],
     envs: tuple[str, ...],
     export: str | None,
@@ -343,6 +377,8 @@ def submit(
     content = _with_options(content, "" if from_stdin else script.name, given, sites, (*exported, *envs))
     declared = _declared_inputs(Path.cwd() if from_stdin else script.parent, content)
     files = {path.name: path for path in (*declared, *inputs)}
+    if dry_run:
+        return _dry_run(obj, content, [(name, path.read_bytes()) for name, path in files.items()])
     with obj.client() as client:
         job_id = submit_job.sync(
             client=client,

@@ -513,6 +513,18 @@ class Loop:
             if not failed:
                 return jobs
 
+    async def dry_run(self, job: Job) -> tuple[scheduler.Placement, scheduler.Snapshot]:
+        """Where and when ``job`` would be placed were it submitted now, beside the active jobs, and the
+        snapshot that plan was made from; nothing is changed."""
+        now = time.time()
+        jobs = [*self.service.active_jobs(), job]
+        pending = [j for j in jobs if j.state in PENDING and not self._held(j, "start", now)]
+        partitions = {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
+        snapshot = await self._snapshot(pending, jobs, partitions, now)
+        placement = scheduler.plan(snapshot, self.scheduler_settings).for_job(job.id)
+        assert placement is not None
+        return placement, snapshot
+
     async def _act(
         self, ready: list[Job], partitions: dict[str, PartitionRecord], now: float
     ) -> tuple[dict[str, Job], bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping
@@ -137,6 +138,54 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
         if first := nodes.get(placement.node_ids[0]):
             body["remote_name"] = first.site
             body["flavor_name"] = first.flavor
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def dry_run(
+    job: Job, placement: scheduler.Placement, snapshot: scheduler.Snapshot, default_time_limit: int
+) -> dict[str, Any]:
+    """What the scheduler would do with ``job`` now: the plan, its worst case, budgets, and every
+    allowed flavor that could hold it, cheapest first."""
+    wanted = next(d for d in snapshot.jobs if d.id == job.id)
+    hours = min(job.request.time_limit or default_time_limit, scheduler.MAX_DURATION) / 3600
+    nodes = {node.id: node for node in snapshot.nodes}
+    body: dict[str, Any] = {
+        "placed": placement.placed,
+        "start_time": timestamp(placement.start_time),
+        "worst_case_cost": round(placement.estimated_cost, 6),
+        "reason": placement.reason,
+        "budgets": [
+            {"name": b.label or b.key, "period": b.period, "left": round(b.left, 6)}
+            for b in snapshot.budgets
+            if b.key in wanted.budgets
+        ],
+        "alternatives": [],
+    }
+    if placement.new_partition is not None:
+        body.update(
+            remote_name=placement.new_partition.site,
+            flavor_name=placement.new_partition.flavor,
+            new_nodes=placement.new_partition.count,
+        )
+    elif placement.node_ids and (first := nodes.get(placement.node_ids[0])):
+        body.update(remote_name=first.site, flavor_name=first.flavor)
+    options = []
+    for site in snapshot.sites:
+        for flavor in site.flavors:
+            if scheduler.cheapest_fit(wanted, [dataclasses.replace(site, flavors=(flavor,))]) is not None:
+                price = flavor.price * wanted.nodes
+                options.append(
+                    {
+                        "remote_name": site.name,
+                        "flavor_name": flavor.name,
+                        "price": price,
+                        "worst_case_cost": round(price * hours, 6),
+                        "ready_at": timestamp(snapshot.now + site.boot_time),
+                    }
+                )
+    body["alternatives"] = sorted(options, key=lambda o: (o["price"], o["ready_at"], o["remote_name"]))
+    if not placement.placed and options:  # what it may cost once it can start: the cheapest that holds it
+        body["worst_case_cost"] = body["alternatives"][0]["worst_case_cost"]
     return {key: value for key, value in body.items() if value is not None}
 
 

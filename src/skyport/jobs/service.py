@@ -109,12 +109,19 @@ class JobService:
     # -- user-facing ------------------------------------------------------------------------------
 
     async def submit(
-        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None = None
+        self,
+        user: str,
+        script: bytes | None,
+        inputs: Sequence[tuple[str, BinaryIO]],
+        path: str | None = None,
+        *,
+        dry_run: bool = False,
     ) -> Job:
         """Parse, check and store a new job with its input files (open files, copied in chunks); it starts in Q.
 
         A script with an ``array`` directive stores one job per task, all in one transaction, and
-        returns the first; its ``array_id`` names the array.
+        returns the first; its ``array_id`` names the array. With ``dry_run``, the (first) job is
+        checked and returned, and nothing is stored.
         """
         if path is not None:
             script = await asyncio.to_thread(self._read_local_script, user, path)
@@ -155,6 +162,8 @@ class JobService:
             )
             for position, task in enumerate(tasks or [None])
         ]
+        if dry_run:
+            return new[0]
         await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
         await self.store.run(queries.insert_jobs, new)
         for job in new:

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
+# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
@@ -8,6 +8,9 @@ from .account_change import AccountChange
 from .budget import Budget
 from .budget_amount import BudgetAmount
 from .budget_holder import BudgetHolder
+from .dry_run import DryRun
+from .dry_run_budget import DryRunBudget
+from .dry_run_option import DryRunOption
 from .file_info import FileInfo
 from .file_info_kind import FileInfoKind
 from .flavor import Flavor
@@ -36,6 +39,9 @@ __all__ = [
     "Budget",
     "BudgetAmount",
     "BudgetHolder",
+    "DryRun",
+    "DryRunBudget",
+    "DryRunOption",
     "FileInfo",
     "FileInfoKind",
     "Flavor",

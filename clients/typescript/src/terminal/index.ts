@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 1c938e9f37913ce9435e6169c5f9206053fe67745e0449f18f334bc9881a1423
+// Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -114,6 +114,58 @@ export interface Budget {
 export interface BudgetAmount {
   /** The most that may be spent per period, in the sites' currency; 0 removes the budget. */
   amount: number;
+}
+
+/**
+ * What the scheduler would do with a job submitted now.
+ */
+export interface DryRun {
+  /** Whether it would start now or hold a place (on existing nodes or a new partition). */
+  placed: boolean;
+  /** When it would start (an estimate when not placed). */
+  start_time?: string;
+  /** The site it would run on. */
+  remote_name?: string;
+  /** The flavor of its nodes. */
+  flavor_name?: string;
+  /** Nodes of a new partition created for it. */
+  new_nodes?: number;
+  /** Price per node-hour x nodes x time limit on the planned nodes (what budgets are charged); when not placed, on the cheapest flavor that holds it. */
+  worst_case_cost: number;
+  /** The scheduler's reason, as `skyport show` would give it. */
+  reason: string;
+  /** The budgets the job would draw on. */
+  budgets: Array<DryRunBudget>;
+  /** Every allowed flavor that could hold the job, cheapest first. */
+  alternatives: Array<DryRunOption>;
+}
+
+/**
+ * A budget a job would draw on, and what it has left for jobs to start.
+ */
+export interface DryRunBudget {
+  /** `account physics`, `user alice`. */
+  name: string;
+  /** `this month`, `in total`, ... */
+  period?: string;
+  /** Amount less spend less the worst case still to come of its running jobs. */
+  left: number;
+}
+
+/**
+ * A flavor that could hold the job.
+ */
+export interface DryRunOption {
+  /** Site. */
+  remote_name: string;
+  /** Flavor. */
+  flavor_name: string;
+  /** Price per hour for the job's nodes. */
+  price: number;
+  /** Price per hour x time limit. */
+  worst_case_cost: number;
+  /** When a new partition of it would be ready, if created now (the site's boot time). */
+  ready_at?: string;
 }
 
 /**
@@ -777,6 +829,26 @@ export async function listJobFiles(client: Client, args: { jobId: string; }): Pr
 export async function downloadJobFile(client: Client, args: { jobId: string; name: string; }): Promise<Blob> {
   const response = await client.request("GET", `/user/job/${encodeURIComponent(String(args.jobId))}/files/${encodeURIComponent(String(args.name))}`, {}, {}, undefined);
   if (response.status === 200) return await response.blob();
+  return fail(response);
+}
+
+/**
+ * POST /user/dry-run: What the scheduler would do with a job script now, storing nothing
+ *
+ * The same request as submitting a job (the same checks and refusals), but nothing is stored
+ * and nothing starts: the answer says where and when the job would start, its worst-case
+ * cost, the budgets it would draw on, and the flavors that could run it, cheapest first.
+ *
+ * @param args.scriptContent The job script.
+ * @param args.inputFiles Input files, checked as at submit.
+ *
+ * @returns 200: The plan for the job.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function dryRun(client: Client, args: { scriptContent?: Blob; inputFiles?: Array<[string, Blob]>; } = {}): Promise<DryRun> {
+  const response = await client.request("POST", `/user/dry-run`, {}, {}, { form: [["script_content", args.scriptContent, "script_content"] as const, ...(args.inputFiles ?? []).map(([name, file]) => ["input_files", file, name] as const)] });
+  if (response.status === 200) return (await response.json()) as DryRun;
   return fail(response);
 }
 

@@ -17,6 +17,7 @@ from skyport.core.handlers.images import list_images
 from skyport.core.handlers.jobs import (
     cancel_job,
     download_job_file,
+    dry_run,
     get_job,
     job_stderr,
     job_stdout,
@@ -35,6 +36,7 @@ __all__ = [
     "cancel_job",
     "change_account",
     "download_job_file",
+    "dry_run",
     "get_job",
     "get_timetable",
     "job_stderr",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import urllib.parse
-from typing import Any
+from typing import Any, BinaryIO
 
 from starlette.datastructures import UploadFile
 
@@ -25,6 +25,29 @@ async def submit_job(
     path: str | None = None,
     body: dict[str, Any] | None = None,
 ) -> Result:
+    script, inputs = await _form(script_content, input_files, body)
+    job = await core().jobs.submit(user(), script, inputs, path)
+    if job.array_id is not None:  # the answer names the array; its tasks are listed by ?array=
+        return job.array_id.encode(), 200, {"Location": f"/user/job?array={job.array_id}"}
+    return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
+
+
+async def dry_run(
+    script_content: UploadFile | None = None,
+    input_files: list[UploadFile] | None = None,
+    body: dict[str, Any] | None = None,
+) -> Result:
+    running = core()
+    script, inputs = await _form(script_content, input_files, body)
+    job = await running.jobs.submit(user(), script, inputs, dry_run=True)
+    placement, snapshot = await running.loop.dry_run(job)
+    return views.dry_run(job, placement, snapshot, running.settings.default_time_limit), 200
+
+
+async def _form(
+    script_content: UploadFile | None, input_files: list[UploadFile] | None, body: dict[str, Any] | None
+) -> tuple[bytes | None, list[tuple[str, BinaryIO]]]:
+    """The script and the input files of a submission's multipart form."""
     # A part without a filename is a form field, not a file: connexion hands it over in ``body``.
     # Sky Port's swmclient sends the script that way; input files must be files.
     fields = body or {}
@@ -33,11 +56,7 @@ async def submit_job(
     field = fields.get("script_content")
     script = await script_content.read() if script_content is not None else field.encode() if field else None
     # Uploads are spooled to temporary files as they arrive; the service copies them in chunks.
-    inputs = [(upload.filename or "", upload.file) for upload in input_files or []]
-    job = await core().jobs.submit(user(), script, inputs, path)
-    if job.array_id is not None:  # the answer names the array; its tasks are listed by ?array=
-        return job.array_id.encode(), 200, {"Location": f"/user/job?array={job.array_id}"}
-    return job.id.encode(), 200, {"Location": f"/user/job/{job.id}"}
+    return script, [(upload.filename or "", upload.file) for upload in input_files or []]
 
 
 async def list_jobs(
