@@ -6,10 +6,13 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from skyport_client import Client
+from skyport_client.api.jobs import submit_job
 
 from skyport import pki
 from tests.conftest import PYTHON, TEST_USERS, Daemon, running_daemon
@@ -166,3 +169,36 @@ def test_an_accounts_job_ceiling_holds_its_jobs_that_give_no_max_price(priced: D
     assert wait_state(priced, own, "FE")["state"] == "F"
     waiting = wait_state(priced, held, "Q")
     assert "above the ceiling of $10/h" in waiting["state_details"]
+
+
+def test_a_total_budget_is_never_exceeded_under_200_concurrent_submissions_from_two_users(
+    priced: Daemon, tmp_path: Path
+) -> None:
+    """About 25 s: 200 submissions through 16 clients, and the few jobs the budget lets through run."""
+    skyport(priced, "account", "add", "shared", "--member", "alice", "--member", "bob", "--budget", "0.65/total")
+    script_bytes = b"#!/bin/sh\n#SWM account shared\n#SWM time 1m\ntrue\n"  # worst case $0.60 each
+    homes = [priced.home, tmp_path / "bob"]
+
+    def submit(i: int) -> str:
+        home = homes[i % 2]
+        context = priced.ssl_context(home / "cert.pem", home / "key.pem")
+        with Client(priced.url, ssl_context=context) as client:
+            return submit_job.sync(client=client, script_content=script_bytes).decode()
+
+    with ThreadPoolExecutor(16) as pool:
+        ids = list(pool.map(submit, range(200)))
+    assert len(set(ids)) == 200
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until nothing runs and nothing more can start
+        listed = skyport(priced, "--json", "jobs", "--all").stdout, as_bob(priced, "--json", "jobs", "--all").stdout
+        jobs = [j for text in listed for j in json.loads(text) if j["id"] in ids]
+        waiting = [j for j in jobs if j["state"] == "Q"]
+        if not any(j["state"] in "RTW" for j in jobs) and all("left in total" in j["state_details"] for j in waiting):
+            break
+        time.sleep(1)
+    totals = json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)
+    spent = sum(t["cost"] for t in totals if t["key"] == "shared")
+    assert 0 < spent <= 0.65
+    assert waiting and waiting[0]["state_details"].startswith("account shared has $")
+    budget = json.loads(skyport(priced, "--json", "budget", "list").stdout)[0]
+    assert budget["spent"] == pytest.approx(spent, abs=1e-6) and budget["spent"] <= budget["amount"]
