@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
 import uuid
@@ -59,8 +60,10 @@ _USER_ANSWER_SECONDS = 60.0  # how long a gate's "runs this user's jobs" is trus
 _NAMESPACE = uuid.UUID("7f6c1f3e-5d1b-4d2c-9a57-2b8f0c6e4a10")
 
 
+@functools.lru_cache(maxsize=1024)
 def stable_id(*parts: str) -> str:
-    """A UUID that is the same for the same site (and flavor or image) name on every start."""
+    """A UUID that is the same for the same site (and flavor or image) name on every start; kept
+    for the names asked recently (a listing asks for the same few on every job)."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 
