@@ -124,3 +124,21 @@ def test_the_conformance_command_names_what_failed_and_exits_1(served_local_gate
     failed = {entry["check"]: entry["problem"] for entry in yaml.safe_load(result.stdout) if not entry["passed"]}
     assert "flavor 'huge' is not offered" in failed["site names its kind and offers flavors and images"]
     assert "unknown ids are 404 problem json" not in failed
+
+
+@pytest.mark.aws
+def test_a_gate_without_the_optional_batch_operations_answers_501_and_does_not_list_them(
+    aws_gate: httpx.Client,
+) -> None:
+    """The aws gate serves neither batch operation: its site does not list them, and each answers a
+    501 problem+json naming it, so the core keeps to one call per job on it."""
+    assert not aws_gate.get("/site").json().get("batch")
+    batches = {
+        "/batch/start-jobs": ("start_jobs", [{"id": "j-1", "partition_id": "p-1", "script": "true"}]),
+        "/batch/delete-job-files": ("delete_jobs_files", ["j-1"]),
+    }
+    for path, (operation, body) in batches.items():
+        response = aws_gate.post(path, json=body)
+        assert response.status_code == 501, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert f"does not serve the optional operation {operation}" in response.json()["detail"]
