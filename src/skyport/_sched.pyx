@@ -14,8 +14,9 @@ list sorted by end time. A job's earliest start on a node is the first of (the n
 time, each allocation's end) at which the node has room for the job over its whole run; a gang job
 needs that on ``nodes`` nodes of one partition at the same time. Earliest starts are cached per job
 shape and stay valid until something is committed on the partition they point at: commits only take
-room away, so every other partition can only get later. A job that draws on budgets is never cached:
-what its budgets have left changes with every job placed before it.
+room away, so every other partition can only get later. A job one of whose budgets cannot pay for the
+dearest option there is, is never cached: what its budgets have left changes with every job placed
+before it.
 
 An option (a partition, or a new partition of a flavor) is refused for a job when its worst case
 (price x nodes x time limit) is more than one of the job's budgets has left; each job placed takes its
@@ -256,7 +257,7 @@ def schedule(
     cdef long long n_shapes = 0, total_nodes = out_nodes.shape[0], largest = 1
     cdef long long j, p, n, k, s, row, shape, chosen, best_part, reserved = 0, stamp = 0
     cdef long long b_first, b_last, lacking, blocked
-    cdef double t, best, best_offer_start, cost, blocked_cost, blocked_left
+    cdef double t, best, best_offer_start, cost, blocked_cost, blocked_left, top_price = 0.0
     cdef bint room_anywhere, affordable_offer, budgeted
     cdef Request r
     cdef Cluster c
@@ -273,6 +274,12 @@ def schedule(
     for p in range(n_parts):
         if part_first[p + 1] - part_first[p] > largest:
             largest = part_first[p + 1] - part_first[p]
+    for p in range(n_parts):
+        if part_price[p] > top_price:
+            top_price = part_price[p]
+    for k in range(n_offers):
+        if offer_price[k] > top_price:
+            top_price = offer_price[k]
     for j in range(n_jobs):
         if job_allow[j] + 1 > n_groups:
             n_groups = job_allow[j] + 1
@@ -317,7 +324,10 @@ def schedule(
                 shape = job_shape[j]
                 b_first = job_budget_first[j]
                 b_last = job_budget_first[j + 1]
-                budgeted = b_last > b_first
+                # Budgets matter to this job only if one of them cannot pay for the dearest option there is.
+                budgeted = b_last > b_first and short_budget(
+                    job_budgets, b_first, b_last, budget_left, top_price * r.nodes * r.duration / 3600.0
+                ) >= 0
                 blocked = -1
                 blocked_cost = INFINITY
                 blocked_left = 0.0
