@@ -172,3 +172,30 @@ def test_instances_a_lost_store_left_behind_are_terminated_when_the_daemon_start
         while (state := instances(aws_world["endpoint"])[orphan]) != "terminated":
             assert time.monotonic() < deadline, f"the orphan instance is still {state}"
             time.sleep(0.2)
+
+
+def test_a_budget_lets_one_aws_job_through_and_the_next_waits_until_it_is_raised(
+    aws_daemon: Daemon, aws_world: dict[str, str], tmp_path: Path
+) -> None:
+    """Each job's worst case on t3.micro for 30 minutes is $0.0052; $0.008 in total holds one of them."""
+    skyport(aws_daemon, "budget", "set", "user", "alice", "0.008/total")
+    script = tmp_path / "job.sh"
+    script.write_text("#!/bin/sh\n#SWM site aws\n#SWM flavor t3.micro\n#SWM time 30m\nsleep 20\n")
+    first = skyport(aws_daemon, "submit", str(script)).stdout.strip()
+    second = skyport(aws_daemon, "submit", str(script)).stdout.strip()
+    deadline = time.monotonic() + 60
+    while (held := json.loads(skyport(aws_daemon, "--json", "show", second).stdout))["state"] == "Q":
+        if held["state_details"].startswith("user alice has $0.0028 left in total; this job may cost up to $0.0052"):
+            break
+        assert time.monotonic() < deadline, held["state_details"]
+        time.sleep(0.3)
+    assert json.loads(skyport(aws_daemon, "--json", "show", first).stdout)["state"] in "WR"
+    skyport(aws_daemon, "budget", "set", "user", "alice", "0.02/total")
+    for job_id in (first, second):
+        deadline = time.monotonic() + 90
+        while (job := json.loads(skyport(aws_daemon, "--json", "show", job_id).stdout))["state"] not in "FEC":
+            assert time.monotonic() < deadline, job["state_details"]
+            time.sleep(0.5)
+        assert job["state"] == "F", job["state_details"]
+    totals = json.loads(skyport(aws_daemon, "--json", "usage", "--by", "account").stdout)
+    assert [t["key"] for t in totals] == ["alice"] and 0 < totals[0]["cost"] <= 0.02
