@@ -257,8 +257,27 @@ def test_a_budget_spend_is_ended_jobs_of_the_period_plus_running_ones_so_far(sto
     assert [b.label for b in store.call(account_queries.list_budgets)] == ["user alice"]
 
 
-def test_a_database_before_accounts_charges_old_jobs_to_their_owners(tmp_path: Path) -> None:
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = request.getfixturevalue("postgres_url").rsplit("/", 1)[0]
+    name = f"old_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE {name}"))
+        admin.dispose()
+
+
+def test_a_database_before_accounts_charges_old_jobs_to_their_owners(empty_url: str) -> None:
+    engine = sa.create_engine(empty_url)
     job = new_job(price=3.0, start_time=0.0, end_time=1200.0, state=JobState.FINISHED)
     with engine.begin() as connection:
         STEPS[0](connection)
