@@ -306,3 +306,8 @@ def test_a_bad_array_is_refused_saying_what_is_accepted(text: str, word: str) ->
 def test_array_and_log_files_come_from_swm_or_sbatch_lines() -> None:
     request = parse("#!/bin/sh\n#SBATCH -a 1-3 --error=e-%a.txt\n#SWM array 1-10%2\n")
     assert (request.array, request.stdout, request.stderr) == ("1-10%2", "", "e-%a.txt")
+
+
+def test_sbatch_account_names_the_account_charged_unless_an_swm_line_does() -> None:
+    assert parse("#SBATCH -A physics\ntrue\n").account == "physics"
+    assert parse("#SBATCH --account=physics\n#SWM account chem\ntrue\n").account == "chem"

@@ -348,6 +348,7 @@ _SBATCH_OPTIONS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
     "--array": ("array", _array),
     "--output": ("stdout", _log_pattern),
     "--error": ("stderr", _log_pattern),
+    "--account": ("account", _name("account name")),
 }
 _SBATCH_SHORT = {
     "-J": "--job-name",
@@ -358,6 +359,7 @@ _SBATCH_SHORT = {
     "-a": "--array",
     "-o": "--output",
     "-e": "--error",
+    "-A": "--account",
 }
 
 
