@@ -13,6 +13,7 @@ from skyport_client import Client
 from skyport_client.api.jobs import submit_job
 
 from tests.conftest import Daemon
+from tests.e2e.test_jobs import wait_for
 
 
 def skyport(
@@ -183,8 +184,11 @@ def test_cancel_takes_several_jobs_and_filters_and_says_what_it_did(daemon: Daem
     skyport(daemon, "cancel", "--all")
 
 
-def test_jobs_fit_80_columns(daemon: Daemon, tmp_path: Path) -> None:
+def test_jobs_fit_80_columns(daemon: Daemon, client: Client, tmp_path: Path) -> None:
     job_id = _submit(daemon, tmp_path, "a-rather-long-job-name-that-does-not-fit-in-a-narrow-table")
+    wait_for(client, job_id, "R")
+    # Waits behind the first, with a long reason: the table must narrow its text, not drop columns.
+    waiting = _submit(daemon, tmp_path, "second", body=f"#SWM depends {job_id}\n#SWM cpus 2\ntrue")
     result = subprocess.run(
         [sys.executable, "-m", "skyport", "jobs"],
         env={**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url, "COLUMNS": "80"},
@@ -194,9 +198,13 @@ def test_jobs_fit_80_columns(daemon: Daemon, tmp_path: Path) -> None:
     )
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80, result.stdout
+    header = next(line for line in lines if "STATE" in line).split()
+    assert header == ["ID", "NAME", "STATE", "SUBMITTED", "WHERE", "COST", "DETAILS"], result.stdout
     row = next(line for line in lines if job_id[:8] in line)
-    assert "a-rather-long" in row and "running" in row
-    skyport(daemon, "cancel", job_id[:8])
+    assert "a-rather" in row and "running" in row, result.stdout
+    row = next(line for line in lines if waiting[:8] in line)
+    assert "second" in row and "queued" in row and "…" in row, result.stdout
+    skyport(daemon, "cancel", job_id[:8], waiting[:8])
 
 
 def test_submit_wait_prints_the_id_first_then_each_state_as_it_comes(daemon: Daemon, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 STATE_NAMES = {
     "Q": "queued",
@@ -45,7 +46,9 @@ def when(value: str | None) -> str:
         return ""
     moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone()
     today = dt.datetime.now().astimezone().date()
-    return moment.strftime("%H:%M:%S" if moment.date() == today else "%Y-%m-%d %H:%M")
+    if moment.date() == today:
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%m-%d %H:%M" if moment.year == today.year else "%Y-%m-%d %H:%M")
 
 
 def money(value: float | None) -> str:
@@ -88,28 +91,44 @@ def short_ids(ids: Sequence[str]) -> dict[str, str]:
 
 
 def job_table(jobs: Sequence[dict[str, Any]], short: dict[str, str]) -> None:
-    """The jobs, one a line that fits the terminal: IDs cut to ``short`` but whole, other cells cut with "…"."""
+    """The jobs, one a line that fits the terminal: IDs cut to ``short`` but whole, other cells cut with "…".
+
+    Rich narrows only columns that may wrap, so NAME, WHERE and DETAILS are such columns whose cells
+    never wrap but end in "…"; the others keep their width.
+    """
     if not jobs:
         click.echo("No jobs.")
         return
-    out = Table(title="Jobs", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    out = Table(
+        title="Jobs",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        collapse_padding=True,
+    )
     out.add_column("ID", no_wrap=True, min_width=max(len(short[j["id"]]) for j in jobs))
-    out.add_column("NAME", no_wrap=True, overflow="ellipsis", max_width=24)
+    out.add_column("NAME", max_width=24)
     out.add_column("STATE", no_wrap=True, min_width=10)
     out.add_column("SUBMITTED", no_wrap=True, min_width=8)
-    for column in ("WHERE", "COST", "DETAILS"):
-        out.add_column(column, no_wrap=True, overflow="ellipsis")
+    out.add_column("WHERE")
+    out.add_column("COST", no_wrap=True)
+    out.add_column("DETAILS")
     for job in jobs:
         out.add_row(
             short[job["id"]],
-            job.get("name", ""),
+            _cut(job.get("name", "")),
             state(job["state"]),
             when(job.get("submit_time")),
-            where(job),
+            _cut(where(job)),
             cost(job),
-            job.get("state_details", ""),
+            _cut(job.get("state_details", "")),
         )
     console().print(out)
+
+
+def _cut(text: str) -> Text:
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 def cost(job: dict[str, Any]) -> str:
