@@ -15,6 +15,7 @@ import time
 from skyport_client import Client
 from skyport_client.api.jobs import get_job
 
+from skyport import pki
 from tests.conftest import Daemon
 from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
@@ -86,3 +87,20 @@ def test_show_and_timetable_say_the_same_start_and_reason(daemon: Daemon, client
         row = next(line for line in printed.splitlines() if job_id[:8] in line)
         assert start.split()[-1] in row, (start, row)
     assert "never" not in printed
+
+
+def test_a_user_with_recent_usage_waits_behind_one_without(daemon: Daemon, client: Client) -> None:
+    """Fair share: alice ran a 2-CPU job; with the site full, her next job, submitted first, starts
+    after bob's (no usage). Her usage comes from runs the loop learns of as it writes them."""
+    wait_for(client, submit(client, "#!/bin/sh\n#SWM cpus 2\nsleep 2\n"))
+    blocker = submit(client, "#!/bin/sh\n#SWM cpus 2\nsleep 3\n")
+    wait_for(client, blocker, "R")
+    folder = pki.issue_user(daemon.home, "bob")
+    with Client(daemon.url, ssl_context=daemon.ssl_context(folder / "cert.pem", folder / "key.pem")) as bob:
+        alices = submit(client, "#!/bin/sh\n#SWM cpus 2\ntrue\n")
+        bobs = submit(bob, "#!/bin/sh\n#SWM cpus 2\ntrue\n")
+        started = {
+            "alice": str(wait_for(client, alices)["start_time"]),
+            "bob": str(wait_for(bob, bobs)["start_time"]),
+        }
+    assert started["bob"] < started["alice"], started

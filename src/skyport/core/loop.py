@@ -127,6 +127,8 @@ class Loop:
         # ever recorded, in memory, read once here; each write goes to the store first.
         self._partitions = {p.id: p for p in self.store.call(partition_queries.live_partitions)}
         self._recorded = self.store.call(partition_queries.recorded_partitions)
+        # Job ID -> (owner, start, end, cpus x nodes) of recent runs, for fair share; see _usage.
+        self._runs: dict[str, tuple[str, float, float, int]] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -637,12 +639,32 @@ class Loop:
         )
 
     async def _usage(self, now: float) -> dict[str, float]:
+        """Each owner's fair-share usage: the runs that ended in the last four half-lives, weighted by age.
+
+        The runs are read from the store once; after that the job service tells the loop of every
+        job it writes (:meth:`_note_run`), and runs older than the window are dropped here.
+        """
         half_life = self.settings.fair_share_half_life
+        since = now - 4 * half_life
+        if self._runs is None:
+            self._runs = await self.store.run(job_queries.usage_since, since)
+            self.service.written = self._note_run
         usage: dict[str, float] = {}
-        for owner, start, end, cpus in await self.store.run(job_queries.usage_since, now - 4 * half_life):
+        for job_id, (owner, start, end, cpus) in list(self._runs.items()):
+            if end <= since:
+                del self._runs[job_id]
+                continue
             weight = math.pow(0.5, max(0.0, now - end) / half_life)
             usage[owner] = usage.get(owner, 0.0) + cpus * max(0.0, end - start) * weight
         return usage
+
+    def _note_run(self, job: Job) -> None:
+        """Keep the run of ``job`` for fair share while it has a start and an end (a requeue clears them)."""
+        assert self._runs is not None
+        if job.start_time is not None and job.end_time is not None:
+            self._runs[job.id] = (job.owner, job.start_time, job.end_time, job.request.cpus * job.request.nodes)
+        else:
+            self._runs.pop(job.id, None)
 
     async def _job_start(self, job: Job, partition: PartitionRecord, gate: Gate) -> JobStart:
         """Upload the job's inputs; what the gate is asked to start."""

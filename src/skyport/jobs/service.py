@@ -91,6 +91,7 @@ class JobService:
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
         self.default_time_limit = default_time_limit  # seconds planned for a job that gives no time limit
         self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
+        self.written: Callable[[Job], None] = lambda job: None  # set by the loop: told of every job written
         self._active = {job.id: job for job in store.call(queries.active_jobs)}
 
     def active_jobs(self) -> list[Job]:
@@ -99,11 +100,13 @@ class JobService:
         return sorted(self._active.values(), key=lambda job: (job.submit_time, job.id))
 
     def _stored(self, job: Job) -> Job:
-        """Take ``job``, just written to the store, into the active jobs (or out of them); returns it."""
+        """Take ``job``, just written to the store, into the active jobs (or out of them), and tell
+        :attr:`written` of it; returns it."""
         if job.state in ACTIVE or not job.gate_done:
             self._active[job.id] = job
         else:
             self._active.pop(job.id, None)
+        self.written(job)
         return job
 
     # -- user-facing ------------------------------------------------------------------------------

@@ -203,15 +203,20 @@ def history(connection: sa.Connection, job_id: str) -> list[Transition]:
     ]
 
 
-def usage_since(connection: sa.Connection, since: float) -> list[tuple[str, float, float, int]]:
-    """(owner, start, end, cpus x nodes) of runs that ended after ``since``, for fair share."""
-    query = sa.select(jobs.c.owner, jobs.c.start_time, jobs.c.end_time, jobs.c.request).where(
+def usage_since(connection: sa.Connection, since: float) -> dict[str, tuple[str, float, float, int]]:
+    """Job ID -> (owner, start, end, cpus x nodes) of runs that ended after ``since``, for fair share."""
+    query = sa.select(jobs.c.id, jobs.c.owner, jobs.c.start_time, jobs.c.end_time, jobs.c.request).where(
         jobs.c.end_time > since, jobs.c.start_time.is_not(None)
     )
-    return [
-        (row.owner, row.start_time, row.end_time, int(row.request.get("cpus", 1)) * int(row.request.get("nodes", 1)))
+    return {
+        row.id: (
+            row.owner,
+            row.start_time,
+            row.end_time,
+            int(row.request.get("cpus", 1)) * int(row.request.get("nodes", 1)),
+        )
         for row in connection.execute(query)
-    ]
+    }
 
 
 def spend_by_site(connection: sa.Connection) -> dict[str, float]:
