@@ -12,11 +12,21 @@ is free.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 pytest_plugins = ["gates.aws.tests.aws_support", "gates.slurm.tests.slurm_support"]
 
 SHARED = {"slurm_cluster": "slurm", "moto_server": "aws", "postgres_url": "postgres", "wheelhouse": "packaging"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        # A worker's environment says COLUMNS=80 and LINES=24, which a run in one process does not:
+        # the commands the tests run would draw 80-column tables into their pipes.
+        for size in ("COLUMNS", "LINES"):
+            os.environ.pop(size, None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

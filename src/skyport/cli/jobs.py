@@ -179,7 +179,8 @@ def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
     while True:
         news = (job["state"], job.get("state_details", ""))
         if not as_json and news != said:
-            click.echo(news[1] or render.STATE_NAMES[news[0]])  # the details start with the state's name
+            name, details = render.STATE_NAMES[news[0]], news[1]
+            click.echo(details if details.startswith(name) else f"{name}: {details}" if details else name)
             said = news
         if job["state"] in ENDED:
             return job
