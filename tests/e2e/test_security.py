@@ -208,6 +208,30 @@ def test_a_delegate_acts_for_the_users_its_certificate_names_and_nobody_else(hom
     assert as_revoked_bob.status_code == 403 and "bob was revoked" in as_revoked_bob.json()["detail"]
 
 
+def test_a_delegate_serves_one_more_user_once_its_certificate_is_reissued(home: Path, tmp_path: Path) -> None:
+    """A team grows: the hub's certificate names its users, so a new one is issued after a revocation."""
+    for name in ("bob", "carol"):
+        skyport(None, "user", "add", name, home=home)
+    skyport(None, "user", "add", "hub", "--acts-for", "bob", home=home)
+    hub = home / pki.USERS / "hub"
+    (tmp_path / "old").mkdir()
+    old_cert, old_key = tmp_path / "old" / "cert.pem", tmp_path / "old" / "key.pem"
+    old_cert.write_bytes((hub / "cert.pem").read_bytes())
+    old_key.write_bytes((hub / "key.pem").read_bytes())
+    again = skyport(None, "user", "add", "hub", "--acts-for", "bob", "--acts-for", "carol", home=home, check=False)
+    assert again.returncode == 1 and "skyport user revoke hub" in again.stderr, again.stderr
+    skyport(None, "user", "revoke", "hub", home=home)
+    skyport(None, "user", "add", "hub", "--acts-for", "bob", "--acts-for", "carol", home=home)
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            as_carol = delegate.get("/user/job", headers={"X-Skyport-User": "carol"})
+        with as_client(daemon, old_cert, old_key) as old:
+            old_as_bob = old.get("/user/job", headers={"X-Skyport-User": "bob"})
+    assert as_carol.status_code == 200, as_carol.text
+    assert old_as_bob.status_code == 403 and "revoked" in old_as_bob.json()["detail"], old_as_bob.text
+
+
 @pytest.mark.parametrize("name", ["alice", "localhost", "core", "../etc", ""])
 def test_user_add_refuses_reserved_and_invalid_names(home: Path, name: str) -> None:
     result = skyport(None, "user", "add", name, home=home, check=False)

@@ -223,7 +223,10 @@ def issue_user(home: Path, user: str, *, replace: bool = False, acts_for: Sequen
         check_user_name(name, home=home)
     folder = home / USERS / user
     if (folder / CLIENT_CERT).exists() and not replace:
-        raise Conflict(f"user {user} already has a certificate in {folder}")
+        raise Conflict(
+            f"user {user} already has a certificate in {folder}; to issue another (a delegate acting for"
+            f" more users, say), run `skyport user revoke {user}` first"
+        )
     role = DELEGATE if acts_for else USER
     _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, role=role, names=acts_for)
     return folder
