@@ -204,7 +204,7 @@ def test_jobs_fit_80_columns(daemon: Daemon, client: Client, tmp_path: Path) -> 
     assert "a-rather" in row and "running" in row, result.stdout
     row = next(line for line in lines if waiting[:8] in line)
     assert "second" in row and "queued" in row and "…" in row, result.stdout
-    skyport(daemon, "cancel", job_id[:8], waiting[:8])
+    skyport(daemon, "cancel", waiting[:8], job_id[:8])  # the dependent first: cancelling the other ends it in E
 
 
 def test_submit_wait_prints_the_id_first_then_each_state_as_it_comes(daemon: Daemon, tmp_path: Path) -> None:
