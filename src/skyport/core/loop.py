@@ -176,7 +176,7 @@ class Loop:
         jobs = self.service.active_jobs()
         self._troubles = {job.id: self._troubles[job.id] for job in jobs if job.id in self._troubles}
         self._in_range &= {job.id for job in jobs}
-        partitions = {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
+        partitions = self._live_partitions()
         observations = await self._observe(jobs, partitions, now)
         jobs = await self._reconcile_jobs(jobs, observations)
         jobs = await self._reconcile_partitions(partitions, observations, jobs, now)
@@ -521,7 +521,7 @@ class Loop:
         now = time.time()
         jobs = [*self.service.active_jobs(), job]
         pending = [j for j in jobs if j.state in PENDING and not self._held(j, "start", now)]
-        partitions = {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
+        partitions = self._live_partitions()
         snapshot = await self._snapshot(pending, jobs, partitions, now)
         placement = scheduler.plan(snapshot, self.scheduler_settings).for_job(job.id)
         assert placement is not None
@@ -744,6 +744,10 @@ class Loop:
         await self._save_partition(
             dataclasses.replace(record, state=seen.state, state_details=seen.state_details or "")
         )
+
+    def _live_partitions(self) -> dict[str, PartitionRecord]:
+        """The live partitions by ID, oldest first."""
+        return {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
 
     async def _save_partition(self, record: PartitionRecord) -> None:
         """Write ``record`` to the store, then to the loop's memory of partitions."""
