@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import time
@@ -114,6 +116,20 @@ def test_usage_by_account_totals_equal_the_sum_of_the_jobs_recorded_costs(priced
     assert "physics" in table and "TOTAL" in table
     csv_lines = skyport(priced, "usage", "--csv").stdout.splitlines()
     assert csv_lines[0].startswith("id,name,user,account,state") and len(csv_lines) == 4
+
+
+def test_usage_shows_the_largest_memory_a_job_held_as_the_local_gate_measured_it(
+    priced: Daemon, tmp_path: Path
+) -> None:
+    fills = "python3 -c 'import time; block = b\"x\" * (50 * 1024 * 1024); time.sleep(0.2)'"
+    job_id = skyport(priced, "submit", script(tmp_path, "fill.sh", fills)).stdout.strip()
+    assert wait_ended(priced, job_id)["state"] == "F"
+    [record] = json.loads(skyport(priced, "--json", "usage").stdout)
+    assert 50 * 2**20 <= record["max_rss"] < 200 * 2**20
+    [row] = list(csv.DictReader(io.StringIO(skyport(priced, "usage", "--csv").stdout)))
+    assert int(row["max_rss"]) == record["max_rss"]
+    shown = f"{record['max_rss'] / 2**20:.1f}M"
+    assert shown in skyport(priced, "usage").stdout
 
 
 def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:

@@ -111,6 +111,16 @@ class Cgroups:
                 return True
         return False
 
+    @staticmethod
+    def peak_memory(paths: Sequence[str]) -> int | None:
+        """The most memory the job's cgroup held at once, in bytes (v2 ``memory.peak``, v1
+        ``memory.max_usage_in_bytes``; page cache included); None when the kernel does not say."""
+        for path in map(Path, paths):
+            for name in ("memory.peak", "memory.max_usage_in_bytes"):
+                with contextlib.suppress(OSError, ValueError):
+                    return int((path / name).read_text())
+        return None
+
     def remove(self, paths: Sequence[str]) -> bool:
         """Remove the job's cgroup(s); False while a process is still in one (it is sent SIGKILL)."""
         gone = True

@@ -75,6 +75,7 @@ class JobRecord:
     ended_at: str | None = None
     stdout_size: int | None = None  # bytes of its logs, set once it has ended
     stderr_size: int | None = None
+    max_rss: int | None = None  # bytes: the largest resident memory it used, once it has ended, when measured
 
     def to_wire(self, node: dict[str, str]) -> dict[str, Any]:
         """The job as the gate API shows it."""
@@ -87,7 +88,7 @@ class JobRecord:
             "node_ips": [node["ip"]],
             "started_at": self.started_at,
         }
-        for key in ("exitcode", "signal", "ended_at", "stdout_size", "stderr_size"):
+        for key in ("exitcode", "signal", "ended_at", "stdout_size", "stderr_size", "max_rss"):
             value = getattr(self, key)
             if value is not None:
                 wire[key] = value

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
-from local_gate_support import POLL_TIMEOUT, wait_for, wait_for_output
+import pytest
+from local_gate_support import POLL_TIMEOUT, served_gate, wait_for, wait_for_output
+from skyport_gate_local import cgroups
 
 OCTET = {"Content-Type": "application/octet-stream"}
 
@@ -109,3 +112,31 @@ def test_deleting_a_partition_cancels_its_jobs(gate: httpx.Client) -> None:
     start(gate, "j1", "exec sleep 300")
     assert gate.delete("/partitions/p1").json()["state"] == "deleted"
     assert gate.get("/jobs/j1").json()["state"] == "cancelled"
+
+
+MIB = 1024 * 1024
+# A process tree whose largest member holds 60 MiB: a shell that runs python, which fills a block.
+FILLS_60_MIB = "#!/bin/sh\npython3 -c 'import time; block = b\"x\" * (60 * 1024 * 1024); time.sleep(0.2)'\n"
+
+
+def test_an_ended_job_reports_the_largest_memory_it_held(gate: httpx.Client) -> None:
+    start(gate, "j1", FILLS_60_MIB)
+    job = wait_for(gate, "j1", "finished")
+    assert job["exitcode"] == 0
+    assert 60 * MIB <= job["max_rss"] < 200 * MIB
+    start(gate, "j2", "true")
+    assert wait_for(gate, "j2", "finished")["max_rss"] < 60 * MIB
+
+
+def test_without_cgroups_the_largest_memory_comes_from_the_process_tree(
+    site_settings: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate as it runs where cgroups cannot be written (not root, no delegation): ``cgroups.find``
+    answers as it does there, so the measure is wait4's of the job's process tree."""
+    monkeypatch.setattr(cgroups, "find", lambda site, state_dir: (None, "cgroups cannot be used (test)"))
+    with served_gate(site_settings) as gate:
+        assert gate.get("/site").json()["isolation"]["limits"] == "rlimits"
+        start(gate, "j1", FILLS_60_MIB)
+        job = wait_for(gate, "j1", "finished")
+    assert job["exitcode"] == 0
+    assert 60 * MIB <= job["max_rss"] < 200 * MIB

@@ -4,7 +4,8 @@ A Skyport partition is a claim on ``count`` nodes of one Slurm partition (the fl
 at once, since the cluster's nodes are already there. A job is an ``sbatch`` of a small wrapper
 that runs the script in the job's folder under ``staging_dir`` and writes its exit status to
 ``.exit`` there; squeue says whether it is pending or running, and how it ended when it did not
-end by itself (cancelled, time limit, node failure). Records are JSON files in ``state_dir``, so
+end by itself (cancelled, time limit, node failure); once it has ended, sacct says the most
+memory it held, where the cluster's accounting records it. Records are JSON files in ``state_dir``, so
 a restarted gate picks up where it was.
 """
 
@@ -52,6 +53,7 @@ class JobRecord:
     exitcode: int | None = None
     signal: int | None = None
     ended_at: str | None = None
+    max_rss: int | None = None  # bytes, from sacct once it has ended, where the cluster records it
 
     def to_wire(self) -> dict[str, Any]:
         wire = {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
@@ -266,6 +268,8 @@ class Handlers:
         for job in active:
             seen = queue.get(job.slurm_id)
             changed = self._settle(job, seen.state if seen else None, seen.reason if seen else "")
+            if changed and job.state in ENDED:
+                job.max_rss = self.slurm.max_rss(job.slurm_id)
             if changed:
                 self._save_job(job)
         return jobs

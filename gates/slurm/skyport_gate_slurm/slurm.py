@@ -1,4 +1,4 @@
-"""The Slurm commands the gate runs (sinfo, sbatch, squeue, scancel), and what their output means.
+"""The Slurm commands the gate runs (sinfo, sbatch, squeue, scancel, sacct), and what their output means.
 
 The gate runs on a host with the Slurm client commands (a login node), as the user whose jobs
 they are; Slurm's own authentication (munge) does the rest. Nothing here needs slurmrestd.
@@ -70,6 +70,19 @@ def parse_sinfo(text: str) -> list[PartitionInfo]:
     return list(found.values())
 
 
+_SIZE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMGTP]?)$")
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024**5}
+
+
+def parse_max_rss(text: str) -> int | None:
+    """The largest MaxRSS of a job's steps, in bytes, from ``sacct -n -P -o MaxRSS`` (one value per step:
+    ``52340K``, ``1.5G``, or empty for a step with none); None when no step has one, as on a cluster
+    whose accounting does not gather memory (jobacct_gather/none records 0)."""
+    sizes = [_SIZE.match(line.strip()) for line in text.splitlines()]
+    largest = max((round(float(m[1]) * _UNITS[m[2]]) for m in sizes if m is not None), default=0)
+    return largest or None
+
+
 class Slurm:
     """The Slurm client commands, with ``SLURM_CONF`` when the site names one."""
 
@@ -112,6 +125,14 @@ class Slurm:
         lines = self.run(["squeue", "--me", "-h", "-t", "all", "-o", "%i|%T|%r|%N"]).splitlines()
         jobs = [QueuedJob(*line.split("|", 3)) for line in lines if line.count("|") == 3]
         return {job.slurm_id: job for job in jobs}
+
+    def max_rss(self, slurm_id: str) -> int | None:
+        """The job's largest resident memory in bytes from sacct; None when the cluster does not record it."""
+        try:
+            text = self.run(["sacct", "-j", slurm_id, "-n", "-P", "--noconvert", "-o", "MaxRSS"], check=False)
+        except GateError:
+            return None
+        return parse_max_rss(text)
 
     def cancel(self, slurm_id: str) -> None:
         self.run(["scancel", slurm_id], check=False)

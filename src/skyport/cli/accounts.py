@@ -308,7 +308,7 @@ def usage(
             render.when(r.get("end_time")),
             _hours(r.get("elapsed", 0.0)),
             _hours(r.get("cpu_time", 0.0)),
-            "unknown",
+            render.size(r.get("max_rss")),
             render.money(r.get("cost")),
         )
         for r in rows

@@ -55,6 +55,18 @@ def money(value: float | None) -> str:
     return "" if value is None else f"${value:.4f}" if value < 1 else f"${value:.2f}"
 
 
+def size(value: int | None) -> str:
+    """``51.2M``: bytes in KiB, MiB, GiB or TiB as sacct shows MaxRSS; ``unknown`` for None."""
+    if value is None:
+        return "unknown"
+    amount = value / 1024
+    for unit in ("K", "M", "G"):
+        if amount < 1024:
+            return f"{amount:.1f}{unit}"
+        amount /= 1024
+    return f"{amount:.1f}T"
+
+
 def state(letter: str) -> str:
     style = _STATE_STYLES.get(letter, "")
     text = f"{letter} {STATE_NAMES.get(letter, '')}"

@@ -962,4 +962,5 @@ def _end_fields(seen: GateJob) -> dict[str, object]:
     fields["end_time"] = _timestamp(seen.ended_at) or time.time()
     fields["exitcode"] = seen.exitcode
     fields["signal"] = seen.signal
+    fields["max_rss"] = seen.max_rss
     return fields

@@ -213,7 +213,7 @@ def removed_budget(budget: Budget) -> dict[str, Any]:
 
 
 def usage(job: Job) -> dict[str, Any]:
-    """An ended job as accounting shows it (max_rss only where a site measured it: none does yet)."""
+    """An ended job as accounting shows it (max_rss only where its site measured it)."""
     end = job.end_time or job.submit_time
     body: dict[str, Any] = {
         "id": job.id,
@@ -230,6 +230,7 @@ def usage(job: Job) -> dict[str, Any]:
         "end_time": timestamp(job.end_time),
         "elapsed": round(job.elapsed(end), 3),
         "cpu_time": round(job.cpu_time(end), 3),
+        "max_rss": job.max_rss,
         "cost": round(job.cost(end), 6),
     }
     return {key: value for key, value in body.items() if value is not None}

@@ -41,6 +41,7 @@ class Job:
     signal: int | None = None
     node_names: tuple[str, ...] = ()
     node_ips: tuple[str, ...] = ()
+    max_rss: int | None = None  # bytes: the largest resident memory of its run, where the site measured it
     gate_done: bool = False  # the gate has forgotten this run (files deleted); nothing left to clean
 
     @property

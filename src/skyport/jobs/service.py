@@ -399,6 +399,7 @@ class JobService:
             signal=None,
             node_names=(),
             node_ips=(),
+            max_rss=None,
             gate_done=False,
         )
         self.wake()

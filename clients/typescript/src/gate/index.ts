@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
+// Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -110,6 +110,8 @@ export interface GateJob {
   stdout_size?: number;
   /** Bytes the job wrote to its standard error so far, when the gate knows; as stdout_size. */
   stderr_size?: number;
+  /** Largest resident memory of the job in bytes, once it has ended, when the gate measured it (the local gate: the peak of the job's cgroup, or of its process tree; the Slurm gate: sacct's MaxRSS where the cluster records it). Optional; absent means unknown.  */
+  max_rss?: number;
 }
 
 /**

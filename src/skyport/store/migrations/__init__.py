@@ -42,18 +42,28 @@ def _accounting(connection: sa.Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
-def _arrays(connection: sa.Connection) -> None:
-    """The job array columns; a database created after they were declared has them already."""
+def _add_job_columns(connection: sa.Connection, names: tuple[str, ...]) -> None:
+    """Add those of the jobs table's columns ``names`` that a database made before they were declared lacks."""
     present = {column["name"] for column in sa.inspect(connection).get_columns(tables.jobs.name)}
-    for name in tables.array_columns:
+    for name in names:
         if name not in present:
             column = tables.jobs.c[name]
             kind = column.type.compile(dialect=connection.dialect)
             connection.execute(sa.text(f"ALTER TABLE {tables.jobs.name} ADD COLUMN {name} {kind}"))
+
+
+def _arrays(connection: sa.Connection) -> None:
+    """The job array columns; a database created after they were declared has them already."""
+    _add_job_columns(connection, tables.array_columns)
     tables.array_index.create(connection, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting, _arrays)
+def _measured(connection: sa.Connection) -> None:
+    """A run's largest resident memory, as its gate measured it; unknown (NULL) for the jobs before."""
+    _add_job_columns(connection, tables.measured_columns)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting, _arrays, _measured)
 
 
 def migrate(engine: sa.Engine) -> int:

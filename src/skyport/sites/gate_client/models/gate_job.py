@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 00aec3332efb59a2e978fc4d3c0c6cf2510d51b3e053c982f119170f12fa501c
+# Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The GateJob model."""
 
@@ -33,6 +33,9 @@ class GateJob:
     the core does not ask for a log the gate says is empty.
 
     stderr_size: Bytes the job wrote to its standard error so far, when the gate knows; as stdout_size.
+    max_rss: Largest resident memory of the job in bytes, once it has ended, when the gate measured it
+    (the local gate: the peak of the job's cgroup, or of its process tree; the Slurm gate:
+    sacct's MaxRSS where the cluster records it). Optional; absent means unknown.
     """
 
     id: str
@@ -47,6 +50,7 @@ class GateJob:
     ended_at: str | None = None
     stdout_size: int | None = None
     stderr_size: int | None = None
+    max_rss: int | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GateJob:
@@ -64,6 +68,7 @@ class GateJob:
             ended_at=data.get("ended_at"),
             stdout_size=data.get("stdout_size"),
             stderr_size=data.get("stderr_size"),
+            max_rss=data.get("max_rss"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,5 +86,6 @@ class GateJob:
             "ended_at": self.ended_at,
             "stdout_size": self.stdout_size,
             "stderr_size": self.stderr_size,
+            "max_rss": self.max_rss,
         }
         return {key: value for key, value in result.items() if value is not None}
