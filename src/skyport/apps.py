@@ -294,7 +294,9 @@ def build_app(spec: str, handlers: object, *, validate_responses: bool = False) 
 
     app = AsyncApp(__name__)
     app.add_api(
-        document,
+        # Who may call is decided in front of connexion (skyport.core.auth): a certificate or a token;
+        # connexion would refuse every request whose security scheme has no x-bearerInfoFunc.
+        {key: value for key, value in document.items() if key != "security"},
         resolver=Resolver(function_for),
         strict_validation=True,
         validate_responses=validate_responses,

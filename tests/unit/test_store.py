@@ -21,6 +21,7 @@ from skyport.store import Store, tables
 from skyport.store import accounts as account_queries
 from skyport.store import jobs as queries
 from skyport.store import partitions as partition_queries
+from skyport.store import tokens as token_queries
 from skyport.store.migrations import STEPS, migrate
 
 
@@ -35,7 +36,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         with opened.engine.begin() as connection:
-            for table in ("jobs", "transitions", "partitions", "accounts", "budgets"):
+            for table in ("jobs", "transitions", "partitions", "accounts", "budgets", "tokens"):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
         opened.close()
 
@@ -314,3 +315,18 @@ def test_a_database_from_before_arrays_gains_the_array_columns(store: Store) -> 
     task = new_job(array_id=str(uuid.uuid4()), array_task=7)
     store.call(queries.insert_job, task)
     assert store.call(queries.get_job, task.id) == task
+
+
+def test_a_database_from_before_tokens_gains_the_table_and_finds_a_token_by_its_digest(store: Store) -> None:
+    with store.engine.begin() as connection:
+        tables.tokens.drop(connection)
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version >= 6"))
+    assert migrate(store.engine) == len(STEPS)
+    token = token_queries.Token("0123456789ab", "alice", "ci", "f" * 64, 1.0, 2.0)
+    store.call(token_queries.add_token, token)
+    store.call(token_queries.touch_token, token.id, 1.5)
+    assert store.call(token_queries.token_by_digest, "f" * 64) == dataclasses.replace(token, last_used=1.5)
+    assert store.call(token_queries.token_by_digest, "e" * 64) is None
+    assert store.call(token_queries.tokens_of, "bob") == []
+    store.call(token_queries.delete_token, token.id)
+    assert store.call(token_queries.tokens_of, "alice") == []

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/package_init.py.jinja).
-# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Skyport core terminal API
 
@@ -7,8 +7,13 @@ The API the core daemon serves to terminals (the skyport CLI, the Python client,
 JupyterHub spawner, curl). It is a superset of Sky Port's user API: the `/user/...` paths,
 field names and state letters are Sky Port's, so Sky Port's terminals work unchanged.
 
-Every request needs a client certificate issued by the daemon's CA (mutual TLS); the
-certificate's common name is the user. A delegate's certificate (a JupyterHub, say; `skyport
+Every request needs a client certificate issued by the daemon's CA (mutual TLS), whose
+common name is the user, or an API token (`skyport token create`; tag `tokens`) sent as
+`Authorization: Bearer TOKEN` or as the password of HTTP basic auth (any user name): the token's
+user is then the user. A request with a certificate is the certificate's, whatever else it
+sends; one with neither, or with a token that is unknown, revoked or expired, is a 401 with a
+`WWW-Authenticate` challenge. A token acts for its user only: it creates no tokens, and sending
+`X-Skyport-User` naming anyone else is a 403. A delegate's certificate (a JupyterHub, say; `skyport
 user add hub --acts-for bob`) acts for the users it names: each request names one in
 the header `X-Skyport-User` and is then that user's in every respect; naming anyone else, or
 sending the header with another kind of certificate, is a 403. A user sees and changes only

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/client.py.jinja).
-# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The client every operation function takes: one base URL, one TLS context, reused connections."""
 
@@ -30,6 +30,8 @@ class Client:
         headers: Headers sent with every request.
         acts_for: The user a delegate acts for; only a delegate's certificate naming that user may send it.
             Sent as the header ``X-Skyport-User``.
+        token: An API token (`skyport token create`) sent as `Authorization: Bearer TOKEN`, instead of a user certificate.
+            Sent as the header ``Authorization``, after ``Bearer``.
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class Client:
         async_transport: httpx.AsyncBaseTransport | None = None,
         headers: dict[str, str] | None = None,
         acts_for: str | None = None,
+        token: str | None = None,
     ) -> None:
         self.base_url = base_url
         self.ssl_context = ssl_context
@@ -51,6 +54,8 @@ class Client:
         self.headers = dict(headers or {})
         if acts_for is not None:
             self.headers["X-Skyport-User"] = acts_for
+        if token is not None:
+            self.headers["Authorization"] = "Bearer " + token
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
 

@@ -1,7 +1,7 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tls.py.jinja).
-# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
-"""Mutual TLS from a Skyport home directory (``skyport init`` writes it)."""
+"""TLS from a Skyport home directory (``skyport init`` writes it): mutual, or for an API token."""
 
 from __future__ import annotations
 
@@ -28,3 +28,15 @@ def context_from_home(home: str | os.PathLike[str]) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=folder / CA_FILE)
     context.load_cert_chain(folder / CERT_FILE, folder / KEY_FILE)
     return context
+
+
+def context_for_token(home: str | os.PathLike[str]) -> ssl.SSLContext:
+    """An SSL context trusting the home's CA (``ca.pem``), presenting no certificate: for an API token.
+
+    Pass it as ``Client(url, ssl_context=..., token=TOKEN)``; only ``ca.pem`` needs to be in ``home``.
+
+    Raises:
+        FileNotFoundError: ``ca.pem`` is missing from ``home``.
+        ssl.SSLError: it is not a PEM certificate.
+    """
+    return ssl.create_default_context(cafile=Path(home).expanduser() / CA_FILE)

@@ -39,6 +39,7 @@ _COMMANDS = {
     "account": "skyport.cli.accounts:account",
     "budget": "skyport.cli.accounts:budget",
     "usage": "skyport.cli.accounts:usage",
+    "token": "skyport.cli.tokens:token",
     "codegen": "skyport.codegen.cli:codegen",
     "conformance": "skyport.cli.conformance:conformance",
 }

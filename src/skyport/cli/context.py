@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,9 @@ with imported_without("httpx._main"):
     import httpx
     from skyport_client import Client
     from skyport_client.errors import ApiError
-    from skyport_client.tls import context_from_home
+    from skyport_client.tls import context_for_token, context_from_home
+
+TOKEN_ENV = "SKYPORT_TOKEN"  # an API token the commands use instead of the home's certificate
 
 
 @dataclasses.dataclass
@@ -43,14 +46,17 @@ class Context:
         return f"https://{listen.get('host', '127.0.0.1')}:{listen.get('port', DEFAULT_PORT)}"
 
     def client(self) -> Client:
-        """A client of the daemon with this home's certificate."""
+        """A client of the daemon with the API token in SKYPORT_TOKEN, else with this home's certificate."""
+        token = os.environ.get(TOKEN_ENV) or None
         try:
-            tls: ssl.SSLContext = context_from_home(self.home)
+            tls: ssl.SSLContext = context_for_token(self.home) if token else context_from_home(self.home)
         except (FileNotFoundError, ssl.SSLError) as exc:
-            raise click.ClickException(
-                f"no usable certificates in {self.home} ({exc}); run `skyport init` or pass --home"
-            ) from None
-        return Client(self.daemon_url(), ssl_context=tls)
+            if token:
+                fix = f"copy the daemon's ca.pem there ({TOKEN_ENV} needs only it) or pass --home"
+            else:
+                fix = "run `skyport init` or pass --home"
+            raise click.ClickException(f"no usable certificates in {self.home} ({exc}); {fix}") from None
+        return Client(self.daemon_url(), ssl_context=tls, token=token)
 
 
 def checked_url(url: str) -> str:

@@ -283,11 +283,13 @@ class Enum:
 @dataclasses.dataclass(frozen=True)
 class ClientOption:
     """A header every operation declares with ``x-client-option: NAME``: a keyword of the client, sent on
-    each request, instead of an argument of each operation function."""
+    each request, instead of an argument of each operation function. An HTTP bearer security scheme
+    with ``x-client-option`` is one too: its value goes in ``Authorization`` after ``Bearer``."""
 
     name: str
     header: str
     description: str
+    prefix: str = ""  # put before the value in the header
 
     @property
     def key(self) -> str:
@@ -296,6 +298,15 @@ class ClientOption:
     @property
     def typescript_name(self) -> str:
         return naming.camel(self.name)
+
+    @property
+    def python_value(self) -> str:
+        return f"{json.dumps(self.prefix)} + {self.name}" if self.prefix else self.name
+
+    @property
+    def typescript_value(self) -> str:
+        value = f"this.options.{self.typescript_name}"
+        return f"{json.dumps(self.prefix)} + {value}" if self.prefix else value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -910,6 +921,21 @@ class _Builder:
             has_default=has_default,
         )
 
+    def security_options(self) -> None:
+        """The client options of security schemes (``x-client-option`` on an HTTP bearer scheme)."""
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        for name, raw in schemes.items():
+            option = raw.get("x-client-option", "") if isinstance(raw, Mapping) else ""
+            if not option:
+                continue
+            where = f"components/securitySchemes/{name}"
+            if raw.get("type") != "http" or str(raw.get("scheme", "")).lower() != "bearer":
+                raise self.fail(where, "x-client-option on a security scheme is for type http, scheme bearer")
+            if option != naming.python_identifier(option) or option in self.client_options:
+                raise self.fail(where, f"x-client-option {option!r} is not a Python keyword name of its own")
+            description = raw.get("description") or "A bearer token."
+            self.client_options[option] = ClientOption(option, "Authorization", description, prefix="Bearer ")
+
     def build(self) -> Api:
         info = self.document.get("info", {})
         operations: list[Operation] = []
@@ -934,6 +960,7 @@ class _Builder:
                     f"operation {operation.id} does not declare the header of x-client-option {', '.join(missing)}; "
                     "the client sends it on every request, so declare it on every path",
                 )
+        self.security_options()
         for name, schema in self.schemas.items():
             self.named(name, schema, f"components/schemas/{name}")
         self.unique(

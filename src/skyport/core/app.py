@@ -2,8 +2,9 @@
 
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
 from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
-the scope), admitting only user certificates that are not revoked, and it refuses bodies over
-the upload limit before anything reads them, and bodies that stall for ``request_timeout``.
+the scope) or from an API token (:mod:`skyport.core.auth`), admitting only user certificates and
+tokens that are not revoked, and it refuses bodies over the upload limit before anything reads
+them, and bodies that stall for ``request_timeout``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 
 from skyport.apps import build_app
 from skyport.core import handlers
+from skyport.core.auth import CHALLENGE, Authenticator
 from skyport.core.context import Core, enter
-from skyport.core.tls import peer_of, refuse
+from skyport.core.tls import refuse
 from skyport.errors import RequestTimeout, SkyportError, TooLarge, UnsupportedMediaType
-from skyport.pki import ON_BEHALF_OF, USER, Door
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,7 +41,7 @@ class TerminalApp:
     def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
-        self.door = Door(core.settings.home, USER)  # user (and delegate) certificates, not revoked
+        self.auth = Authenticator(core.settings.home, core.tokens)
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
         self.timeout = core.settings.request_timeout
@@ -50,11 +51,10 @@ class TerminalApp:
             await self.api(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        on_behalf_of = headers.get(ON_BEHALF_OF.encode())
         try:
-            user = self.door.admit(peer_of(scope), on_behalf_of.decode("latin-1") if on_behalf_of else None)
+            caller = await self.auth.caller(scope, headers)
         except SkyportError as error:
-            await refuse(send, error)
+            await refuse(send, error, CHALLENGE if error.status == 401 else ())
             return
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
@@ -72,7 +72,7 @@ class TerminalApp:
                 return
             # No body at all (Sky Port's `POST /user/job?path=...`, or curl -X POST): an empty form.
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
-        enter(self.core, user)
+        enter(self.core, caller)
         await self.api(scope, *self._guarded(receive, send))
 
     async def _discard_body(self, receive: Receive, length: int) -> None:

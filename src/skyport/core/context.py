@@ -7,6 +7,7 @@ from contextvars import ContextVar
 
 from skyport.accounting.service import AccountService, Usage
 from skyport.config import Settings
+from skyport.core.auth import Caller, Tokens
 from skyport.core.loop import Loop
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
@@ -24,10 +25,11 @@ class Core:
     loop: Loop
     accounts: AccountService
     usage: Usage
+    tokens: Tokens
 
 
 _core: ContextVar[Core] = ContextVar("skyport_core")
-_user: ContextVar[str] = ContextVar("skyport_user")
+_caller: ContextVar[Caller] = ContextVar("skyport_caller")
 
 
 def core() -> Core:
@@ -35,11 +37,16 @@ def core() -> Core:
 
 
 def user() -> str:
-    """The common name of the client certificate of the current request."""
-    return _user.get()
+    """The user the current request acts as (a certificate's common name, or a token's user)."""
+    return _caller.get().name
 
 
-def enter(running: Core, name: str) -> None:
-    """Bind the core and the user for the rest of the current request."""
+def caller() -> Caller:
+    """The user of the current request and what proved it."""
+    return _caller.get()
+
+
+def enter(running: Core, who: Caller) -> None:
+    """Bind the core and the caller for the rest of the current request."""
     _core.set(running)
-    _user.set(name)
+    _caller.set(who)

@@ -19,6 +19,7 @@ from skyport import daemon_lock, pki
 from skyport.accounting.service import AccountService, Usage
 from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
+from skyport.core.auth import Tokens
 from skyport.core.context import Core
 from skyport.core.http import BoundedHttpToolsProtocol, with_head_timeout
 from skyport.core.loop import Loop
@@ -66,7 +67,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
     try:
-        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager))
+        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store))
     finally:
         revoked.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -92,10 +93,19 @@ async def _cancel_jobs_of_revoked(settings: Settings, service: JobService) -> No
 
 
 def server_config(
-    app: Any, home: Path, host: str, port: int, *, protocol: Any = None, request_timeout: float = 30.0
+    app: Any,
+    home: Path,
+    host: str,
+    port: int,
+    *,
+    protocol: Any = None,
+    request_timeout: float = 30.0,
+    client_cert: ssl.VerifyMode = ssl.CERT_REQUIRED,
 ) -> uvicorn.Config:
     """A uvicorn config that serves ``app`` with mutual TLS: no client certificate, no request.
 
+    With ``client_cert=ssl.CERT_OPTIONAL`` (the daemon's listener) a client may come without a
+    certificate, and the app decides (an API token); one it presents must still be of the home's CA.
     A request head must arrive within ``request_timeout`` seconds (skyport.core.http).
     """
     return uvicorn.Config(
@@ -105,7 +115,7 @@ def server_config(
         ssl_certfile=str(home / pki.SERVER_CERT),
         ssl_keyfile=str(home / pki.SERVER_KEY),
         ssl_ca_certs=str(home / pki.CA_CERT),
-        ssl_cert_reqs=ssl.CERT_REQUIRED,
+        ssl_cert_reqs=client_cert,
         http=with_head_timeout(protocol or BoundedHttpToolsProtocol, request_timeout),
         lifespan="off",
         log_config=None,  # uvicorn logs through the root logger: skyport.logs.Formatter
@@ -135,6 +145,7 @@ async def serve(settings: Settings) -> None:
                 settings.port,
                 protocol=ClientCertProtocol,
                 request_timeout=settings.request_timeout,
+                client_cert=ssl.CERT_OPTIONAL,  # API tokens come without one: TerminalApp authenticates
             )
             try:
                 await stopper.serve(config, on_started=lambda: _serving(settings.home, url))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +58,10 @@ def peer_of(scope: Scope) -> pki.Identity | None:
     return peer if isinstance(peer, pki.Identity) else None
 
 
-async def refuse(send: Send, error: SkyportError) -> None:
-    """Answer a request with ``error`` as problem+json."""
+async def refuse(send: Send, error: SkyportError, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    """Answer a request with ``error`` as problem+json, with the ``extra`` headers."""
     body = json.dumps(error.problem()).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()), *extra]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -18,6 +18,7 @@ from skyport.jobs.script import JobRequest
 from skyport.jobs.states import PENDING, JobState
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import SiteRegistry, stable_id
+from skyport.store.tokens import Token
 
 _LAST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp()
 
@@ -322,3 +323,14 @@ def nodes(sites: SiteRegistry, partitions: list[PartitionRecord], jobs: list[Job
                 body["ip"] = ip
             result.append(body)
     return result
+
+
+def api_token(token: Token) -> dict[str, Any]:
+    """An API token as its user sees it: never the secret, nor its hash."""
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created": timestamp(token.created_at),
+        "expires": timestamp(token.expires_at),
+        "last_used": timestamp(token.last_used),
+    }

@@ -1,10 +1,11 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
 from .account import Account
 from .account_change import AccountChange
+from .api_token import ApiToken
 from .budget import Budget
 from .budget_amount import BudgetAmount
 from .budget_holder import BudgetHolder
@@ -19,6 +20,7 @@ from .isolation import Isolation
 from .job import Job
 from .job_state import JobState
 from .modify_job_modification import ModifyJobModification
+from .new_api_token import NewApiToken
 from .node import Node
 from .node_role import NodeRole
 from .node_state_alloc import NodeStateAlloc
@@ -29,6 +31,7 @@ from .problem import Problem
 from .remote_site import RemoteSite
 from .resource import Resource
 from .set_budget_holder import SetBudgetHolder
+from .token_request import TokenRequest
 from .usage_record import UsageRecord
 from .usage_total import UsageTotal
 from .usage_totals_by import UsageTotalsBy
@@ -36,6 +39,7 @@ from .usage_totals_by import UsageTotalsBy
 __all__ = [
     "Account",
     "AccountChange",
+    "ApiToken",
     "Budget",
     "BudgetAmount",
     "BudgetHolder",
@@ -50,6 +54,7 @@ __all__ = [
     "Job",
     "JobState",
     "ModifyJobModification",
+    "NewApiToken",
     "Node",
     "NodeRole",
     "NodeStateAlloc",
@@ -60,6 +65,7 @@ __all__ = [
     "RemoteSite",
     "Resource",
     "SetBudgetHolder",
+    "TokenRequest",
     "UsageRecord",
     "UsageTotal",
     "UsageTotalsBy",

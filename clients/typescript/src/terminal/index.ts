@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+// Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -8,8 +8,13 @@
  * JupyterHub spawner, curl). It is a superset of Sky Port's user API: the `/user/...` paths,
  * field names and state letters are Sky Port's, so Sky Port's terminals work unchanged.
  *
- * Every request needs a client certificate issued by the daemon's CA (mutual TLS); the
- * certificate's common name is the user. A delegate's certificate (a JupyterHub, say; `skyport
+ * Every request needs a client certificate issued by the daemon's CA (mutual TLS), whose
+ * common name is the user, or an API token (`skyport token create`; tag `tokens`) sent as
+ * `Authorization: Bearer TOKEN` or as the password of HTTP basic auth (any user name): the token's
+ * user is then the user. A request with a certificate is the certificate's, whatever else it
+ * sends; one with neither, or with a token that is unknown, revoked or expired, is a 401 with a
+ * `WWW-Authenticate` challenge. A token acts for its user only: it creates no tokens, and sending
+ * `X-Skyport-User` naming anyone else is a 403. A delegate's certificate (a JupyterHub, say; `skyport
  * user add hub --acts-for bob`) acts for the users it names: each request names one in
  * the header `X-Skyport-User` and is then that user's in every respect; naming anyone else, or
  * sending the header with another kind of certificate, is a 403. A user sees and changes only
@@ -86,6 +91,22 @@ export interface AccountChange {
   remove_members?: Array<string>;
   /** Price ceiling per hour for its jobs that give none; 0 removes it. */
   job_ceiling?: number;
+}
+
+/**
+ * An API token as its user sees it; never the token itself.
+ */
+export interface ApiToken {
+  /** The token's ID, to revoke it by. */
+  id: string;
+  /** The name given at creation, or empty. */
+  name: string;
+  /** The created. */
+  created: string;
+  /** The expires. */
+  expires: string;
+  /** When a request last came with it (to the minute), null before. */
+  last_used?: string;
 }
 
 /**
@@ -315,6 +336,22 @@ export interface Job {
 }
 
 /**
+ * A token just created, with the token itself, shown only this once.
+ */
+export interface NewApiToken {
+  /** The token's ID, to revoke it by. */
+  id: string;
+  /** The name given, or empty. */
+  name: string;
+  /** The created. */
+  created: string;
+  /** The expires. */
+  expires: string;
+  /** The token; send it as `Authorization: Bearer TOKEN`. Shown only this once. */
+  token: string;
+}
+
+/**
  * A node of a partition the core created.
  */
 export interface Node {
@@ -437,6 +474,16 @@ export interface Resource {
 }
 
 /**
+ * What a new token is called and how long it lives.
+ */
+export interface TokenRequest {
+  /** A token's name (or ID) of letters, digits, '.', '_' or '-'. */
+  name?: string;
+  /** Seconds until the token expires, from 60 to 365 days (default 90 days). */
+  expires_in?: number;
+}
+
+/**
  * One ended job, as accounting shows it.
  */
 export interface UsageRecord {
@@ -520,6 +567,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** The user a delegate acts for; only a delegate's certificate naming that user may send it. Sent as the header `X-Skyport-User`. */
   actsFor?: string;
+  /** An API token (`skyport token create`) sent as `Authorization: Bearer TOKEN`, instead of a user certificate. Sent as the header `Authorization`, after `Bearer`. */
+  token?: string;
 }
 
 type Scalar = string | number | boolean;
@@ -555,6 +604,7 @@ export class Client {
     }
     const sent: Record<string, string> = { ...this.options.headers };
     if (this.options.actsFor !== undefined) sent["X-Skyport-User"] = this.options.actsFor;
+    if (this.options.token !== undefined) sent["Authorization"] = "Bearer " + this.options.token;
     for (const [key, value] of Object.entries(headers)) {
       if (value !== undefined) sent[key] = String(value);
     }
@@ -987,5 +1037,56 @@ export async function listUsage(client: Client, args: { since?: string; until?: 
 export async function usageTotals(client: Client, args: { by: UsageTotalsBy; since?: string; until?: string; user?: Array<string>; account?: string; }): Promise<Array<UsageTotal>> {
   const response = await client.request("GET", `/user/usage/totals`, { "by": args.by, "since": args.since, "until": args.until, "user": args.user?.join(","), "account": args.account }, {}, undefined);
   if (response.status === 200) return (await response.json()) as Array<UsageTotal>;
+  return fail(response);
+}
+
+/**
+ * GET /user/token: List your API tokens
+ *
+ * Your tokens, oldest first, with their names and times; never a token itself.
+ *
+ * @returns 200: Your tokens.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function listTokens(client: Client): Promise<Array<ApiToken>> {
+  const response = await client.request("GET", `/user/token`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as Array<ApiToken>;
+  return fail(response);
+}
+
+/**
+ * POST /user/token: Create an API token (with your user certificate only)
+ *
+ * A new token of the user whose certificate makes the request. The answer is the only place
+ * the token is ever shown: the daemon keeps only its SHA-256. A token or a delegate's
+ * certificate cannot create tokens (403); a user has at most 100 (409).
+ *
+ * @param args.body Request body.
+ *
+ * @returns 201: The token, shown this once.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function createToken(client: Client, args: { body: TokenRequest; }): Promise<NewApiToken> {
+  const response = await client.request("POST", `/user/token`, {}, {}, { json: args.body });
+  if (response.status === 201) return (await response.json()) as NewApiToken;
+  return fail(response);
+}
+
+/**
+ * DELETE /user/token/{token}: Revoke one of your API tokens
+ *
+ * The token is refused from the next request on.
+ *
+ * @param args.token The ID or the name of one of your tokens.
+ *
+ * @returns 200: The token that was revoked.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function revokeToken(client: Client, args: { token: string; }): Promise<ApiToken> {
+  const response = await client.request("DELETE", `/user/token/${encodeURIComponent(String(args.token))}`, {}, {}, undefined);
+  if (response.status === 200) return (await response.json()) as ApiToken;
   return fail(response);
 }

@@ -29,12 +29,14 @@ from skyport.core.handlers.jobs import (
 from skyport.core.handlers.nodes import list_nodes
 from skyport.core.handlers.remotes import list_remotes
 from skyport.core.handlers.timetable import get_timetable
+from skyport.core.handlers.tokens import create_token, list_tokens, revoke_token
 from skyport.core.handlers.usage import list_usage, usage_totals
 
 __all__ = [
     "add_account",
     "cancel_job",
     "change_account",
+    "create_token",
     "download_job_file",
     "dry_run",
     "get_job",
@@ -49,9 +51,11 @@ __all__ = [
     "list_jobs",
     "list_nodes",
     "list_remotes",
+    "list_tokens",
     "list_usage",
     "modify_job",
     "remove_account",
+    "revoke_token",
     "set_budget",
     "submit_job",
     "usage_totals",

@@ -63,7 +63,18 @@ def _measured(connection: sa.Connection) -> None:
     _add_job_columns(connection, tables.measured_columns)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_initial, _listing_indexes, _accounting, _arrays, _measured)
+def _tokens(connection: sa.Connection) -> None:
+    tables.tokens.create(connection, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (
+    _initial,
+    _listing_indexes,
+    _accounting,
+    _arrays,
+    _measured,
+    _tokens,
+)
 
 
 def migrate(engine: sa.Engine) -> int:

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 5fc11691cbedbf817dff08d29c8bec658e8d41c1c94b49cf419927bec5dce50b
+# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``DELETE /user/account/{name}``: Remove an account and its budgets (daemon owner only)
 

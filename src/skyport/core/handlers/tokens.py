@@ -1,0 +1,25 @@
+"""Handlers for the ``tokens`` tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skyport.core import views
+from skyport.core.auth import check_may_create
+from skyport.core.context import caller, core, user
+
+_DEFAULT_LIFETIME = 90 * 86400  # the spec's default of expires_in
+
+
+async def list_tokens() -> tuple[Any, int]:
+    return [views.api_token(token) for token in await core().tokens.of(user())], 200
+
+
+async def create_token(body: dict[str, Any]) -> tuple[Any, int]:
+    check_may_create(caller())
+    secret, token = await core().tokens.create(user(), body.get("name", ""), body.get("expires_in", _DEFAULT_LIFETIME))
+    return {**views.api_token(token), "token": secret}, 201
+
+
+async def revoke_token(token: str) -> tuple[Any, int]:
+    return views.api_token(await core().tokens.revoke(user(), token)), 200

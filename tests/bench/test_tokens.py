@@ -1,0 +1,47 @@
+"""Submit latency with an API token against a user certificate, through one real daemon over TLS.
+
+Run with numbers: ``.venv/bin/pytest tests/bench/test_tokens.py --benchmark-enable``. Without
+``--benchmark-enable`` (the default test run) the benchmark runs once, as a smoke test. The two
+kinds of submit alternate on their own keep-alive connections, so load on the machine hits both.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from pytest_benchmark.fixture import BenchmarkFixture
+from skyport_client import Client
+from skyport_client.api.jobs import submit_job
+from skyport_client.api.tokens import create_token
+from skyport_client.models import TokenRequest
+from skyport_client.tls import context_for_token
+
+from tests.conftest import Daemon
+
+TRUE = b"#!/bin/sh\ntrue\n"
+ROUNDS = 100
+
+
+def _seconds(client: Client) -> float:
+    start = time.perf_counter()
+    submit_job.sync(client=client, script_content=TRUE)
+    return time.perf_counter() - start
+
+
+def test_submit_with_a_token_against_one_with_a_certificate(
+    benchmark: BenchmarkFixture, daemon: Daemon, client: Client
+) -> None:
+    """Median submit latency with a token; ``extra_info`` has the ratio to a certificate's, interleaved."""
+    token = create_token.sync(client=client, body=TokenRequest(name="bench")).token
+    with Client(daemon.url, ssl_context=context_for_token(daemon.home), token=token) as robot:
+        for warm in (client, robot):
+            _seconds(warm)
+        rounds = ROUNDS if benchmark.enabled else 1
+        pairs = [(_seconds(client), _seconds(robot)) for _ in range(rounds)]
+        benchmark.pedantic(lambda: submit_job.sync(client=robot, script_content=TRUE), rounds=rounds)
+    certificate = statistics.median(pair[0] for pair in pairs)
+    with_token = statistics.median(pair[1] for pair in pairs)
+    benchmark.extra_info["certificate_median_ms"] = round(certificate * 1000, 3)
+    benchmark.extra_info["token_median_ms"] = round(with_token * 1000, 3)
+    benchmark.extra_info["token_to_certificate_ratio"] = round(with_token / certificate, 3)
