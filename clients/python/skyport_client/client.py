@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/client.py.jinja).
-# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
+# Spec sha256: f9ecbfe02a46d2b9a940ffc5311f81d60c190917de4eff5f0263ab9b8afbce71
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The client every operation function takes: one base URL, one TLS context, reused connections."""
 
@@ -30,7 +30,7 @@ class Client:
         headers: Headers sent with every request.
         acts_for: The user a delegate acts for; only a delegate's certificate naming that user may send it.
             Sent as the header ``X-Skyport-User``.
-        token: An API token (`skyport token create`) sent as `Authorization: Bearer TOKEN`, instead of a user certificate.
+        token: An API token (`skyport token create`), instead of a user certificate.
             Sent as the header ``Authorization``, after ``Bearer``.
     """
 

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 82a4b8789fd9585cc06977668c484b08b58c9c4d44a41332363af001705afc97
+# Spec sha256: f9ecbfe02a46d2b9a940ffc5311f81d60c190917de4eff5f0263ab9b8afbce71
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``DELETE /user/account/{name}``: Remove an account and its budgets (daemon owner only)
 
