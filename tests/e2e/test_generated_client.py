@@ -39,6 +39,7 @@ from skyport_client.api.jobs import (
 from skyport_client.api.nodes import list_nodes
 from skyport_client.api.remotes import list_remotes
 from skyport_client.api.timetable import get_timetable
+from skyport_client.api.tokens import create_token, list_tokens, revoke_token
 from skyport_client.api.usage import list_usage, usage_totals
 from skyport_client.models import (
     Account,
@@ -48,9 +49,10 @@ from skyport_client.models import (
     ModifyJobModification,
     Period,
     SetBudgetHolder,
+    TokenRequest,
     UsageTotalsBy,
 )
-from skyport_client.tls import context_from_home
+from skyport_client.tls import context_for_token, context_from_home
 
 from skyport import specs
 from tests.conftest import Daemon
@@ -79,6 +81,9 @@ CALLED = {
     set_budget,
     list_usage,
     usage_totals,
+    create_token,
+    list_tokens,
+    revoke_token,
 }
 WAIT = 60.0
 
@@ -182,6 +187,23 @@ def test_errors_raise_api_error_with_the_problem_detail(own_client: Client) -> N
         with pytest.raises(ApiError) as caught:
             submit_job.sync(client=client, script_content=b"#SWM cpus lots\ntrue\n")
         assert caught.value.status_code == 400 and re.search(r"line 1", caught.value.detail)
+
+
+def test_token_operations_and_a_client_with_a_token(own_client: Client, daemon: Daemon) -> None:
+    with own_client as client:
+        made = create_token.sync(client=client, body=TokenRequest(name="gen", expires_in=600))
+        assert [(t.id, t.name) for t in list_tokens.sync(client=client)] == [(made.id, "gen")]
+
+    async def run() -> list[str]:
+        async with Client(daemon.url, ssl_context=context_for_token(daemon.home), token=made.token) as robot:
+            names = [t.name for t in await list_tokens.asyncio(client=robot)]
+            await revoke_token.asyncio(client=robot, token=made.id)  # a token may revoke itself
+            with pytest.raises(ApiError) as refused:
+                await list_tokens.asyncio(client=robot)
+            assert refused.value.status_code == 401
+            return names
+
+    assert asyncio.run(run()) == ["gen"]
 
 
 def test_async_calls_reach_the_same_daemon(own_client: Client) -> None:

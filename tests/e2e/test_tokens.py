@@ -83,6 +83,8 @@ def test_without_certificate_or_token_a_request_is_401_problem_json(daemon: Daem
         assert_refused(anonymous.get("/user/job", headers={"Authorization": "Token x"}), 401, "neither 'Bearer")
         assert_refused(anonymous.get("/user/job", headers={"Authorization": "Basic !!"}), 401, "USER:TOKEN")
         assert_refused(anonymous.post("/user/token", json={}), 401, "neither a client certificate")
+        big = {"name": "lab", "members": ["m" * 200] * 5000}  # read and dropped, so the client reads the 401
+        assert_refused(anonymous.post("/user/account", json=big), 401, "neither a client certificate")
     curl = subprocess.run(
         ["curl", "-s", "-i", "--cacert", str(daemon.home / pki.CA_CERT), f"{daemon.url}/user/remote"],
         capture_output=True,

@@ -51,12 +51,14 @@ class TerminalApp:
             await self.api(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
         try:
             caller = await self.auth.caller(scope, headers)
         except SkyportError as error:
+            if length is not None and length.isdigit():
+                await self._discard_body(receive, int(length))
             await refuse(send, error, CHALLENGE if error.status == 401 else ())
             return
-        length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
             detail = (
                 f"the request body is {int(length)} bytes; the daemon accepts at most {self.max_upload} bytes "
