@@ -11,12 +11,15 @@ import datetime as dt
 import json
 import socket
 import time
+from pathlib import Path
 
-from skyport_client import Client
+import pytest
+import yaml
+from skyport_client import ApiError, Client
 from skyport_client.api.jobs import get_job
 
 from skyport import pki
-from tests.conftest import Daemon
+from tests.conftest import Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
 
@@ -104,3 +107,20 @@ def test_a_user_with_recent_usage_waits_behind_one_without(daemon: Daemon, clien
             "bob": str(wait_for(bob, bobs)["start_time"]),
         }
     assert started["bob"] < started["alice"], started
+
+
+def test_disk_per_node_is_refused_beyond_what_the_site_offers_and_runs_within_it(home: Path, tmp_path: Path) -> None:
+    """A local site offering 1 GiB of disk (its `storage` setting): `#SWM storage 2G` is a 400 naming the
+    most offered; `#SWM storage 512M` runs, and the job shows what it asked for."""
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    config["sites"][0]["settings"]["storage"] = 1024
+    with running_daemon(home, tmp_path / "daemon.log", config["sites"]) as daemon:
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+            with pytest.raises(ApiError) as refused:
+                submit(client, "#!/bin/sh\n#SWM storage 2G\ntrue\n")
+            assert refused.value.status_code == 400
+            assert "has 2 GB disk; the most offered is 1 GB disk" in str(refused.value)
+            job_id = submit(client, "#!/bin/sh\n#SWM storage 512M\ntrue\n")
+            job = wait_for(client, job_id)
+    assert job["state"] == "F", job
+    assert {"name": "storage", "count": 512} in job["request"]  # type: ignore[operator]

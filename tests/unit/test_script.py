@@ -111,6 +111,7 @@ def test_ports_in_the_short_and_the_full_form(line: str, ports: tuple[str, ...])
         "ports tcp/8888",
         "account 'two words'",
         "storage a/b",
+        "storage 2000T",
         "container-image",
     ],
 )
@@ -118,6 +119,16 @@ def test_bad_sky_port_directive_values_name_their_line(line: str) -> None:
     with pytest.raises(ScriptError) as error:
         parse(f"#!/bin/sh\n#SWM {line}\ntrue\n")
     assert error.value.line == 2
+
+
+@pytest.mark.parametrize(("text", "mib"), [("20G", 20480), ("512M", 512), ("1024", 1024), ("1.5GiB", 1536)])
+def test_storage_as_a_size_is_disk_per_node_and_as_a_name_sky_port_s_container(text: str, mib: int) -> None:
+    assert (parse(f"#SWM storage {text}\n").disk, parse(f"#SWM storage {text}\n").storage) == (mib, "")
+    assert (parse("#SWM storage swmblobcontainer\n").disk, parse("#SWM storage swmblobcontainer\n").storage) == (
+        0,
+        "swmblobcontainer",
+    )
+    assert parse("#SBATCH --tmp=2048\n").disk == parse("#SBATCH --tmp 2G\n").disk == 2048
 
 
 def test_several_inputs_on_one_line_are_several_files() -> None:

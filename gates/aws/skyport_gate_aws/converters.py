@@ -113,8 +113,9 @@ def now_iso() -> str:
 # -- site -----------------------------------------------------------------------------------------
 
 
-def flavor(instance_type: Mapping[str, Any], price: float) -> dict[str, Any]:
-    """A describe_instance_types record as a spec Flavor."""
+def flavor(instance_type: Mapping[str, Any], price: float, root_volume: int | None = None) -> dict[str, Any]:
+    """A describe_instance_types record as a spec Flavor; its disk is the ``root_volume`` GiB the gate asks
+    for (jobs run on the root volume), none known when it leaves the AMI's size."""
     cpus = int(instance_type["VCpuInfo"]["DefaultVCpus"])
     mem = int(instance_type["MemoryInfo"]["SizeInMiB"])
     gpu_list = instance_type.get("GpuInfo", {}).get("Gpus", [])
@@ -125,6 +126,7 @@ def flavor(instance_type: Mapping[str, Any], price: float) -> dict[str, Any]:
         "cpus": cpus,
         "mem": mem,
         "gpus": gpus,
+        "storage": (root_volume or 0) * 1024,
         "arch": arch,
         "price": price,
         "resources": [

@@ -149,6 +149,14 @@ class Ec2:
                 {"ResourceType": "volume", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]},
             ],
         }
+        if self.settings.root_volume:
+            (image,) = self.client.describe_images(ImageIds=[image_id])["Images"]
+            kwargs["BlockDeviceMappings"] = [
+                {
+                    "DeviceName": image["RootDeviceName"],
+                    "Ebs": {"VolumeSize": self.settings.root_volume, "DeleteOnTermination": True},
+                }
+            ]
         if self.settings.subnet_id:
             kwargs["SubnetId"] = self.settings.subnet_id
         if self.settings.security_group_ids:

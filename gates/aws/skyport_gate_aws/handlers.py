@@ -93,7 +93,7 @@ class Handlers:
                         "flavor %s has no price for %s: not offered; add it to 'prices'", name, self.settings.region
                     )
                     continue
-                table[name] = converters.flavor(instance_type, price)
+                table[name] = converters.flavor(instance_type, price, self.settings.root_volume)
             self._flavors, self._flavors_at = table, time.monotonic()
             return table
 

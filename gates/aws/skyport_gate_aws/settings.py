@@ -48,6 +48,7 @@ class AwsSettings:
     default_image: str | None = None
     max_nodes: int | None = None  # most instances alive at once for this site
     spot: bool = False  # whether partitions may ask for spot capacity
+    root_volume: int | None = None  # GiB of each node's root volume, offered to jobs as disk; None = the AMI's
     # -- prices -----------------------------------------------------------------------------------
     price_file: Path | None = None  # JSON like the shipped prices.json, replacing it
     prices: Mapping[str, float] = dataclasses.field(default_factory=dict)  # instance type -> USD/hour
@@ -153,6 +154,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "default_image": _text,
     "max_nodes": lambda key, value: int(_number(key, value)),
     "spot": _flag,
+    "root_volume": _count,
     "price_file": _path,
     "prices": _prices,
     "use_pricing_api": _flag,

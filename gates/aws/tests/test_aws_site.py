@@ -161,3 +161,14 @@ def test_the_pricing_api_prices_flavors_when_asked_and_the_table_the_rest(
     assert flavors["c5.large"] == 0.085  # not in the Pricing API's answer: the shipped table
     asked = next(f for f in faulty_ec2.pricing_filters if f["instanceType"] == "t3.micro")
     assert (asked["regionCode"], asked["operatingSystem"], asked["tenancy"]) == ("us-east-1", "Linux", "Shared")
+
+
+def test_a_root_volume_setting_is_each_flavor_s_disk_and_each_instance_s_root_volume(
+    aws_gate_settings: dict[str, Any], serve_aws_gate: Any, instance_player: Any
+) -> None:
+    with serve_aws_gate({**aws_gate_settings, "root_volume": 40}) as gate:
+        assert {f["storage"] for f in gate.get("/flavors").json()} == {40 * 1024}
+        gate.post("/partitions", json={"id": "p1", "flavor": "t3.micro", "count": 1}).raise_for_status()
+
+    (volume,) = instance_player.ec2.describe_volumes()["Volumes"]  # the root volume, on the AMI's root device
+    assert volume["Size"] == 40

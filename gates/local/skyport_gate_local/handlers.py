@@ -117,6 +117,7 @@ class Handlers:
                 "cpus": cpus,
                 "mem": mem,
                 "gpus": 0,
+                "storage": self._disk(),
                 "price": self.settings.price,
                 "arch": _ARCH.get(machine, machine),
                 "resources": [{"name": "cpus", "count": cpus}, {"name": "mem", "count": mem}],
@@ -358,7 +359,18 @@ class Handlers:
             raise BadRequest(f"job {body['id']} asks for GPUs; site {site.name} has none")
         if body.get("nodes", 1) > site.max_nodes:
             raise BadRequest(f"job {body['id']} asks for {body['nodes']} nodes; site {site.name} is one machine")
+        if body.get("storage", 0) > (disk := self._disk()):
+            where = "its setting 'storage'" if site.storage is not None else f"free in {self._jobs_dir}"
+            raise BadRequest(
+                f"job {body['id']} asks for {body['storage']} MiB of disk; site {site.name} has {disk} MiB ({where})"
+            )
         return cpus, mem
+
+    def _disk(self) -> int:
+        """MiB of disk a job may use: the setting, or what is free where job folders are made now."""
+        if self.settings.storage is not None:
+            return self.settings.storage
+        return shutil.disk_usage(self._jobs_dir).free // (1024 * 1024)
 
     def _in_use(self) -> tuple[int, int]:
         holding = [j for j in self._jobs.values() if j.active]

@@ -23,6 +23,7 @@ _KNOWN = (
     "max_processes",
     "read_only",
     "price",
+    "storage",
 )
 SANDBOXES = ("bubblewrap", "none")
 
@@ -47,6 +48,7 @@ class LocalSettings:
     max_processes: int = 4096  # processes (and threads) one job may have at once, where cgroups allow
     read_only: tuple[Path, ...] = ()  # folders jobs see read-only besides the system (software, data sets)
     price: float = 0.0  # per node-hour, what a job is charged for this machine (budgets, usage)
+    storage: int | None = None  # MiB of disk a job may use; None = the free disk of state_dir, read when asked
 
 
 def _whole(key: str, value: Any, minimum: int) -> int:
@@ -93,4 +95,5 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
         max_processes=_whole("max_processes", raw.get("max_processes", 4096), 1),
         read_only=tuple(Path(p) for p in read_only),
         price=float(price),
+        storage=_whole("storage", raw["storage"], 0) if "storage" in raw else None,
     )

@@ -77,3 +77,14 @@ def test_an_undeclared_output_is_404(gate: httpx.Client) -> None:
     gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "echo x > secret"}).raise_for_status()
     gate.delete("/jobs/j1")  # ended either way
     assert_problem(gate.get("/jobs/j1/outputs/secret"), 404)
+
+
+def test_a_job_asking_more_disk_than_free_where_jobs_run_is_400_saying_how_much_there_is(gate: httpx.Client) -> None:
+    """Without a `storage` setting the flavor offers the disk free in the gate's folder, and start checks it."""
+    (flavor,) = gate.get("/flavors").json()
+    free = flavor["storage"]
+    assert free > 0
+    response = gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true", "storage": free * 4})
+    assert_problem(response, 400)
+    assert f"asks for {free * 4} MiB of disk; site" in response.json()["detail"]
+    assert gate.get("/jobs").json() == []

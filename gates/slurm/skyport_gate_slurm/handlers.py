@@ -143,6 +143,7 @@ class Handlers:
                 "cpus": p.cpus,
                 "mem": p.mem,
                 "gpus": p.gpus,
+                "storage": p.disk,
                 "price": self.settings.prices.get(p.name, 0.0),
                 "comment": f"Slurm partition {p.name}: {len(p.nodes)} node(s)",
             }
@@ -250,6 +251,8 @@ class Handlers:
             options.append(f"--mem={body['mem']}M")
         if body.get("gpus"):
             options.append(f"--gres=gpu:{body['gpus']}")
+        if body.get("storage"):
+            options.append(f"--tmp={body['storage']}M")  # Slurm refuses it where TmpDisk is smaller
         if body.get("time_limit"):
             options.append(f"--time={math.ceil(body['time_limit'] / 60)}")
         if self.settings.account:

@@ -39,6 +39,7 @@ class PartitionInfo:
     cpus: int
     mem: int  # MiB
     gpus: int
+    disk: int = 0  # MiB of TmpDisk (Slurm's --tmp), 0 when the cluster does not configure it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,23 +50,23 @@ class QueuedJob:
     nodes: str
 
 
-SINFO_FORMAT = "%R|%N|%c|%m|%G"  # one line per node and partition: partition|node|cpus|MiB|gres
+SINFO_FORMAT = "%R|%N|%c|%m|%G|%d"  # one line per node and partition: partition|node|cpus|MiB|gres|TmpDisk MiB
 
 
 def parse_sinfo(text: str) -> list[PartitionInfo]:
     """Partitions from ``sinfo -h -N -o SINFO_FORMAT``, each with the shape of its smallest node."""
     found: dict[str, PartitionInfo] = {}
     for line in text.splitlines():
-        name, node, cpus, mem, gres = line.split("|")
+        name, node, cpus, mem, gres, disk = line.split("|")
         name = name.rstrip("*")  # the default partition is starred in some formats
         # gres such as "gpu:4", "gpu:a100:4(S:0-1)" or "gpu:a100:2,gpu:v100:1"; "(null)" for none
         gpus = sum(int(n) for n in re.findall(r"gpu(?::[^:,()]+)?:(\d+)", gres))
-        shape = (int(cpus.rstrip("+")), int(mem.rstrip("+")), gpus)
+        shape = (int(cpus.rstrip("+")), int(mem.rstrip("+")), gpus, int(disk.rstrip("+")))
         seen = found.get(name)
         if seen is None:
             found[name] = PartitionInfo(name, (node,), *shape)
         elif node not in seen.nodes:
-            smallest = (min(seen.cpus, shape[0]), min(seen.mem, shape[1]), min(seen.gpus, shape[2]))
+            smallest = (min(a, b) for a, b in zip((seen.cpus, seen.mem, seen.gpus, seen.disk), shape, strict=True))
             found[name] = PartitionInfo(name, (*seen.nodes, node), *smallest)
     return list(found.values())
 

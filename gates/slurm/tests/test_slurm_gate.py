@@ -103,20 +103,20 @@ def test_a_bad_setting_is_named(raw: dict[str, Any], message: str) -> None:
         settings.load(raw)
 
 
-def test_sinfo_lines_become_partitions_with_their_smallest_node_and_gpus() -> None:
+def test_sinfo_lines_become_partitions_with_their_smallest_node_gpus_and_disk() -> None:
     """sinfo output of a cluster this machine cannot be: several nodes, GPUs of two kinds."""
     text = "\n".join(
         [
-            "cpu|n1|64|256000|(null)",
-            "cpu|n2|32|128000+|(null)",
-            "gpu|g1|32|192000|gpu:a100:4(S:0-1)",
-            "gpu|g2|32|192000|gpu:a100:2,gpu:v100:2",
-            "cpu|n1|64|256000|(null)",
+            "cpu|n1|64|256000|(null)|0",
+            "cpu|n2|32|128000+|(null)|0",
+            "gpu|g1|32|192000|gpu:a100:4(S:0-1)|512000",
+            "gpu|g2|32|192000|gpu:a100:2,gpu:v100:2|256000+",
+            "cpu|n1|64|256000|(null)|0",
         ]
     )
     assert parse_sinfo(text) == [
         PartitionInfo("cpu", ("n1", "n2"), cpus=32, mem=128000, gpus=0),
-        PartitionInfo("gpu", ("g1", "g2"), cpus=32, mem=192000, gpus=4),
+        PartitionInfo("gpu", ("g1", "g2"), cpus=32, mem=192000, gpus=4, disk=256000),
     ]
 
 

@@ -35,6 +35,7 @@ def _resources(request: JobRequest) -> list[dict[str, Any]]:
         ("cpus", request.cpus),
         ("mem", request.mem),
         ("gpus", request.gpus),
+        ("storage", request.disk),
         ("nodes", request.nodes),
         ("time", request.time_limit),
     )
@@ -256,7 +257,7 @@ def flavors(sites: SiteRegistry) -> list[dict[str, Any]]:
             body["remote_id"] = gate.id
             body.setdefault(
                 "resources",
-                [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus")],
+                [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus", "storage")],
             )
             result.append(body)
     return result
@@ -303,7 +304,11 @@ def nodes(sites: SiteRegistry, partitions: list[PartitionRecord], jobs: list[Job
     for record in partitions:
         gate = sites.get(record.site)
         flavor = gate.flavor(record.flavor) if gate else None
-        resources = [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus")] if flavor else []
+        resources = (
+            [{"name": n, "count": getattr(flavor, n) or 0} for n in ("cpus", "mem", "gpus", "storage")]
+            if flavor
+            else []
+        )
         names = record.node_names or tuple(f"{record.id}-{i}" for i in range(record.count))
         for index, name in enumerate(names):
             ip = record.node_ips[index] if index < len(record.node_ips) else ""

@@ -28,6 +28,7 @@ MAX_SCRIPT_BYTES = 1024 * 1024
 RANGES = {
     "cpus": (1, 100_000),
     "mem": (0, 1024**3),  # MiB: 1 PiB
+    "disk": (0, 1024**3),  # MiB: 1 PiB
     "gpus": (0, 10_000),
     "nodes": (1, 100_000),
     "priority": (-1_000_000, 1_000_000),
@@ -53,7 +54,8 @@ class JobRequest:
     flavor: str = ""
     account_id: str = ""
     account: str = ""  # the account the job is charged to; "" = its owner's own (docs/budgets.md)
-    storage: str = ""  # Sky Port's storage container for a cloud job's files
+    storage: str = ""  # Sky Port's storage container for a cloud job's files (#SWM storage NAME)
+    disk: int = 0  # MiB of disk per node (#SWM storage SIZE); 0 = no demand
     cpus: int = 1  # per node
     mem: int = 0  # MiB per node; 0 = no limit
     gpus: int = 0  # per node
@@ -85,6 +87,7 @@ _REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(JobRequest))
 _PREFIX = re.compile(r"^#SWM(?:\s+(.*))?$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 _UUIDISH = re.compile(r"^[0-9a-fA-F-]{36}$")
+_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([KMGT]?)")
 _MEM_UNITS = {"": 1, "K": 1 / 1024, "M": 1, "G": 1024, "T": 1024 * 1024}
 _PORT_DEFAULTS = ("", "tcp", "in")  # a port without protocol or direction
 _PROTOCOLS = ("tcp", "udp")
@@ -125,7 +128,7 @@ def _whole(field: str) -> Callable[[list[str]], int]:
 
 def _mem(args: list[str]) -> int:
     value = _one(args, "size").upper().removesuffix("B").removesuffix("I")
-    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([KMGT]?)", value)
+    match = _SIZE.fullmatch(value)
     if not match:
         raise ValueError(f"expects a size such as 512M or 4G, got {args[0]!r}")
     mib = float(match[1]) * _MEM_UNITS[match[2]]
@@ -133,6 +136,14 @@ def _mem(args: list[str]) -> int:
     if mib > high:
         raise ValueError(f"expects at most {high // 1024**2}T (1 PiB) per node, got {args[0]!r}")
     return round(mib)
+
+
+def _storage(args: list[str]) -> int | str:
+    """Sky Port's ``storage``: a size (``20G``) is disk per node in MiB; a name is Sky Port's storage container."""
+    value = _one(args, "size or storage name")
+    if _SIZE.fullmatch(value.upper().removesuffix("B").removesuffix("I")):
+        return _mem(args)
+    return _name("storage name")(args)
 
 
 def duration(args: list[str]) -> int:
@@ -291,7 +302,7 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "flavor": ("flavor", lambda a: _one(a, "flavor name"), False),
     "account_id": ("account_id", lambda a: _one(a, "account ID"), False),
     "account": ("account", _name("account name"), False),
-    "storage": ("storage", _name("storage name"), False),
+    "storage": ("storage", _storage, False),  # a size sets disk instead (_disk_from_storage)
     "cpus": ("cpus", _whole("cpus"), False),
     "mem": ("mem", _mem, False),
     "gpus": ("gpus", _whole("gpus"), False),
@@ -341,6 +352,7 @@ _SBATCH_OPTIONS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
     "--job-name": ("name", lambda a: check_name(_text(a), "job name")),
     "--cpus-per-task": ("cpus", _whole("cpus")),
     "--mem": ("mem", _mem),
+    "--tmp": ("disk", _mem),
     "--time": ("time_limit", _slurm_time),
     "--nodes": ("nodes", _whole("nodes")),
     "--gres": ("gpus", _gres),
@@ -432,7 +444,14 @@ def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobR
         if repeatable and field in values:
             value = values[field] + value
         values[field] = value
-    return JobRequest(**{**from_sbatch, **values, "ignored": tuple(ignored)})
+    return JobRequest(**{**from_sbatch, **_disk_from_storage(values), "ignored": tuple(ignored)})
+
+
+def _disk_from_storage(values: dict[str, Any]) -> dict[str, Any]:
+    """``#SWM storage SIZE`` reads as a number: the disk per node, not Sky Port's container name."""
+    if isinstance(values.get("storage"), int):
+        values["disk"] = values.pop("storage")
+    return values
 
 
 def _read_sbatch(number: int, text: str, values: dict[str, Any], max_time_limit: int) -> list[str]:

@@ -57,6 +57,7 @@ def demand(job_id: str, owner: str, submit_time: float, request: scripts.JobRequ
         cpus=request.cpus,
         mem=request.mem,
         gpus=request.gpus,
+        disk=request.disk,
         nodes=request.nodes,
         time_limit=request.time_limit,
         priority=request.priority,

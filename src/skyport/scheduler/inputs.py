@@ -176,7 +176,7 @@ def demand_problem(job: JobDemand) -> str:
     """Why the kernel cannot plan ``job`` at all; "" when it can."""
     if not 1 <= job.nodes <= MAX_COUNT:
         return f"it asks for {job.nodes} nodes; the scheduler plans 1 to {MAX_COUNT}"
-    for what, value in (("cpus", job.cpus), ("mem", job.mem), ("gpus", job.gpus)):
+    for what, value in (("cpus", job.cpus), ("mem", job.mem), ("gpus", job.gpus), ("disk", job.disk)):
         if not 0 <= value <= MAX_COUNT:
             return f"it asks for {what}={value}; the scheduler plans 0 to {MAX_COUNT}"
     if job.time_limit < 0:
@@ -228,7 +228,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
 
     a: dict[str, array[int]] = {}
     f: dict[str, array[float]] = {}
-    _pack_jobs(a, f, jobs, groups, settings)
+    _pack_jobs(a, f, jobs, groups, settings, disks=_disks(snapshot))
     blocked = []
     status = array("q")
     for job in jobs:
@@ -290,26 +290,41 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
     )
 
 
+def _disks(snapshot: Snapshot) -> dict[tuple[str, str], int]:
+    """Per (site, flavor): the least disk its nodes and its offered flavor give a job, in MiB."""
+    disks: dict[tuple[str, str], int] = {}
+    given = [(n.site, n.flavor, n.disk) for n in snapshot.nodes]
+    given += [(site.name, f.name, f.disk) for site in snapshot.sites for f in site.flavors]
+    for site, flavor, disk in given:
+        disks[site, flavor] = min(disk, disks.get((site, flavor), disk))
+    return disks
+
+
 def _pack_jobs(
     a: dict[str, array[int]],
     f: dict[str, array[float]],
     jobs: Sequence[JobDemand],
     groups: Mapping[tuple[str, str], int],
     settings: SchedulerSettings,
+    *,
+    disks: Mapping[tuple[str, str], int],
 ) -> None:
-    rows: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    """Disk is not shared out like CPUs: a (site, flavor) group with less than a job's disk per node
+    is simply not allowed for it."""
+    rows: dict[tuple[tuple[str, ...], tuple[str, ...], int], int] = {}
     shapes: dict[tuple[int, int, int, int, float, int, float], int] = {}
     allowed = bytearray()
     cpus, mem, gpus, nodes = array("q"), array("q"), array("q"), array("q")
     duration, max_price, allow, shape = array("d"), array("d"), array("q"), array("q")
     for job in jobs:
-        key = (job.sites, job.flavors)
+        key = (job.sites, job.flavors, job.disk)
         row = rows.get(key)
         if row is None:
             row = rows[key] = len(rows)
             sites, flavors = set(job.sites), set(job.flavors)
             allowed += bytes(
-                (not sites or site in sites) and (not flavors or flavor in flavors) for site, flavor in groups
+                (not sites or site in sites) and (not flavors or flavor in flavors) and disks[site, flavor] >= job.disk
+                for site, flavor in groups
             )
         seconds = float(min(job.time_limit or settings.default_time_limit, MAX_DURATION))
         ceiling = math.inf if job.max_price is None else job.max_price

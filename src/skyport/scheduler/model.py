@@ -26,6 +26,7 @@ class JobDemand:
     cpus: int = 1  # per node
     mem: int = 0  # MiB per node
     gpus: int = 0  # per node
+    disk: int = 0  # MiB of disk per node: only nodes and flavors with at least this much may run it
     nodes: int = 1  # a gang: all nodes start together, on one partition
     time_limit: int = 0  # seconds; 0 = unknown -> SchedulerSettings.default_time_limit
     priority: int = 0  # explicit, higher first
@@ -61,6 +62,7 @@ class NodeSlot:
     available_at: float = 0.0  # when the node can take jobs (partition still creating -> future)
     running: tuple[Running, ...] = ()
     label: str = ""  # how reasons name the node to a user ("local/vm"); the id when empty
+    disk: int = 0  # MiB of disk the node offers a job (its flavor's)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class FlavorOffer:
     mem: int
     gpus: int
     price: float
+    disk: int = 0  # MiB of disk per node; 0 = none known
 
 
 @dataclass(frozen=True)

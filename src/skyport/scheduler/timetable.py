@@ -146,7 +146,8 @@ class _Blockers:
             self._free[k] = (self._free[k] or 0) - nodes
 
     def reason(self, job: JobDemand, why: int) -> str:
-        key: tuple[object, ...] = (why, job.cpus, job.mem, job.gpus, job.nodes, job.sites, job.flavors, job.max_price)
+        key: tuple[object, ...] = (why, job.cpus, job.mem, job.gpus, job.disk, job.nodes, job.sites, job.flavors)
+        key += (job.max_price,)
         if why == inputs.QUOTA_FULL:
             key += tuple(self._free)
         said = self._said.get(key)
@@ -156,7 +157,7 @@ class _Blockers:
 
     def _words(self, job: JobDemand, why: int) -> str:
         flavors = [(site, f) for site in self._sites for f in site.flavors if _allows(job, site.name, f.name)]
-        fitting = [(site, f) for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
+        fitting = [(site, f) for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus, f.disk)]
         if why == inputs.QUOTA_FULL:
             ceiling = math.inf if job.max_price is None else job.max_price
             affordable = {site.name for site, f in fitting if f.price * job.nodes <= ceiling}
@@ -168,7 +169,7 @@ class _Blockers:
             fits += [
                 (max(n.price for n in nodes) * job.nodes, nodes[0].site, nodes[0].flavor)
                 for nodes in partitions
-                if sum(_holds(job, n.cpus, n.mem, n.gpus) for n in nodes) >= job.nodes
+                if sum(_holds(job, n.cpus, n.mem, n.gpus, n.disk) for n in nodes) >= job.nodes
             ]
             if fits:
                 return _price_text(job, *min(fits))
@@ -180,8 +181,8 @@ def _allows(job: JobDemand, site: str, flavor: str) -> bool:
     return (not job.sites or site in job.sites) and (not flavor or not job.flavors or flavor in job.flavors)
 
 
-def _holds(job: JobDemand, cpus: int, mem: int, gpus: int) -> bool:
-    return cpus >= job.cpus and mem >= job.mem and gpus >= job.gpus
+def _holds(job: JobDemand, cpus: int, mem: int, gpus: int, disk: int) -> bool:
+    return cpus >= job.cpus and mem >= job.mem and gpus >= job.gpus and disk >= job.disk
 
 
 def _too_large(
@@ -197,25 +198,34 @@ def _too_large(
         if job.flavors:
             return f"no flavor named {' or '.join(job.flavors)} on the allowed sites"
         return f"the allowed sites ({', '.join(site.name for site in answered)}) offer no flavors"
-    shapes = [(f.cpus, f.mem, f.gpus) for _, f in flavors] + [(n.cpus, n.mem, n.gpus) for p in partitions for n in p]
+    shapes = [(f.cpus, f.mem, f.gpus, f.disk) for _, f in flavors]
+    shapes += [(n.cpus, n.mem, n.gpus, n.disk) for p in partitions for n in p]
     return _missing(job, shapes) or (
         f"no flavor on the allowed sites has {demand_text(job, with_count=False)}, "
         f"and no partition has {job.nodes} such nodes"
     )
 
 
-def _missing(job: JobDemand, shapes: Sequence[tuple[int, int, int]]) -> str | None:
-    """Which part of the job's per-node demand none of ``shapes`` (cpus, mem, gpus) holds, or None."""
-    for index, wanted, label in (
-        (0, job.cpus, f"{job.cpus} cpu{'s' if job.cpus != 1 else ''}"),
-        (1, job.mem, f"{memory_text(job.mem)} memory"),
-        (2, job.gpus, f"{job.gpus} gpu{'s' if job.gpus != 1 else ''}"),
-    ):
-        if wanted > max(shape[index] for shape in shapes):
-            return f"no node or flavor on the allowed sites has {label}"
+def _missing(job: JobDemand, shapes: Sequence[tuple[int, int, int, int]]) -> str | None:
+    """Which part of the job's per-node demand none of ``shapes`` (cpus, mem, gpus, disk) holds, naming the
+    most offered, or None."""
+    for index, wanted in enumerate((job.cpus, job.mem, job.gpus, job.disk)):
+        most = max(shape[index] for shape in shapes)
+        if wanted > most:
+            return (
+                f"no node or flavor on the allowed sites has {_amount(index, wanted)}; "
+                f"the most offered is {_amount(index, most)}"
+            )
     if not any(_holds(job, *shape) for shape in shapes):
         return f"no single node or flavor on the allowed sites has {demand_text(job, with_count=False)}"
     return None
+
+
+def _amount(index: int, count: int) -> str:
+    """``4 cpus``, ``8 GB memory``, ``1 gpu``, ``20 GB disk``: an amount of the resource at ``index`` of a shape."""
+    if index in (1, 3):
+        return f"{memory_text(count)} {'memory' if index == 1 else 'disk'}"
+    return f"{count} {'cpu' if index == 0 else 'gpu'}{'s' if count != 1 else ''}"
 
 
 def _quota_text(job: JobDemand, sites: Sequence[tuple[SiteOffer, int | None]]) -> str:
@@ -264,12 +274,12 @@ def impossible_reason(job: JobDemand, sites: Sequence[SiteOffer]) -> str | None:
     flavors = [(site, f) for site in allowed for f in site.flavors if _allows(job, site.name, f.name)]
     if not flavors:
         return f"no flavor named {' or '.join(job.flavors)} on the allowed sites" if allowed and job.flavors else None
-    missing = _missing(job, [(f.cpus, f.mem, f.gpus) for _, f in flavors])
+    missing = _missing(job, [(f.cpus, f.mem, f.gpus, f.disk) for _, f in flavors])
     if missing:
         return missing
     cheapest = cheapest_fit(job, allowed)
     if cheapest is None:
-        fitting = [site for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus)]
+        fitting = [site for site, f in flavors if _holds(job, f.cpus, f.mem, f.gpus, f.disk)]
         return _quota_too_small(job, max(site.max_nodes or 0 for site in fitting))
     if job.max_price is not None and cheapest[0] > job.max_price:
         return _price_text(job, *cheapest)
@@ -284,7 +294,7 @@ def cheapest_fit(job: JobDemand, sites: Sequence[SiteOffer]) -> tuple[float, str
         for site in sites
         for f in site.flavors
         if _allows(job, site.name, f.name)
-        and _holds(job, f.cpus, f.mem, f.gpus)
+        and _holds(job, f.cpus, f.mem, f.gpus, f.disk)
         and (site.max_nodes is None or site.max_nodes >= job.nodes)
     ]
     return min(fits, default=None)

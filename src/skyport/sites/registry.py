@@ -290,7 +290,9 @@ class SiteRegistry:
             scheduler.SiteOffer(
                 name=name,
                 flavors=tuple(
-                    scheduler.FlavorOffer(name, f.name, f.cpus or 0, f.mem or 0, f.gpus or 0, f.price or 0.0)
+                    scheduler.FlavorOffer(
+                        name, f.name, f.cpus or 0, f.mem or 0, f.gpus or 0, f.price or 0.0, f.storage or 0
+                    )
                     for f in offer.flavors
                 ),
                 max_nodes=offer.site.max_nodes,

@@ -218,13 +218,16 @@ def _no_flavors(g: Mapping[str, str], seen: Seen) -> None:
 def _too_small(g: Mapping[str, str], seen: Seen) -> None:
     job = seen.job
     assert not seen.placement.placed and seen.shapes
-    wanted = {
-        f"{job.cpus} cpu{'s' if job.cpus != 1 else ''}": 0,
-        f"{memory_text(job.mem)} memory": 1,
-        f"{job.gpus} gpu{'s' if job.gpus != 1 else ''}": 2,
-    }
-    index = wanted[g["resource"]]
-    assert (job.cpus, job.mem, job.gpus)[index] > max(shape[index] for shape in seen.shapes)
+    labels = (
+        lambda n: f"{n} cpu{'s' if n != 1 else ''}",
+        lambda n: f"{memory_text(n)} memory",
+        lambda n: f"{n} gpu{'s' if n != 1 else ''}",
+    )
+    wanted = (job.cpus, job.mem, job.gpus)
+    index = [label(n) for label, n in zip(labels, wanted, strict=True)].index(g["resource"])
+    most = max(shape[index] for shape in seen.shapes)
+    assert wanted[index] > most
+    assert g["most"] == labels[index](most)
 
 
 def _not_together(g: Mapping[str, str], seen: Seen) -> None:

@@ -199,10 +199,39 @@ def test_a_deeper_reservation_setting_reserves_more_jobs(plan: Plan) -> None:
 
 def test_a_request_no_flavor_can_hold_says_which_resource() -> None:
     assert impossible_reason(job("a", mem=512 * 1024), (AWS, SLURM)) == (
-        "no node or flavor on the allowed sites has 512 GB memory"
+        "no node or flavor on the allowed sites has 512 GB memory; the most offered is 16 GB memory"
     )
-    assert impossible_reason(job("a", gpus=1), (AWS,)) == "no node or flavor on the allowed sites has 1 gpu"
+    assert impossible_reason(job("a", gpus=1), (AWS,)) == (
+        "no node or flavor on the allowed sites has 1 gpu; the most offered is 0 gpus"
+    )
+    assert impossible_reason(job("a", disk=40 * 1024), (AWS, SLURM)) == (
+        "no node or flavor on the allowed sites has 40 GB disk; the most offered is 0 MiB disk"
+    )
     assert impossible_reason(job("a", nodes=3, sites=("slurm",)), (AWS, SLURM)) == (
         "the job needs 3 nodes; where a flavor fits, the site quotas allow at most 2"
     )
     assert impossible_reason(job("a", cpus=8), (AWS, SLURM)) is None
+
+
+def test_disk_per_node_is_a_floor_not_a_share(plan: Plan) -> None:
+    """A job asking for disk goes to the cheapest flavor or node with that much, skipping cheaper ones with
+    less; two such jobs share a node's disk floor (disk is not counted out like CPUs)."""
+    disks = SiteOffer(
+        "aws",
+        (
+            FlavorOffer("aws", "small-disk", 4, 8192, 0, 0.10, 1024),
+            FlavorOffer("aws", "big-disk", 4, 8192, 0, 0.30, 20480),
+        ),
+    )
+    table = plan(Snapshot(NOW, (job("a", disk=10240), job("b")), (), (disks,)))
+    placed = {j: p.new_partition.flavor for j in "ab" if (p := table.for_job(j)) and p.new_partition}
+    assert placed == {"a": "big-disk", "b": "small-disk"}
+
+    small = dataclasses.replace(node("p1:0", cpus=8), disk=1024)
+    large = dataclasses.replace(node("p2:0", "p2", cpus=8), flavor="big", disk=20480)
+    table = plan(Snapshot(NOW, (job("a", disk=10240), job("b", disk=10240)), (small, large), ()))
+    assert [p.node_ids for p in table.placements] == [("p2:0",), ("p2:0",)]
+    table = plan(Snapshot(NOW, (job("a", disk=40960),), (small, large), ()))
+    assert table.placements[0].reason == (
+        "no node or flavor on the allowed sites has 40 GB disk; the most offered is 20 GB disk"
+    )

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
-# Spec sha256: f9ecbfe02a46d2b9a940ffc5311f81d60c190917de4eff5f0263ab9b8afbce71
+# Spec sha256: 5c7b15bc6e09c070d4c2c6e599eb853d0f39f1b39707d2c526cb46b10217b334
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The NodeStateAlloc enum."""
 

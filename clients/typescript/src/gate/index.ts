@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
+// Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -76,6 +76,8 @@ export interface Flavor {
   mem?: number;
   /** GPUs of one node. */
   gpus?: number;
+  /** Disk one node gives a job, in MiB (a job's `#SWM storage 20G` must fit it). Absent or 0: none known, and no job that asks for disk runs there.  */
+  storage?: number;
   /** GPU model name, when the node has GPUs. */
   gpu_model?: string;
   /** CPU architecture (x86_64, arm64). */
@@ -188,6 +190,8 @@ export interface JobStart {
   mem?: number;
   /** GPUs per node. */
   gpus?: number;
+  /** Disk per node in MiB the job needs (`#SWM storage`); 0 means none. A gate that cannot give it refuses the job (409) or ends it failed, saying how much there is.  */
+  storage?: number;
   /** Number of nodes of the partition to run on. */
   nodes?: number;
   /** Seconds after which the job is killed; 0 means no limit. */

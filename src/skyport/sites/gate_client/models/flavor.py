@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
+# Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Flavor model."""
 
@@ -25,8 +25,11 @@ class Flavor:
         cpus: CPUs of one node.
         mem: Memory of one node in MiB.
         gpus: GPUs of one node.
-        gpu_model: GPU model name, when the node has GPUs.
-        arch: CPU architecture (x86_64, arm64).
+        storage: Disk one node gives a job, in MiB (a job's `#SWM storage 20G` must fit it). Absent or 0:
+        none known, and no job that asks for disk runs there.
+
+    gpu_model: GPU model name, when the node has GPUs.
+    arch: CPU architecture (x86_64, arm64).
     """
 
     id: str | None = None
@@ -37,6 +40,7 @@ class Flavor:
     cpus: int | None = None
     mem: int | None = None
     gpus: int | None = None
+    storage: int | None = None
     gpu_model: str | None = None
     arch: str | None = None
 
@@ -54,6 +58,7 @@ class Flavor:
             cpus=data.get("cpus"),
             mem=data.get("mem"),
             gpus=data.get("gpus"),
+            storage=data.get("storage"),
             gpu_model=data.get("gpu_model"),
             arch=data.get("arch"),
         )
@@ -69,6 +74,7 @@ class Flavor:
             "cpus": self.cpus,
             "mem": self.mem,
             "gpus": self.gpus,
+            "storage": self.storage,
             "gpu_model": self.gpu_model,
             "arch": self.arch,
         }

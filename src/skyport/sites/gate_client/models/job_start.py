@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
+# Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The JobStart model."""
 
@@ -24,9 +24,12 @@ class JobStart:
         cpus: CPUs per node.
         mem: Memory per node in MiB; 0 means no limit.
         gpus: GPUs per node.
-        nodes: Number of nodes of the partition to run on.
-        time_limit: Seconds after which the job is killed; 0 means no limit.
-        outputs: Files of the work directory to keep as outputs when the job ends.
+        storage: Disk per node in MiB the job needs (`#SWM storage`); 0 means none. A gate that
+        cannot give it refuses the job (409) or ends it failed, saying how much there is.
+
+    nodes: Number of nodes of the partition to run on.
+    time_limit: Seconds after which the job is killed; 0 means no limit.
+    outputs: Files of the work directory to keep as outputs when the job ends.
     """
 
     id: str
@@ -38,6 +41,7 @@ class JobStart:
     cpus: int | None = None
     mem: int | None = None
     gpus: int | None = None
+    storage: int | None = None
     nodes: int | None = None
     time_limit: int | None = None
     outputs: list[str] | None = None
@@ -55,6 +59,7 @@ class JobStart:
             cpus=data.get("cpus"),
             mem=data.get("mem"),
             gpus=data.get("gpus"),
+            storage=data.get("storage"),
             nodes=data.get("nodes"),
             time_limit=data.get("time_limit"),
             outputs=None if data.get("outputs") is None else list(data["outputs"]),
@@ -72,6 +77,7 @@ class JobStart:
             "cpus": self.cpus,
             "mem": self.mem,
             "gpus": self.gpus,
+            "storage": self.storage,
             "nodes": self.nodes,
             "time_limit": self.time_limit,
             "outputs": None if self.outputs is None else list(self.outputs),

@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: f2944ee47b1d555faf58926cd3e64f532dc90e66e79d338f6dd1761cebf8f80a
+# Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /jobs/{job_id}/stdout``: Read a job's standard output
 
