@@ -45,6 +45,7 @@ def test_a_flavor_is_a_slurm_partition_with_its_node_shape_and_configured_price(
         site = gate.get("/site").json()
     assert (flavor["name"], flavor["cpus"], flavor["gpus"], flavor["price"]) == ("debug", 2, 0, 0.25)
     assert flavor["mem"] > 0
+    assert flavor["storage"] == 0  # the test cluster's node sets no TmpDisk
     assert (site["kind"], site["max_nodes"], site["single_job"]) == ("slurm", 1, False)
 
 
