@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skyport_client import ApiError, Client
 from skyport_client.api.jobs import get_job, list_jobs
+from skyport_client.api.tokens import create_token
+from skyport_client.models import TokenRequest
 
 from gates.local.tests.local_gate_support import GateProcess
 from skyport import pki
@@ -192,6 +194,9 @@ def test_a_delegate_acts_for_the_users_its_certificate_names_and_nobody_else(hom
         with Client(daemon.url, ssl_context=hub_context, acts_for="bob") as hub_as_bob:  # the generated client
             by_hub = submit(hub_as_bob, "#!/bin/sh\ntrue\n")
             assert {row.id for row in list_jobs.sync(client=hub_as_bob)} == {job, by_hub}
+            with pytest.raises(ApiError) as no_token:  # a token would outlive the hub's session
+                create_token.sync(client=hub_as_bob, body=TokenRequest(name="hub"))
+            assert no_token.value.status_code == 403 and "delegate cannot create tokens" in no_token.value.detail
         with Client(daemon.url, ssl_context=hub_context, acts_for="alice") as hub_as_alice:
             with pytest.raises(ApiError) as refused:
                 list_jobs.sync(client=hub_as_alice)

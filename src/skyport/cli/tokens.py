@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from skyport_client.api.tokens import create_token, list_tokens, revoke_token
 from skyport_client.models import TokenRequest
@@ -53,8 +55,15 @@ def list_(obj: Context) -> None:
         tokens = [t.to_dict() for t in list_tokens.sync(client=client)]
     if obj.as_json:
         return render.as_json(tokens)
+    now = dt.datetime.now(dt.UTC)
     rows = [
-        (t["id"], t["name"], render.when(t["created"]), render.when(t["expires"]), render.when(t.get("last_used")))
+        (
+            t["id"],
+            t["name"],
+            render.when(t["created"]),
+            render.when(t["expires"]) + (" (expired)" if dt.datetime.fromisoformat(t["expires"]) <= now else ""),
+            render.when(t.get("last_used")),
+        )
         for t in tokens
     ]
     render.table("Tokens", ("ID", "NAME", "CREATED", "EXPIRES", "LAST USED"), rows)

@@ -67,6 +67,7 @@ class Tokens:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._known: dict[str, Token] = {}  # by digest
+        self._unknown: set[str] = set()  # digests the store does not have: no store read for them again
         self._revoked: set[str] = set()  # IDs revoked while a look-up of theirs may be under way
 
     async def create(self, owner: str, name: str, lifetime: int) -> tuple[str, Token]:
@@ -101,9 +102,12 @@ class Tokens:
         key = digest(secret)
         token = self._known.get(key)
         if token is None:
-            token = await self.store.run(queries.token_by_digest, key)
-            if token is None or token.id in self._revoked:
+            # A digest once unknown stays unknown: a new token has a new random secret.
+            found = None if key in self._unknown else await self.store.run(queries.token_by_digest, key)
+            if found is None or found.id in self._revoked:
+                _remember(self._unknown, key)
                 raise Unauthorized(f"the token is not known to this daemon (revoked, or never issued here): {_HOW}")
+            token = found
             if len(self._known) >= _CACHED:
                 self._known.clear()
             self._known[key] = token
@@ -118,6 +122,12 @@ class Tokens:
             self._known[key] = token
             await self.store.run(queries.touch_token, token.id, now)
         return token
+
+
+def _remember(digests: set[str], key: str) -> None:
+    if len(digests) >= _CACHED:
+        digests.clear()
+    digests.add(key)
 
 
 def _secret(authorization: bytes) -> str:
