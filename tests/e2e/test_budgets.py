@@ -103,8 +103,9 @@ def test_usage_by_account_totals_equal_the_sum_of_the_jobs_recorded_costs(priced
     assert {r["id"]: r["cost"] for r in records} == pytest.approx(costs)
     assert {r["id"]: r["account"] for r in records} == {ids[0]: "physics", ids[1]: "alice", ids[2]: "physics"}
     totals = {t["key"]: t for t in json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)}
-    assert totals["physics"]["cost"] == pytest.approx(costs[ids[0]] + costs[ids[2]])
-    assert totals["alice"]["cost"] == pytest.approx(costs[ids[1]])
+    jobs_cost = {key: total["cost"] - total["idle_cost"] for key, total in totals.items()}  # less idle partitions
+    assert jobs_cost["physics"] == pytest.approx(costs[ids[0]] + costs[ids[2]])
+    assert jobs_cost["alice"] == pytest.approx(costs[ids[1]])
     assert totals["physics"]["jobs"] == 2
 
     mine = json.loads(as_bob(priced, "--json", "usage").stdout)
@@ -130,6 +131,47 @@ def test_usage_shows_the_largest_memory_a_job_held_as_the_local_gate_measured_it
     assert int(row["max_rss"]) == record["max_rss"]
     shown = f"{record['max_rss'] / 2**20:.1f}M"
     assert shown in skyport(priced, "usage").stdout
+
+
+def wait_no_partition(daemon: Daemon, seconds: float = 30) -> None:
+    """Until the daemon has deleted every partition (``skyport nodes`` lists none)."""
+    deadline = time.monotonic() + seconds
+    while json.loads(skyport(daemon, "--json", "nodes").stdout):
+        assert time.monotonic() < deadline, "a partition was not deleted"
+        time.sleep(0.3)
+
+
+def test_an_idle_partition_is_charged_to_the_account_of_the_job_it_was_created_for(
+    priced: Daemon, tmp_path: Path
+) -> None:
+    """About 8 s: after its job, the local site's partition is kept for the daemon's idle_timeout (5 s)."""
+    skyport(priced, "account", "add", "physics", "--member", "alice", "--budget", "100/month")
+    job_id = skyport(priced, "submit", script(tmp_path, "a.sh", "sleep 1", "account physics")).stdout.strip()
+    job = wait_ended(priced, job_id)
+    wait_no_partition(priced)
+    totals = {t["key"]: t for t in json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)}
+    idle = totals["physics"]["idle_cost"]
+    assert PRICE * 4.5 / 3600 <= idle <= PRICE * 10 / 3600  # ~5 s idle at $36 per node-hour
+    assert totals["physics"]["cost"] == pytest.approx(job["cost"] + idle)
+    assert list(totals) == ["physics"]
+    by_user = json.loads(skyport(priced, "--json", "usage", "--by", "user").stdout)
+    assert [(t["key"], t["jobs"], t["idle_cost"]) for t in by_user] == [("alice", 1, idle)]
+    [budget] = json.loads(skyport(priced, "--json", "budget", "list").stdout)
+    assert budget["spent"] == pytest.approx(job["cost"] + idle, abs=1e-5)
+    assert "IDLE PARTITIONS" in skyport(priced, "usage", "--by", "account").stdout
+
+
+def test_an_idle_partition_its_budget_cannot_pay_for_is_deleted_at_once(priced: Daemon, tmp_path: Path) -> None:
+    skyport(priced, "account", "add", "physics", "--member", "alice", "--budget", "0.055/total")
+    # Worst case $0.05 (5 s at $36/h) fits; once it ran, what is left cannot pay 5 s of idle time.
+    job_id = skyport(priced, "submit", script(tmp_path, "a.sh", "sleep 1", "account physics", "time 5s")).stdout
+    job = wait_ended(priced, job_id.strip())
+    assert job["state"] == "F"
+    wait_no_partition(priced, seconds=4)  # sooner than the idle_timeout of 5 s
+    [budget] = json.loads(skyport(priced, "--json", "budget", "list").stdout)
+    assert job["cost"] <= budget["spent"] <= 0.055
+    [total] = json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)
+    assert total["idle_cost"] < PRICE * 2 / 3600
 
 
 def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:
@@ -217,6 +259,7 @@ def test_a_total_budget_is_never_exceeded_under_200_concurrent_submissions_from_
         assert time.monotonic() < deadline, Counter((j["state"], j["state_details"]) for j in jobs)
         time.sleep(1)
     assert len(jobs) == 200
+    wait_no_partition(priced)  # its idle time is charged too, once it has ended
     totals = json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)
     spent = sum(t["cost"] for t in totals if t["key"] == "shared")
     assert 0 < spent <= 0.65

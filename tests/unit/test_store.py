@@ -36,7 +36,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         with opened.engine.begin() as connection:
-            for table in ("jobs", "transitions", "partitions", "accounts", "budgets", "tokens"):
+            for table in ("jobs", "transitions", "partitions", "idle_charges", "accounts", "budgets", "tokens"):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
         opened.close()
 
@@ -223,15 +223,34 @@ def test_an_ended_job_records_its_cost_and_the_totals_sum_them(store: Store) -> 
     ]
     for job in jobs:
         store.call(queries.insert_job, job)
+    # Two partitions left idle for half an hour at 2 per node-hour: one created for a job of physics,
+    # one for a job of carol's own account.
+    for owner, account in (("alice", "physics"), ("carol", "carol")):
+        partition = PartitionRecord(
+            id=f"p-{owner}",
+            site="aws",
+            flavor="small",
+            count=1,
+            owner=owner,
+            created_at=day,
+            price=2.0,
+            idle_since=day + 1800.0,
+            account=account,
+        )
+        store.call(partition_queries.save_partition, partition, partition.idle_charge(day + 3600.0))
     where = account_queries.usage_filter(day, day + 86400.0)
-    by_account = store.call(account_queries.totals, where, "account")
-    assert [(key, count, cost) for key, count, _, _, cost in by_account] == [
-        ("bob", 1, pytest.approx(3.0)),
-        ("physics", 2, pytest.approx(2.0)),
+    idle_where = account_queries.usage_filter(day, day + 86400.0, table=tables.idle_charges)
+    by_account = store.call(account_queries.totals, where, idle_where, "account")
+    assert [(key, count, cost, idle) for key, count, _, _, cost, idle in by_account] == [
+        ("bob", 1, pytest.approx(3.0), 0.0),
+        ("carol", 0, pytest.approx(1.0), pytest.approx(1.0)),
+        ("physics", 2, pytest.approx(3.0), pytest.approx(1.0)),
     ]
-    by_day = store.call(account_queries.totals, where, "day")
+    by_day = store.call(account_queries.totals, where, idle_where, "day")
     cpu_seconds = 2 * 4.5 * 3600.0  # 2 cpus for 4.5 hours
-    assert [(key, count, cpu) for key, count, _, cpu, _ in by_day] == [("2024-10-04", 3, pytest.approx(cpu_seconds))]
+    assert [(key, count, cpu, cost) for key, count, _, cpu, cost, _ in by_day] == [
+        ("2024-10-04", 3, pytest.approx(cpu_seconds), pytest.approx(7.0))
+    ]
     listed = store.call(account_queries.ended_jobs, account_queries.usage_filter(day, day + 86400.0, ["alice"]), 10)
     assert {job.id for job in listed} == {jobs[0].id, jobs[1].id}
 
@@ -250,10 +269,29 @@ def test_a_budget_spend_is_ended_jobs_of_the_period_plus_running_ones_so_far(sto
     ]
     for job in jobs:
         store.call(queries.insert_job, job)
+    # A partition created for a job of physics, idle now for half an hour at 2 per node-hour.
+    idle = PartitionRecord(
+        id="p-idle",
+        site="aws",
+        flavor="small",
+        count=1,
+        owner="alice",
+        created_at=now - 7200.0,
+        price=2.0,
+        state="ready",
+        idle_since=now - 1800.0,
+        account="physics",
+    )
+    store.call(partition_queries.save_partition, idle)
     spent = {s.budget.label: s for s in store.call(spends, store.call(account_queries.list_budgets), now)}
-    assert spent["account physics"].spent == pytest.approx(0.5)  # yesterday's job counts in yesterday's period
+    # yesterday's job counts in yesterday's period; the idle partition so far counts now
+    assert spent["account physics"].spent == pytest.approx(0.5 + 1.0)
     assert spent["account physics"].next_start == 86400.0 * 20004
-    assert spent["user alice"].spent == pytest.approx(0.5 + 1.0 * 6400 / 3600 + 2.0)
+    assert spent["user alice"].spent == pytest.approx(0.5 + 1.0 * 6400 / 3600 + 2.0 + 1.0)
+    # Used again: the stretch is recorded, and counts the same.
+    store.call(partition_queries.save_partition, dataclasses.replace(idle, idle_since=None), idle.idle_charge(now))
+    again = {s.budget.label: s.spent for s in store.call(spends, store.call(account_queries.list_budgets), now)}
+    assert again == {label: pytest.approx(s.spent) for label, s in spent.items()}
     store.call(account_queries.set_budget, Budget(ACCOUNT, "physics", Period.DAY, 0.0))
     assert [b.label for b in store.call(account_queries.list_budgets)] == ["user alice"]
 
@@ -300,6 +338,21 @@ def test_a_database_before_accounts_charges_old_jobs_to_their_owners(empty_url: 
         assert (row.account, row.cost, row.cpu_time) == ("alice", pytest.approx(1.0), pytest.approx(2 * 1200.0))
         assert account_queries.list_accounts(connection) == []
     engine.dispose()
+
+
+def test_a_database_from_before_idle_charges_charges_old_partitions_to_their_owners(store: Store) -> None:
+    old = PartitionRecord(id="p-old", site="aws", flavor="small", count=1, owner="bob", created_at=0.0)
+    with store.engine.begin() as connection:
+        for index in tables.idle_indexes:
+            index.drop(connection)
+        tables.idle_charges.drop(connection)
+        connection.execute(sa.text("ALTER TABLE partitions DROP COLUMN account"))
+        values = {f.name: getattr(old, f.name) for f in dataclasses.fields(old) if f.name != "account"}
+        connection.execute(tables.partitions.insert().values(**values))
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version >= 7"))
+    assert migrate(store.engine) == len(STEPS)
+    assert store.call(partition_queries.live_partitions) == [dataclasses.replace(old, account="bob")]
+    assert "idle_charges" in sa.inspect(store.engine).get_table_names()
 
 
 def test_a_database_from_before_arrays_gains_the_array_columns(store: Store) -> None:

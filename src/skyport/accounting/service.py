@@ -18,7 +18,8 @@ from skyport import scheduler
 from skyport.accounting.budgets import ACCOUNT, MAX_AMOUNT, USER, Account, Budget, Period
 from skyport.errors import BadRequest, Conflict, Forbidden, NotFound
 from skyport.jobs.record import Job
-from skyport.store import Store
+from skyport.sites.records import PartitionRecord
+from skyport.store import Store, tables
 from skyport.store import accounts as queries
 from skyport.store import jobs as job_queries
 
@@ -41,6 +42,14 @@ def charged(job: Job, budget: Budget) -> bool:
     """Whether ``job`` draws on ``budget``: its account's, or its owner's."""
     return (budget.holder == ACCOUNT and job.account == budget.name) or (
         budget.holder == USER and job.owner == budget.name
+    )
+
+
+def charged_partition(partition: PartitionRecord, budget: Budget) -> bool:
+    """Whether the idle time of ``partition`` draws on ``budget``: that of the account or the owner of
+    the job it was created for."""
+    return (budget.holder == ACCOUNT and (partition.account or partition.owner) == budget.name) or (
+        budget.holder == USER and partition.owner == budget.name
     )
 
 
@@ -177,14 +186,17 @@ class AccountService:
 
 
 def spends(connection: sa.Connection, budgets: Iterable[Budget], now: float) -> list[Spend]:
-    """What each budget's holder spent in its current period: ended jobs, and running ones so far."""
+    """What each budget's holder spent in its current period: ended jobs and idle stretches of
+    partitions, and running jobs and partitions idle now so far."""
     budgets = list(budgets)
     running = queries.running_jobs(connection) if budgets else []
+    idle = queries.idle_partitions(connection) if budgets else []
     result = []
     for budget in budgets:
         start = budget.period.start(now)
         spent = queries.ended_spend(connection, budget.holder, budget.name, start)
         spent += sum(job.cost(now) for job in running if charged(job, budget))
+        spent += sum(partition.idle_cost(now) for partition in idle if charged_partition(partition, budget))
         result.append(Spend(budget, spent, start, budget.period.next_start(now)))
     return result
 
@@ -242,7 +254,8 @@ class Usage:
 
     def _where(
         self, user: str, since: float, until: float, users: Sequence[str], account: str | None
-    ) -> list[sa.ColumnElement[bool]]:
+    ) -> list[list[sa.ColumnElement[bool]]]:
+        """The conditions of the jobs, and of the idle stretches of partitions, that ``user`` asks for."""
         if user != self.owner:
             others = sorted(set(users) - {user})
             if others:
@@ -250,7 +263,9 @@ class Usage:
             users = [user]
         if since >= until:
             raise BadRequest("since must be before until")
-        return queries.usage_filter(since, until, users, account)
+        return [
+            queries.usage_filter(since, until, users, account, table) for table in (tables.jobs, tables.idle_charges)
+        ]
 
     async def jobs(
         self,
@@ -264,7 +279,7 @@ class Usage:
         before: str | None = None,
     ) -> list[Job]:
         """Ended jobs, the latest ended first; with ``before`` (a job ID), those listed after it."""
-        where = self._where(user, since, until, users, account)
+        where, _ = self._where(user, since, until, users, account)
 
         def page(connection: sa.Connection) -> list[Job] | None:
             last = None
@@ -290,7 +305,8 @@ class Usage:
         until: float,
         users: Sequence[str] = (),
         account: str | None = None,
-    ) -> list[tuple[str, int, float, float, float]]:
-        """(key, jobs, elapsed, CPU time, cost) per user, account, site or day."""
-        where = self._where(user, since, until, users, account)
-        return await self.store.run(queries.totals, where, by)
+    ) -> list[tuple[str, int, float, float, float, float]]:
+        """(key, jobs, elapsed, CPU time, cost, idle cost) per user, account, site or day; the cost
+        includes the idle time of partitions charged there."""
+        where, idle_where = self._where(user, since, until, users, account)
+        return await self.store.run(queries.totals, where, idle_where, by)

@@ -50,7 +50,7 @@ _USAGE_COLUMNS = (
     "max_rss",
     "cost",
 )
-_TOTAL_COLUMNS = ("key", "jobs", "elapsed", "cpu_time", "cost")
+_TOTAL_COLUMNS = ("key", "jobs", "elapsed", "cpu_time", "cost", "idle_cost")
 
 
 def _budgets(values: tuple[str, ...]) -> list[tuple[str, float]]:
@@ -282,7 +282,15 @@ def usage(
         return
     if by:
         totals: list[tuple[Any, ...]] = [
-            (r["key"], r["jobs"], _hours(r["elapsed"]), _hours(r["cpu_time"]), render.money(r["cost"])) for r in rows
+            (
+                r["key"],
+                r["jobs"],
+                _hours(r["elapsed"]),
+                _hours(r["cpu_time"]),
+                render.money(r.get("idle_cost", 0.0)),
+                render.money(r["cost"]),
+            )
+            for r in rows
         ]
         totals.append(
             (
@@ -290,10 +298,12 @@ def usage(
                 sum(r["jobs"] for r in rows),
                 _hours(sum(r["elapsed"] for r in rows)),
                 _hours(sum(r["cpu_time"] for r in rows)),
+                render.money(sum(r.get("idle_cost", 0.0) for r in rows)),
                 render.money(sum(r["cost"] for r in rows)),
             )
         )
-        return render.table(f"Usage by {by}", (by.upper(), "JOBS", "ELAPSED", "CPU TIME", "COST"), totals)
+        header = (by.upper(), "JOBS", "ELAPSED", "CPU TIME", "IDLE PARTITIONS", "COST")
+        return render.table(f"Usage by {by}", header, totals)
     table = [
         (
             r["id"][:8],

@@ -32,11 +32,12 @@ import logging
 import math
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from skyport import scheduler
+from skyport.accounting.service import charged_partition
 from skyport.config import Settings
 from skyport.errors import BadRequest, GateError, JobChanged, SkyportError
 from skyport.jobs import script as scripts
@@ -704,7 +705,7 @@ class Loop:
             price=partition.price,
             **fields,
         )
-        if not partition.used:
+        if not partition.used or partition.idle_since is not None:
             await self._save_partition(dataclasses.replace(partition, used=True, idle_since=None))
         return job
 
@@ -723,6 +724,7 @@ class Loop:
             price=new.price,
             single_job=gate.single_job,
             state_details=f"requested for job {job.id}",
+            account=job.account or job.owner,
         )
         # The record is written before the gate is asked: a crash in between leaves a record
         # whose creation the next pass repeats, never an instance nobody knows about.
@@ -752,8 +754,18 @@ class Loop:
         return {p.id: p for p in sorted(self._partitions.values(), key=lambda p: p.created_at)}
 
     async def _save_partition(self, record: PartitionRecord) -> None:
-        """Write ``record`` to the store, then to the loop's memory of partitions."""
-        await self.store.run(partition_queries.save_partition, record)
+        """Write ``record`` to the store, then to the loop's memory of partitions.
+
+        A partition left idle that is in use again, or being deleted, has its idle stretch charged
+        in the same write (docs/budgets.md).
+        """
+        before = self._partitions.get(record.id)
+        charge = None
+        if before is not None and before.idle_since is not None:
+            if record.idle_since is None or record.state in ("deleting", "deleted", "failed"):
+                charge = before.idle_charge(time.time())
+                record = dataclasses.replace(record, idle_since=None)
+        await self.store.run(partition_queries.save_partition, record, charge)
         self._recorded.add((record.site, record.id))
         if record.state in ("deleted", "failed"):
             self._partitions.pop(record.id, None)
@@ -771,6 +783,7 @@ class Loop:
     ) -> None:
         needed = {job.partition_id for job in jobs if job.state not in TERMINAL and job.partition_id}
         waiting = {job.partition_id: job for job in jobs if job.state == JobState.WAITING and job.partition_id}
+        unpaid = await self._unpaid(partitions.values(), needed, now)
         for record in partitions.values():
             gate = self.sites.get(record.site)
             observation = observations.get(record.site)
@@ -782,7 +795,9 @@ class Loop:
                 await self._create_again(gate, record, job, now)
                 continue
             try:
-                await self._tidy_partition(gate, record, observation, record.id in needed, now)
+                await self._tidy_partition(
+                    gate, record, observation, record.id in needed, now, unpaid=unpaid.get(record.id)
+                )
             except GateError as exc:
                 logger.warning("partition %s: %s", record.id, exc.detail)
         for name, observation in observations.items():
@@ -810,8 +825,32 @@ class Loop:
         except GateError as exc:
             await self._failed(job, _CREATE, exc)
 
+    async def _unpaid(self, partitions: Iterable[PartitionRecord], needed: set[str], now: float) -> dict[str, str]:
+        """Partition ID -> the budget that cannot pay for its idle time to come (to its idle_timeout),
+        for the priced partitions left idle: those are deleted at once rather than kept."""
+        idle = [p for p in partitions if p.id not in needed and p.price > 0 and not p.gone and p.state != "deleting"]
+        if not idle:
+            return {}
+        limits = await self.service.accounts.limits(now, self.settings.default_time_limit)
+        unpaid = {}
+        for record in idle:
+            idle_for = now - record.idle_since if record.idle_since is not None else 0.0
+            to_come = record.price * record.count * max(0.0, self.settings.idle_timeout - idle_for) / 3600.0
+            for limit, budget in zip(limits.budgets, limits.held, strict=True):
+                if charged_partition(record, budget) and limit.left < to_come:
+                    unpaid[record.id] = f"{limit.label} cannot pay for its idle time"
+                    break
+        return unpaid
+
     async def _tidy_partition(
-        self, gate: Gate, record: PartitionRecord, observation: Observation, needed: bool, now: float
+        self,
+        gate: Gate,
+        record: PartitionRecord,
+        observation: Observation,
+        needed: bool,
+        now: float,
+        *,
+        unpaid: str | None,
     ) -> None:
         if needed or record.state in ("deleting", "deleted", "failed"):
             if needed and record.idle_since is not None:
@@ -821,9 +860,9 @@ class Loop:
             record = dataclasses.replace(record, idle_since=now)
             await self._save_partition(record)
         spent = record.single_job and record.used
-        if spent or now - record.idle_since >= self.settings.idle_timeout:  # type: ignore[operator]
+        if spent or unpaid or now - record.idle_since >= self.settings.idle_timeout:  # type: ignore[operator]
             seen = await gate.delete_partition(record.id)
-            reason = "its job ended" if spent else f"idle for {self.settings.idle_timeout:g} s"
+            reason = "its job ended" if spent else unpaid or f"idle for {self.settings.idle_timeout:g} s"
             logger.info("partition %s on %s deleted: %s", record.id, record.site, reason)
             await self._save_partition(
                 dataclasses.replace(record, state=seen.state, state_details=f"deleted: {reason}")

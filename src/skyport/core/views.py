@@ -238,13 +238,16 @@ def usage(job: Job) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
-def total(key: str, jobs: int, elapsed: float, cpu_time: float, cost: float) -> dict[str, Any]:
+def total(row: tuple[str, int, float, float, float, float]) -> dict[str, Any]:
+    """Totals of one user, account, site or day: (key, jobs, elapsed, CPU time, cost, idle cost)."""
+    key, jobs, elapsed, cpu_time, cost, idle_cost = row
     return {
         "key": key,
         "jobs": jobs,
         "elapsed": round(elapsed, 3),
         "cpu_time": round(cpu_time, 3),
         "cost": round(cost, 6),
+        "idle_cost": round(idle_cost, 6),
     }
 
 

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 from skyport.accounting.budgets import ACCOUNT, Account, Budget, Period
 from skyport.jobs.record import Job
+from skyport.sites.records import PartitionRecord
 from skyport.store.jobs import job_from_row
-from skyport.store.tables import accounts, budgets, jobs
+from skyport.store.partitions import partition_from_row
+from skyport.store.tables import accounts, budgets, idle_charges, jobs, partitions
 
 
 def _account(row: sa.Row[Any]) -> Account:
@@ -61,15 +63,25 @@ def set_budget(connection: sa.Connection, budget: Budget) -> None:
         )
 
 
-def _holder_column(holder: str) -> sa.ColumnElement[Any]:
-    return jobs.c.account if holder == ACCOUNT else jobs.c.owner
-
-
 def ended_spend(connection: sa.Connection, holder: str, name: str, since: float) -> float:
-    """The recorded cost of the jobs charged to ``holder name`` that ended at ``since`` or later."""
-    column = _holder_column(holder)
-    query = sa.select(sa.func.coalesce(sa.func.sum(jobs.c.cost), 0.0)).where(column == name, jobs.c.end_time >= since)
-    return float(connection.execute(query).scalar() or 0.0)
+    """The recorded cost of the jobs charged to ``holder name`` that ended at ``since`` or later, and of
+    the idle stretches of partitions charged to it that ended then or later."""
+    spent = 0.0
+    for table in (jobs, idle_charges):
+        column = table.c.account if holder == ACCOUNT else table.c.owner
+        query = sa.select(sa.func.coalesce(sa.func.sum(table.c.cost), 0.0)).where(
+            column == name, table.c.end_time >= since
+        )
+        spent += float(connection.execute(query).scalar() or 0.0)
+    return spent
+
+
+def idle_partitions(connection: sa.Connection) -> list[PartitionRecord]:
+    """Live partitions left idle: their idle time so far counts against budgets."""
+    query = sa.select(partitions).where(
+        partitions.c.idle_since.is_not(None), partitions.c.state.not_in(["deleted", "failed"])
+    )
+    return [partition_from_row(row) for row in connection.execute(query)]
 
 
 def running_jobs(connection: sa.Connection) -> list[Job]:
@@ -79,16 +91,16 @@ def running_jobs(connection: sa.Connection) -> list[Job]:
 
 
 def usage_filter(
-    since: float, until: float, users: Sequence[str] = (), account: str | None = None
+    since: float, until: float, users: Sequence[str] = (), account: str | None = None, table: sa.Table = jobs
 ) -> list[sa.ColumnElement[bool]]:
-    """The conditions of the ended jobs accounting shows: ended in [since, until), of ``users``, charged to
-    ``account``."""
+    """The conditions of the ended jobs (or, with ``table`` idle_charges, idle stretches) accounting shows:
+    ended in [since, until), of ``users``, charged to ``account``."""
     # A cost is recorded once a job has ended (not when a run ends and its results are still copied back).
-    where = [jobs.c.end_time >= since, jobs.c.end_time < until, jobs.c.cost.is_not(None)]
+    where = [table.c.end_time >= since, table.c.end_time < until, table.c.cost.is_not(None)]
     if users:
-        where.append(jobs.c.owner.in_(list(users)))
+        where.append(table.c.owner.in_(list(users)))
     if account is not None:
-        where.append(jobs.c.account == account)
+        where.append(table.c.account == account)
     return where
 
 
@@ -107,15 +119,43 @@ def ended_jobs(
     return [job_from_row(row) for row in connection.execute(query)]
 
 
-_KEYS = {"user": jobs.c.owner, "account": jobs.c.account, "site": jobs.c.site}
+_KEYS = {"user": "owner", "account": "account", "site": "site"}
 
 
 def totals(
+    connection: sa.Connection,
+    where: list[sa.ColumnElement[bool]],
+    idle_where: list[sa.ColumnElement[bool]],
+    by: str,
+) -> list[tuple[str, int, float, float, float, float]]:
+    """(key, jobs, elapsed seconds, CPU seconds, cost, idle cost) per ``by`` (user, account, site or day,
+    in UTC): the jobs that ``where`` selects, and the idle stretches of partitions ``idle_where`` does,
+    whose cost is in the cost too."""
+    idle = _idle_totals(connection, idle_where, by)
+    rows = {
+        key: (key, count, elapsed, cpu_time, cost + idle.get(key, 0.0), idle.get(key, 0.0))
+        for key, count, elapsed, cpu_time, cost in _job_totals(connection, where, by)
+    }
+    for key, cost in idle.items():
+        rows.setdefault(key, (key, 0, 0.0, 0.0, cost, cost))
+    return [rows[key] for key in sorted(rows)]
+
+
+def _key(connection: sa.Connection, table: sa.Table, by: str) -> sa.ColumnElement[Any]:
+    return table.c[_KEYS[by]] if by != "day" else _day_number(connection, table)
+
+
+def _idle_totals(connection: sa.Connection, where: list[sa.ColumnElement[bool]], by: str) -> dict[str, float]:
+    key = _key(connection, idle_charges, by)
+    query = sa.select(key.label("key"), sa.func.sum(idle_charges.c.cost).label("cost")).where(*where).group_by(key)
+    return {_day(row.key) if by == "day" else row.key: float(row.cost) for row in connection.execute(query)}
+
+
+def _job_totals(
     connection: sa.Connection, where: list[sa.ColumnElement[bool]], by: str
 ) -> list[tuple[str, int, float, float, float]]:
-    """(key, jobs, elapsed seconds, CPU seconds, cost) per ``by`` (user, account, site or day, in UTC)."""
     elapsed = sa.func.coalesce(jobs.c.end_time - jobs.c.start_time, 0.0)
-    key = _KEYS[by] if by != "day" else _day_number(connection)
+    key = _key(connection, jobs, by)
     query = (
         sa.select(
             (sa.func.coalesce(key, "") if by == "site" else key).label("key"),
@@ -141,9 +181,9 @@ def totals(
     ]
 
 
-def _day_number(connection: sa.Connection) -> sa.ColumnElement[Any]:
-    """Days since 1970-01-01 UTC of a job's end: SQLite's cast cuts the fraction, PostgreSQL's rounds it."""
-    days = jobs.c.end_time / 86400.0
+def _day_number(connection: sa.Connection, table: sa.Table) -> sa.ColumnElement[Any]:
+    """Days since 1970-01-01 UTC of an end: SQLite's cast cuts the fraction, PostgreSQL's rounds it."""
+    days = table.c.end_time / 86400.0
     return sa.func.floor(days) if connection.dialect.name == "postgresql" else sa.cast(days, sa.Integer)
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, Transition, transition
-from skyport.store.tables import jobs, transitions
+from skyport.store.tables import idle_charges, jobs, transitions
 
 
 def _job_values(job: Job) -> dict[str, Any]:
@@ -220,7 +220,7 @@ def usage_since(connection: sa.Connection, since: float) -> dict[str, tuple[str,
 
 
 def spend_by_site(connection: sa.Connection) -> dict[str, float]:
-    """Total cost of ended runs per site."""
+    """Total cost of ended runs, and of the idle stretches of partitions, per site."""
     query = sa.select(jobs.c.site, jobs.c.price, jobs.c.start_time, jobs.c.end_time, jobs.c.request).where(
         jobs.c.site.is_not(None), jobs.c.start_time.is_not(None), jobs.c.end_time.is_not(None)
     )
@@ -228,6 +228,9 @@ def spend_by_site(connection: sa.Connection) -> dict[str, float]:
     for row in connection.execute(query):
         hours = max(0.0, row.end_time - row.start_time) / 3600.0
         spend[row.site] = spend.get(row.site, 0.0) + row.price * int(row.request.get("nodes", 1)) * hours
+    idle = sa.select(idle_charges.c.site, sa.func.sum(idle_charges.c.cost)).group_by(idle_charges.c.site)
+    for site, cost in connection.execute(idle).all():
+        spend[site] = spend.get(site, 0.0) + float(cost)
     return spend
 
 

@@ -94,6 +94,31 @@ partitions = sa.Table(
     sa.Column("idle_since", sa.Float),
     sa.Column("node_names", sa.JSON, nullable=False),
     sa.Column("node_ips", sa.JSON, nullable=False),
+    # The account of the job it was created for: its idle time is charged there (and to its owner).
+    sa.Column("account", sa.String(255), nullable=False, server_default=""),
+)
+# Added by migration step 7.
+partition_columns = ("account",)
+
+# The idle time of partitions, one row per stretch (from when it was left idle until a job used it
+# again or it was deleted), charged like a job to the account and owner of the job it was created
+# for; named as the jobs' columns are, so accounting filters and sums both alike.
+idle_charges = sa.Table(
+    "idle_charges",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("partition_id", sa.String(64), nullable=False),
+    sa.Column("site", sa.String(255), nullable=False),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("account", sa.String(255), nullable=False),
+    sa.Column("start_time", sa.Float, nullable=False),
+    sa.Column("end_time", sa.Float, nullable=False),
+    sa.Column("cost", sa.Float, nullable=False),
+)
+idle_indexes = (
+    sa.Index("ix_idle_end", idle_charges.c.end_time, idle_charges.c.account, idle_charges.c.owner),
+    sa.Index("ix_idle_account_end", idle_charges.c.account, idle_charges.c.end_time, idle_charges.c.cost),
+    sa.Index("ix_idle_owner_end", idle_charges.c.owner, idle_charges.c.end_time, idle_charges.c.cost),
 )
 
 accounts = sa.Table(

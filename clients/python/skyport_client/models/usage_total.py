@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 5c7b15bc6e09c070d4c2c6e599eb853d0f39f1b39707d2c526cb46b10217b334
+# Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The UsageTotal model."""
 
@@ -12,14 +12,16 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class UsageTotal:
-    """Totals of the ended jobs of one user, account, site or day.
+    """Totals of the ended jobs, and idle partitions, of one user, account, site or day.
 
     Attributes:
         key: The user, account, site or day (YYYY-MM-DD, UTC).
         jobs: Number of jobs.
         elapsed: Seconds run, summed.
         cpu_time: CPU seconds allocated, summed.
-        cost: Cost, summed.
+        cost: Cost, summed, with the idle time of partitions charged here.
+        idle_cost: Of the cost, what partitions cost while idle (between jobs and before deletion), charged
+        to the account and user of the job each was created for.
     """
 
     key: str
@@ -27,6 +29,7 @@ class UsageTotal:
     elapsed: float
     cpu_time: float
     cost: float
+    idle_cost: float | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UsageTotal:
@@ -37,6 +40,7 @@ class UsageTotal:
             elapsed=data["elapsed"],
             cpu_time=data["cpu_time"],
             cost=data["cost"],
+            idle_cost=data.get("idle_cost"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,5 +51,6 @@ class UsageTotal:
             "elapsed": self.elapsed,
             "cpu_time": self.cpu_time,
             "cost": self.cost,
+            "idle_cost": self.idle_cost,
         }
         return {key: value for key, value in result.items() if value is not None}

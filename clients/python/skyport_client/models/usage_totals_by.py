@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
-# Spec sha256: 5c7b15bc6e09c070d4c2c6e599eb853d0f39f1b39707d2c526cb46b10217b334
+# Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The UsageTotalsBy enum."""
 

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 5c7b15bc6e09c070d4c2c6e599eb853d0f39f1b39707d2c526cb46b10217b334
+// Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -524,7 +524,7 @@ export interface UsageRecord {
 }
 
 /**
- * Totals of the ended jobs of one user, account, site or day.
+ * Totals of the ended jobs, and idle partitions, of one user, account, site or day.
  */
 export interface UsageTotal {
   /** The user, account, site or day (YYYY-MM-DD, UTC). */
@@ -535,8 +535,10 @@ export interface UsageTotal {
   elapsed: number;
   /** CPU seconds allocated, summed. */
   cpu_time: number;
-  /** Cost, summed. */
+  /** Cost, summed, with the idle time of partitions charged here. */
   cost: number;
+  /** Of the cost, what partitions cost while idle (between jobs and before deletion), charged to the account and user of the job each was created for.  */
+  idle_cost?: number;
 }
 
 /** An error answer; `problem` is its RFC 9457 problem+json body. */

@@ -51,4 +51,4 @@ async def usage_totals(
     totals = await context.core().usage.totals(
         context.user(), by=by, since=start, until=end, users=user or (), account=account
     )
-    return [views.total(*row) for row in totals], 200
+    return [views.total(row) for row in totals], 200

@@ -42,29 +42,43 @@ def _accounting(connection: sa.Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
-def _add_job_columns(connection: sa.Connection, names: tuple[str, ...]) -> None:
-    """Add those of the jobs table's columns ``names`` that a database made before they were declared lacks."""
-    present = {column["name"] for column in sa.inspect(connection).get_columns(tables.jobs.name)}
+def _add_columns(connection: sa.Connection, names: tuple[str, ...], table: sa.Table = tables.jobs) -> None:
+    """Add those of the table's columns ``names`` that a database made before they were declared lacks."""
+    present = {column["name"] for column in sa.inspect(connection).get_columns(table.name)}
     for name in names:
         if name not in present:
-            column = tables.jobs.c[name]
+            column = table.c[name]
             kind = column.type.compile(dialect=connection.dialect)
-            connection.execute(sa.text(f"ALTER TABLE {tables.jobs.name} ADD COLUMN {name} {kind}"))
+            if isinstance(column.server_default, sa.DefaultClause):
+                kind += f" NOT NULL DEFAULT '{column.server_default.arg}'"
+            connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
 
 
 def _arrays(connection: sa.Connection) -> None:
     """The job array columns; a database created after they were declared has them already."""
-    _add_job_columns(connection, tables.array_columns)
+    _add_columns(connection, tables.array_columns)
     tables.array_index.create(connection, checkfirst=True)
 
 
 def _measured(connection: sa.Connection) -> None:
     """A run's largest resident memory, as its gate measured it; unknown (NULL) for the jobs before."""
-    _add_job_columns(connection, tables.measured_columns)
+    _add_columns(connection, tables.measured_columns)
 
 
 def _tokens(connection: sa.Connection) -> None:
     tables.tokens.create(connection, checkfirst=True)
+
+
+def _idle_charges(connection: sa.Connection) -> None:
+    """Partitions get the account their idle time is charged to (their owner's own until now), and the
+    idle stretches their charges."""
+    _add_columns(connection, tables.partition_columns, tables.partitions)
+    connection.execute(
+        tables.partitions.update().where(tables.partitions.c.account == "").values(account=tables.partitions.c.owner)
+    )
+    tables.idle_charges.create(connection, checkfirst=True)
+    for index in tables.idle_indexes:
+        index.create(connection, checkfirst=True)
 
 
 STEPS: tuple[Callable[[sa.Connection], None], ...] = (
@@ -74,6 +88,7 @@ STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _arrays,
     _measured,
     _tokens,
+    _idle_charges,
 )
 
 
