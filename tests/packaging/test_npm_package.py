@@ -15,6 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from skyport_client import Client
+from skyport_client.api.jobs import submit_job
+from skyport_client.api.tokens import create_token
+from skyport_client.models import TokenRequest
 
 from tests.conftest import Daemon, npm_tool
 from tests.packaging.conftest import ROOT, run
@@ -53,6 +57,18 @@ console.log(JSON.stringify({
   sameMain: main.submitJob === submitJob,
   gateClient: typeof gate.Client,
 }));
+"""
+
+PROGRAM_TOKEN_JS = """
+import { readFileSync } from "node:fs";
+import { Agent } from "undici";
+import { Client, listJobs } from "@skyport-hpc/client/terminal";
+
+const [url, home, token] = process.argv.slice(2);
+const agent = new Agent({ connect: { ca: readFileSync(`${home}/ca.pem`) } });  // no client certificate
+const withAgent = (input, init) => fetch(input, { ...init, dispatcher: agent });
+const client = new Client({ baseUrl: url, token, fetch: withAgent });
+console.log(JSON.stringify((await listJobs(client)).map((j) => j.id)));
 """
 
 PROGRAM_TS = """
@@ -123,6 +139,15 @@ def test_plain_javascript_imports_it_and_runs_a_job_over_mutual_tls(consumer: Pa
     assert result["stdout"] == "hello from node\n"
     assert result["id"] in result["listed"]
     assert result["sameMain"] is True and result["gateClient"] == "function"
+
+
+def test_a_program_with_an_api_token_and_no_certificate_lists_its_users_jobs(
+    consumer: Path, daemon: Daemon, client: Client
+) -> None:
+    job_id = submit_job.sync(client=client, script_content=b"#!/bin/sh\ntrue\n").decode()
+    token = create_token.sync(client=client, body=TokenRequest(name="node")).token
+    (consumer / "token.mjs").write_text(PROGRAM_TOKEN_JS, encoding="utf-8")
+    assert json.loads(run(["node", "token.mjs", daemon.url, str(daemon.home), token], cwd=consumer)) == [job_id]
 
 
 @pytest.mark.parametrize(("module", "resolution"), [("node16", "node16"), ("esnext", "bundler")])

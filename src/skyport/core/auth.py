@@ -23,6 +23,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from skyport.core.tls import Scope, peer_of
 from skyport.errors import Conflict, Forbidden, NotFound, Unauthorized
 from skyport.pki import DELEGATE, ON_BEHALF_OF, USER, Door
@@ -72,15 +74,10 @@ class Tokens:
 
     async def create(self, owner: str, name: str, lifetime: int) -> tuple[str, Token]:
         """A new token of ``owner`` valid for ``lifetime`` seconds: its secret (shown once) and its record."""
-        mine = await self.store.run(queries.tokens_of, owner)
-        if name and any(token.name == name for token in mine):
-            raise Conflict(f"you have a token named {name} already: pick another name, or revoke it first")
-        if len(mine) >= MAX_TOKENS:
-            raise Conflict(f"you have {len(mine)} tokens, the most a user may have: revoke some (`skyport token list`)")
         secret = PREFIX + secrets.token_urlsafe(32)
         now = time.time()
         token = Token(secrets.token_hex(6), owner, name, digest(secret), now, now + lifetime)
-        await self.store.run(queries.add_token, token)
+        await self.store.run(_add, token)
         return secret, token
 
     async def of(self, owner: str) -> list[Token]:
@@ -122,6 +119,16 @@ class Tokens:
             self._known[key] = token
             await self.store.run(queries.touch_token, token.id, now)
         return token
+
+
+def _add(connection: sa.Connection, token: Token) -> None:
+    """Store ``token`` unless its user has one of its name or the most tokens already (one transaction)."""
+    mine = queries.tokens_of(connection, token.owner)
+    if token.name and any(other.name == token.name for other in mine):
+        raise Conflict(f"you have a token named {token.name} already: pick another name, or revoke it first")
+    if len(mine) >= MAX_TOKENS:
+        raise Conflict(f"you have {len(mine)} tokens, the most a user may have: revoke some (`skyport token list`)")
+    queries.add_token(connection, token)
 
 
 def _remember(digests: set[str], key: str) -> None:
