@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -172,6 +173,29 @@ def test_an_idle_partition_its_budget_cannot_pay_for_is_deleted_at_once(priced: 
     assert job["cost"] <= budget["spent"] <= 0.055
     [total] = json.loads(skyport(priced, "--json", "usage", "--by", "account").stdout)
     assert total["idle_cost"] < PRICE * 2 / 3600
+
+
+def test_a_requeued_jobs_cost_is_the_sum_of_its_runs(priced: Daemon, tmp_path: Path) -> None:
+    skyport(priced, "budget", "set", "user", "alice", "100/month")
+    job_id = skyport(priced, "submit", script(tmp_path, "a.sh", "sleep 1")).stdout.strip()
+    first = wait_ended(priced, job_id)
+    deadline = time.monotonic() + 30
+    while skyport(priced, "requeue", job_id, check=False).returncode:  # until the site has forgotten the run
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    second = wait_state(priced, job_id, "FE")
+    assert second["state"] == "F" and second["start_time"] > first["end_time"]
+    run = dt.datetime.fromisoformat(second["end_time"]) - dt.datetime.fromisoformat(second["start_time"])
+    assert second["cost"] == pytest.approx(first["cost"] + PRICE * run.total_seconds() / 3600, abs=1e-5)
+    [record] = json.loads(skyport(priced, "--json", "usage").stdout)
+    assert record["cost"] == pytest.approx(second["cost"], abs=1e-5)
+    assert record["elapsed"] == pytest.approx(run.total_seconds(), abs=1e-3)  # the last run's
+    assert record["cpu_time"] > record["elapsed"]  # both runs'
+    wait_no_partition(priced)
+    [total] = json.loads(skyport(priced, "--json", "usage", "--by", "user").stdout)
+    assert total["cost"] - total["idle_cost"] == pytest.approx(second["cost"], abs=1e-5)
+    [budget] = json.loads(skyport(priced, "--json", "budget", "list").stdout)
+    assert budget["spent"] == pytest.approx(total["cost"], abs=1e-5)
 
 
 def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:

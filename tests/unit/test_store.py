@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -294,6 +295,25 @@ def test_a_budget_spend_is_ended_jobs_of_the_period_plus_running_ones_so_far(sto
     assert again == {label: pytest.approx(s.spent) for label, s in spent.items()}
     store.call(account_queries.set_budget, Budget(ACCOUNT, "physics", Period.DAY, 0.0))
     assert [b.label for b in store.call(account_queries.list_budgets)] == ["user alice"]
+
+
+def test_a_requeued_job_costs_its_earlier_runs_while_queued_and_once_cancelled(store: Store) -> None:
+    now = 86400.0 * 20000
+    store.call(account_queries.set_budget, Budget(USER, "alice", Period.TOTAL, 100.0))
+    requeued = new_job(earlier_cost=1.5, earlier_cpu_time=7200.0, state=JobState.QUEUED)
+    store.call(queries.insert_job, requeued)
+    [spend] = store.call(spends, store.call(account_queries.list_budgets), now)
+    assert spend.spent == pytest.approx(1.5)
+    store.call(queries.cancel_pending, "alice", "cancelled by alice")
+    cancelled = store.call(queries.get_job, requeued.id)
+    assert cancelled.state == JobState.CANCELLED
+    assert (cancelled.cost(now), cancelled.cpu_time(now)) == (1.5, 7200.0)
+    where = account_queries.usage_filter(0.0, math.inf)
+    idle_where = account_queries.usage_filter(0.0, math.inf, table=tables.idle_charges)
+    [(_, jobs, _, cpu_time, cost, _)] = store.call(account_queries.totals, where, idle_where, "user")
+    assert (jobs, cpu_time, cost) == (1, 7200.0, 1.5)
+    [spend] = store.call(spends, store.call(account_queries.list_budgets), now)
+    assert spend.spent == pytest.approx(1.5)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

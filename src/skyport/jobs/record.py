@@ -42,6 +42,8 @@ class Job:
     node_names: tuple[str, ...] = ()
     node_ips: tuple[str, ...] = ()
     max_rss: int | None = None  # bytes: the largest resident memory of its run, where the site measured it
+    earlier_cost: float = 0.0  # what its earlier runs cost, when it was requeued
+    earlier_cpu_time: float = 0.0  # and their CPU time
     gate_done: bool = False  # the gate has forgotten this run (files deleted); nothing left to clean
 
     @property
@@ -93,9 +95,9 @@ class Job:
         return max(0.0, end - self.start_time)
 
     def cost(self, now: float) -> float:
-        """Price x nodes x hours run, up to ``now`` while running."""
-        return self.price * self.request.nodes * self.elapsed(now) / 3600.0
+        """Price x nodes x hours run, up to ``now`` while running, with what its earlier runs cost."""
+        return self.earlier_cost + self.price * self.request.nodes * self.elapsed(now) / 3600.0
 
     def cpu_time(self, now: float) -> float:
-        """CPU seconds allocated: cpus x nodes x seconds run, up to ``now`` while running."""
-        return self.request.cpus * self.request.nodes * self.elapsed(now)
+        """CPU seconds allocated: cpus x nodes x seconds run, up to ``now`` while running, with its earlier runs'."""
+        return self.earlier_cpu_time + self.request.cpus * self.request.nodes * self.elapsed(now)

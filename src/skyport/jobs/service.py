@@ -378,7 +378,8 @@ class JobService:
         return len(steps)
 
     async def requeue(self, user: str, job_id: str) -> Job:
-        """Put an ended job back to Q as a new run with the same script and inputs."""
+        """Put an ended job back to Q as a new run with the same script and inputs; what its runs so far
+        cost stays in its cost."""
         job = await self.get(user, job_id)
         if job.state not in TERMINAL:
             raise Conflict(f"job {job_id} is in state {job.state.value}; only F, E or C jobs can be requeued")
@@ -389,6 +390,8 @@ class JobService:
             job,
             JobState.QUEUED,
             f"requeued by {user}",
+            earlier_cost=job.cost(job.end_time or time.time()),
+            earlier_cpu_time=job.cpu_time(job.end_time or time.time()),
             attempt=job.attempt + 1,
             site=None,
             partition_id=None,

@@ -85,8 +85,11 @@ def idle_partitions(connection: sa.Connection) -> list[PartitionRecord]:
 
 
 def running_jobs(connection: sa.Connection) -> list[Job]:
-    """Jobs started and not ended (running, or copying results back): their cost so far counts against budgets."""
-    query = sa.select(jobs).where(jobs.c.start_time.is_not(None), jobs.c.cost.is_(None))
+    """Jobs not ended that cost something so far (running, copying results back, or requeued after
+    runs that cost): their cost so far counts against budgets."""
+    query = sa.select(jobs).where(
+        sa.or_(jobs.c.start_time.is_not(None), jobs.c.earlier_cost > 0), jobs.c.cost.is_(None)
+    )
     return [job_from_row(row) for row in connection.execute(query)]
 
 

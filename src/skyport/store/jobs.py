@@ -167,7 +167,7 @@ def cancel_pending(
     """Cancel ``owner``'s queued and waiting jobs (of one array, or submitted before a time) with
     one statement per state, recording each transition; the transitions. Bulk, so an array of
     10,000 tasks is cancelled at once; a job moved on meanwhile is not in the state matched. They
-    never started, so their run cost nothing."""
+    never started, so they cost what their earlier runs did (nothing, unless requeued)."""
     now = time.time()
     steps: list[Transition] = []
     for state in PENDING:
@@ -176,7 +176,13 @@ def cancel_pending(
             query = query.where(jobs.c.array_id == array_id)
         if submitted_before is not None:
             query = query.where(jobs.c.submit_time < submitted_before)
-        query = query.values(state=JobState.CANCELLED.value, state_details=reason, end_time=now, cost=0.0, cpu_time=0.0)
+        query = query.values(
+            state=JobState.CANCELLED.value,
+            state_details=reason,
+            end_time=now,
+            cost=jobs.c.earlier_cost,
+            cpu_time=jobs.c.earlier_cpu_time,
+        )
         ids = connection.execute(query.returning(jobs.c.id)).scalars().all()
         steps += [dataclasses.replace(transition(job_id, state, JobState.CANCELLED, reason), at=now) for job_id in ids]
     if steps:
@@ -221,13 +227,14 @@ def usage_since(connection: sa.Connection, since: float) -> dict[str, tuple[str,
 
 def spend_by_site(connection: sa.Connection) -> dict[str, float]:
     """Total cost of ended runs, and of the idle stretches of partitions, per site."""
-    query = sa.select(jobs.c.site, jobs.c.price, jobs.c.start_time, jobs.c.end_time, jobs.c.request).where(
-        jobs.c.site.is_not(None), jobs.c.start_time.is_not(None), jobs.c.end_time.is_not(None)
-    )
+    query = sa.select(
+        jobs.c.site, jobs.c.price, jobs.c.start_time, jobs.c.end_time, jobs.c.request, jobs.c.earlier_cost
+    ).where(jobs.c.site.is_not(None), jobs.c.start_time.is_not(None), jobs.c.end_time.is_not(None))
     spend: dict[str, float] = {}
     for row in connection.execute(query):
         hours = max(0.0, row.end_time - row.start_time) / 3600.0
         spend[row.site] = spend.get(row.site, 0.0) + row.price * int(row.request.get("nodes", 1)) * hours
+        spend[row.site] += row.earlier_cost
     idle = sa.select(idle_charges.c.site, sa.func.sum(idle_charges.c.cost)).group_by(idle_charges.c.site)
     for site, cost in connection.execute(idle).all():
         spend[site] = spend.get(site, 0.0) + float(cost)

@@ -37,11 +37,16 @@ jobs = sa.Table(
     sa.Column("array_id", sa.String(36)),
     sa.Column("array_task", sa.Integer),
     sa.Column("max_rss", sa.BigInteger),  # bytes, the largest resident memory of its run where the site measured it
+    # What the earlier runs of a requeued job cost, and their CPU time: in its cost and CPU time too.
+    sa.Column("earlier_cost", sa.Float, nullable=False, server_default="0"),
+    sa.Column("earlier_cpu_time", sa.Float, nullable=False, server_default="0"),
 )
 # Added by migration step 4, after the table existed: the tasks of a job array.
 array_columns = ("array_id", "array_task")
 # Added by migration step 5: what the gates measured of a run.
 measured_columns = ("max_rss",)
+# Added by migration step 8: the earlier runs of a requeued job.
+earlier_columns = ("earlier_cost", "earlier_cpu_time")
 array_index = sa.Index("ix_jobs_array", jobs.c.array_id, jobs.c.array_task)
 # The listing reads a user's jobs newest first, all of them or those in some states, a page at a time.
 listing_indexes = (

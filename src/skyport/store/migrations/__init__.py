@@ -81,6 +81,11 @@ def _idle_charges(connection: sa.Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _earlier_runs(connection: sa.Connection) -> None:
+    """What the earlier runs of a requeued job cost; 0 for the jobs before, whose earlier runs are lost."""
+    _add_columns(connection, tables.earlier_columns)
+
+
 STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _initial,
     _listing_indexes,
@@ -89,6 +94,7 @@ STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _measured,
     _tokens,
     _idle_charges,
+    _earlier_runs,
 )
 
 
