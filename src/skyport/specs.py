@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 
 SPEC_DIR = Path(__file__).parent / "spec"
-NAMES = ("core-terminal", "core-gate")
+NAMES = ("core-terminal", "core-gate", "tes")
 
 
 def path_of(name: str) -> Path:
-    """Path of the spec called ``name`` (``core-terminal`` or ``core-gate``)."""
+    """Path of the spec called ``name`` (``core-terminal``, ``core-gate`` or ``tes``)."""
     if name not in NAMES:
         raise ValueError(f"unknown spec {name!r}; choose one of {', '.join(NAMES)}")
     return SPEC_DIR / f"{name}.yaml"

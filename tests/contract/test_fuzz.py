@@ -1,6 +1,6 @@
-"""Both specs fuzzed with schemathesis against real servers: no request gives a 5xx, every answer is as specified.
+"""The specs fuzzed with schemathesis against real servers: no request gives a 5xx, every answer is as specified.
 
-The terminal spec runs against a daemon process (tests/conftest.py) over mutual TLS as alice; the
+The terminal and TES specs run against a daemon process (tests/conftest.py) over mutual TLS as alice; the
 gate spec against ``skyport gate local`` run as its own process over mutual TLS, as an operator
 runs it. Each operation gets ``SKYPORT_FUZZ_EXAMPLES`` generated requests (default 20, so the
 suite stays fast) on top of schemathesis's coverage phase (boundary values and malformed
@@ -48,6 +48,7 @@ def _schema(name: str) -> schemathesis.BaseSchema:
 
 terminal = _schema("core-terminal")
 gate = _schema("core-gate")
+tes = _schema("tes")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +122,17 @@ def fuzzed_gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         kill_leftover_jobs(home / "gates" / "local")
 
 
+@pytest.fixture(scope="module")
+def fuzzed_tes(fuzzed_daemon: Served, session: requests.Session) -> Served:
+    """The daemon's TES API, with one task of alice's (its image is one the local site refuses)."""
+    served = Served(f"{fuzzed_daemon.url}/ga4gh/tes/v1", fuzzed_daemon.tls, {})
+    task = {"name": "known", "executors": [{"image": "alpine", "command": ["true"]}]}
+    answer = session.post(f"{served.url}/tasks", json=task, timeout=30, **served.tls)
+    answer.raise_for_status()
+    served.known.update(id=answer.json()["id"])
+    return served
+
+
 @terminal.parametrize()
 def test_terminal_api(case: schemathesis.Case, fuzzed_daemon: Served, session: requests.Session) -> None:
     fuzzed_daemon.call(case, session)
@@ -129,3 +141,8 @@ def test_terminal_api(case: schemathesis.Case, fuzzed_daemon: Served, session: r
 @gate.parametrize()
 def test_gate_api(case: schemathesis.Case, fuzzed_gate: Served, session: requests.Session) -> None:
     fuzzed_gate.call(case, session)
+
+
+@tes.parametrize()
+def test_tes_api(case: schemathesis.Case, fuzzed_tes: Served, session: requests.Session) -> None:
+    fuzzed_tes.call(case, session)

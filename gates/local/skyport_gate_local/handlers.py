@@ -16,6 +16,7 @@ killed at any moment and started again on the same state directory picks up ever
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
 import os
 import platform
@@ -364,6 +365,20 @@ class Handlers:
             raise BadRequest(
                 f"job {body['id']} asks for {body['storage']} MiB of disk; site {site.name} has {disk} MiB ({where})"
             )
+        image = body.get("image")
+        if image is not None and not any(fnmatch.fnmatchcase(image, pattern) for pattern in site.host_images):
+            raise BadRequest(
+                f"site {site.name} cannot run image {image!r}: it has no container runtime, and its setting "
+                f"host_images ({', '.join(site.host_images) or 'empty'}) does not name the image as one to run "
+                "on this machine's system"
+            )
+        volumes = body.get("volumes", [])
+        if volumes and site.sandbox == "none":
+            raise BadRequest(f"site {site.name} runs jobs without a sandbox (sandbox: none), so it has no volumes")
+        for path in volumes:
+            problem = sandbox.volume_problem(path)
+            if problem:
+                raise BadRequest(f"job {body['id']}: {problem} on site {site.name}")
         return cpus, mem
 
     def _disk(self) -> int:
@@ -390,10 +405,13 @@ class Handlers:
         script = job_dir / "script"
         script.write_text(body["script"], encoding="utf-8")
         owner = body.get("owner")
+        volumes = [(job_dir / "volumes" / str(n), path) for n, path in enumerate(body.get("volumes", []))]
         try:
             account = sandbox.run_as(owner, self.settings.users)
+            for folder, _ in volumes:
+                folder.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
-                for path in (script, workdir, *workdir.iterdir()):
+                for path in (script, workdir, *workdir.iterdir(), *(folder for folder, _ in volumes)):
                     os.chown(path, account.uid, account.gid, follow_symlinks=False)
             workdir.chmod(0o700)
             env = sandbox.environment(
@@ -409,7 +427,7 @@ class Handlers:
             launch = processes.Launch(
                 job_id=job.id,
                 workdir=workdir,
-                command=self._sandbox.command(account, workdir, script, processes.script_command(script)),
+                command=self._sandbox.command(account, workdir, script, processes.script_command(script), volumes),
                 status=job_dir / "status",
                 stdout=job_dir / "stdout",
                 stderr=job_dir / "stderr",

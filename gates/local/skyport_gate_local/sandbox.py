@@ -108,8 +108,19 @@ class Sandbox:
     setpriv: str
     env: str
 
-    def command(self, account: Account, workdir: Path, script_file: Path, script: Sequence[str]) -> list[str]:
-        """The argv that runs ``script`` in the box, as ``account``, with default signal handling."""
+    def command(
+        self,
+        account: Account,
+        workdir: Path,
+        script_file: Path,
+        script: Sequence[str],
+        volumes: Sequence[tuple[Path, str]] = (),
+    ) -> list[str]:
+        """The argv that runs ``script`` in the box, as ``account``, with default signal handling.
+
+        Each of ``volumes`` is a folder of the job's own and the path the job sees it at; they are
+        bound before the work folder, so a volume above it cannot hide it.
+        """
         inner = [self.env, f"--default-signal={RESET_SIGNALS}", *script]
         if os.geteuid() == 0:
             inner = [
@@ -126,8 +137,18 @@ class Sandbox:
         if not self.box:
             return inner
         work, file = str(workdir), str(script_file)
+        binds = [arg for source, target in volumes for arg in ("--bind", str(source), target)]
         mounts = ["--bind", work, work, "--ro-bind", file, file, "--chdir", work]
-        return [*self.box, *_reachable_parents(workdir), *mounts, "--", *inner]
+        return [*self.box, *binds, *_reachable_parents(workdir), *mounts, "--", *inner]
+
+
+def volume_problem(path: str) -> str:
+    """Why a job cannot have a folder of its own at ``path`` in the box; empty when it can."""
+    system = (*SYSTEM, "/proc", "/dev", "/sys", "/run")
+    under = next((top for top in system if path == top or path.startswith(f"{top}/")), None)
+    if under is not None:
+        return f"volume {path} is inside {under}, which the sandbox shows read-only or builds itself"
+    return ""
 
 
 def box(bwrap: str, hidden: Sequence[Path], shared: Sequence[Path]) -> tuple[str, ...]:

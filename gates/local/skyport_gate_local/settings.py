@@ -24,6 +24,7 @@ _KNOWN = (
     "read_only",
     "price",
     "storage",
+    "host_images",
 )
 SANDBOXES = ("bubblewrap", "none")
 
@@ -49,6 +50,7 @@ class LocalSettings:
     read_only: tuple[Path, ...] = ()  # folders jobs see read-only besides the system (software, data sets)
     price: float = 0.0  # per node-hour, what a job is charged for this machine (budgets, usage)
     storage: int | None = None  # MiB of disk a job may use; None = the free disk of state_dir, read when asked
+    host_images: tuple[str, ...] = ()  # image names (fnmatch patterns) run on this machine's system, sandboxed
 
 
 def _whole(key: str, value: Any, minimum: int) -> int:
@@ -83,6 +85,9 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     read_only = raw.get("read_only") or []
     if not isinstance(read_only, list) or not all(isinstance(p, str) and p.startswith("/") for p in read_only):
         raise BadRequest(f"local setting 'read_only' must be a list of absolute paths, got {read_only!r}")
+    host_images = raw.get("host_images") or []
+    if not isinstance(host_images, list) or not all(isinstance(p, str) and p for p in host_images):
+        raise BadRequest(f"local setting 'host_images' must be a list of image names or patterns, got {host_images!r}")
     return LocalSettings(
         name=str(raw["name"]),
         state_dir=Path(raw["state_dir"]).expanduser(),
@@ -96,4 +101,5 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
         read_only=tuple(Path(p) for p in read_only),
         price=float(price),
         storage=_whole("storage", raw["storage"], 0) if "storage" in raw else None,
+        host_images=tuple(host_images),
     )

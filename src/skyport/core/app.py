@@ -1,4 +1,5 @@
-"""The terminal API: connexion on spec/core-terminal.yaml, behind the user and upload checks.
+"""The terminal API (connexion on spec/core-terminal.yaml) and TES (spec/tes.yaml, under
+/ga4gh/tes/v1), behind the user and upload checks.
 
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
 from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
@@ -19,6 +20,7 @@ from skyport.core.auth import CHALLENGE, Authenticator
 from skyport.core.context import Core, enter
 from skyport.core.tls import refuse
 from skyport.errors import RequestTimeout, SkyportError, TooLarge, UnsupportedMediaType
+from skyport.tes import handlers as tes_handlers
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -29,6 +31,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _MULTIPART_OVERHEAD = 64 * 1024
 _DISCARD_AT_MOST = 64 * 1024 * 1024  # a refused body read and dropped so that the client reads the refusal
 _EMPTY_FORM = b"multipart/form-data; boundary=skyport-empty-form"
+TES_PATH = "/ga4gh/tes/v1/"  # where spec/tes.yaml is served, beside the terminal API
 
 
 def _has_body(headers: dict[bytes, bytes]) -> bool:
@@ -42,6 +45,7 @@ class TerminalApp:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
         self.auth = Authenticator(core.settings.home, core.tokens)
+        self.tes = build_app("tes", tes_handlers, validate_responses=validate_responses)
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
         self.timeout = core.settings.request_timeout
@@ -50,6 +54,7 @@ class TerminalApp:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
             return
+        api = self.tes if scope["path"].startswith(TES_PATH) else self.api
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         try:
@@ -67,7 +72,7 @@ class TerminalApp:
             await self._discard_body(receive, int(length))
             await refuse(send, TooLarge(detail))
             return
-        if scope["method"] == "POST" and b"content-type" not in headers:
+        if api is self.api and scope["method"] == "POST" and b"content-type" not in headers:
             if _has_body(headers):
                 detail = "the request has a body but no Content-Type; submit jobs as multipart/form-data"
                 await refuse(send, UnsupportedMediaType(detail))
@@ -75,7 +80,7 @@ class TerminalApp:
             # No body at all (Sky Port's `POST /user/job?path=...`, or curl -X POST): an empty form.
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
         enter(self.core, caller)
-        await self.api(scope, *self._guarded(receive, send))
+        await api(scope, *self._guarded(receive, send))
 
     async def _discard_body(self, receive: Receive, length: int) -> None:
         """Read and drop a refused body of up to _DISCARD_AT_MOST bytes before answering: a server that

@@ -12,6 +12,7 @@ from skyport.core.loop import Loop
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
+from skyport.tes.service import TaskService
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Core:
     accounts: AccountService
     usage: Usage
     tokens: Tokens
+    tasks: TaskService  # TES tasks (spec/tes.yaml)
 
 
 _core: ContextVar[Core] = ContextVar("skyport_core")

@@ -30,6 +30,8 @@ from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
 from skyport.store import jobs as job_queries
+from skyport.tes.service import TaskService
+from skyport.tes.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +68,15 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     service.wake = loop.wake
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
+    tasks = TaskService(store, service, files, Storage(owner=settings.owner))
+    delivery = asyncio.create_task(tasks.deliver_outputs(settings.loop_interval), name="skyport-tes-outputs")
     try:
-        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store))
+        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store), tasks)
     finally:
-        revoked.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await revoked
+        for helper in (revoked, delivery):
+            helper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await helper
         loop.stop()
         await task
         await sites.close()

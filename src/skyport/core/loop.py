@@ -688,6 +688,8 @@ class Loop:
             nodes=request.nodes,
             time_limit=request.time_limit,
             outputs=list(request.outputs),
+            image=request.run_in or None,
+            volumes=list(request.volumes) or None,
         )
 
     async def _started(self, job: Job, partition: PartitionRecord, seen: GateJob) -> Job:

@@ -50,6 +50,8 @@ class JobRequest:
     relocatable: bool = False
     image: str = ""  # the image a cloud node boots
     container_image: str = ""  # the image the job runs in, on a site with a container runtime
+    run_in: str = ""  # the image the job must run in; a site that cannot run it ends the job in E (TES tasks)
+    volumes: tuple[str, ...] = ()  # absolute paths where the job sees empty folders of its own (with run_in)
     ports: tuple[str, ...] = ()  # PORT/PROTOCOL/DIRECTION, e.g. 8888/tcp/in
     flavor: str = ""
     account_id: str = ""
@@ -196,6 +198,27 @@ def check_input_path(path: str) -> str:
     return check_name(PurePosixPath(path).name, "input file name")
 
 
+MAX_IMAGE_NAME = 1024
+MAX_VOLUMES = 100
+
+
+def check_image(name: str) -> str:
+    """``name`` if it can be a container image name (no spaces or control characters); ValueError otherwise."""
+    if not 0 < len(name) <= MAX_IMAGE_NAME or not name.isprintable() or any(c.isspace() for c in name):
+        raise ValueError(f"expects an image name of 1 to {MAX_IMAGE_NAME} printable characters without spaces")
+    return name
+
+
+def check_volume(path: str) -> str:
+    """``path`` normalised, if it is an absolute path below ``/`` whose parts are valid names; ValueError otherwise."""
+    pure = PurePosixPath(path)
+    if not pure.is_absolute() or len(pure.parts) < 2 or any(part in (".", "..") for part in path.split("/")):
+        raise ValueError(f"expects an absolute path below / without '.' or '..' parts, got {path!r}")
+    for part in pure.parts[1:]:
+        check_name(part, "volume path part")
+    return str(pure)
+
+
 def _ports(args: list[str]) -> tuple[str, ...]:
     """Sky Port's ``PORT[/PROTOCOL[/DIRECTION]]`` list, e.g. ``8888/tcp/in,8081/tcp/out``; a bare port is tcp/in."""
     ports = []
@@ -298,6 +321,8 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[list[str]], Any], bool]] = {
     "output": ("outputs", _file_names, True),
     "image": ("image", lambda a: _one(a, "image name"), False),
     "container-image": ("container_image", lambda a: _one(a, "container image"), False),
+    "run-in": ("run_in", lambda a: check_image(_one(a, "image name")), False),
+    "volume": ("volumes", lambda a: tuple(check_volume(path) for path in a), True),
     "ports": ("ports", _ports, True),
     "flavor": ("flavor", lambda a: _one(a, "flavor name"), False),
     "account_id": ("account_id", lambda a: _one(a, "account ID"), False),
@@ -444,7 +469,7 @@ def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobR
         if repeatable and field in values:
             value = values[field] + value
         values[field] = value
-    return JobRequest(**{**from_sbatch, **_disk_from_storage(values), "ignored": tuple(ignored)})
+    return _request({**from_sbatch, **_disk_from_storage(values), "ignored": tuple(ignored)})
 
 
 def _disk_from_storage(values: dict[str, Any]) -> dict[str, Any]:
@@ -452,6 +477,13 @@ def _disk_from_storage(values: dict[str, Any]) -> dict[str, Any]:
     if isinstance(values.get("storage"), int):
         values["disk"] = values.pop("storage")
     return values
+
+
+def _request(values: dict[str, Any]) -> JobRequest:
+    """The request of a script's directives, checked as a whole."""
+    if len(values.get("volumes", ())) > MAX_VOLUMES:
+        raise ScriptError(0, f"the script declares {len(values['volumes'])} volumes; at most {MAX_VOLUMES} are allowed")
+    return JobRequest(**values)
 
 
 def _read_sbatch(number: int, text: str, values: dict[str, Any], max_time_limit: int) -> list[str]:

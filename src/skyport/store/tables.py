@@ -144,6 +144,22 @@ budgets = sa.Table(
     sa.Column("amount", sa.Float, nullable=False),
 )
 
+# A TES task is a job (same ID) plus what only TES has: its name, tags and document as created
+# (without inputs' content, which the job keeps as input files), and what its outputs delivered.
+tes_tasks = sa.Table(
+    "tes_tasks",
+    metadata,
+    sa.Column("job_id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("notes", sa.JSON, nullable=False),
+    sa.Column(
+        "delivered", sa.JSON(none_as_null=True)
+    ),  # None until the outputs are delivered: {"files": [...], "error": str|None}
+)
+
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 # API tokens (migration step 6): only the SHA-256 of each token is kept, never the token.

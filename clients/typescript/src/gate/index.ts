@@ -1,5 +1,5 @@
 // Generated from spec/core-gate.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
+// Spec sha256: 84facd3c27cd2f18c11ab79d433e2c7938e1f8e1bc6a5d0fe2a6bf0767f51551
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport gate API
@@ -198,6 +198,10 @@ export interface JobStart {
   time_limit?: number;
   /** Files of the work directory to keep as outputs when the job ends. */
   outputs?: Array<string>;
+  /** The container image the job must run in. A gate runs it with its container runtime, or on its own system when its settings say so for this image; otherwise it refuses the job with a 400 naming the image. Absent: the job runs on the site's own system.  */
+  image?: string;
+  /** Absolute paths where the job sees empty folders of its own while it runs (TES volumes); a gate that cannot provide one refuses the job with a 400 naming it.  */
+  volumes?: Array<string>;
 }
 
 /**

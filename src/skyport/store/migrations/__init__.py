@@ -86,6 +86,11 @@ def _earlier_runs(connection: sa.Connection) -> None:
     _add_columns(connection, tables.earlier_columns)
 
 
+def _tes_tasks(connection: sa.Connection) -> None:
+    """What TES tasks have beyond their jobs."""
+    tables.tes_tasks.create(connection, checkfirst=True)
+
+
 STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _initial,
     _listing_indexes,
@@ -95,6 +100,7 @@ STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _tokens,
     _idle_charges,
     _earlier_runs,
+    _tes_tasks,
 )
 
 

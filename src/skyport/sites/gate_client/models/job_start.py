@@ -1,5 +1,5 @@
 # Generated from spec/core-gate.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 7d6ba6b097de71f23e8567aff2b156bd93343aca91a0dc63038fd7c9ceea43e7
+# Spec sha256: 84facd3c27cd2f18c11ab79d433e2c7938e1f8e1bc6a5d0fe2a6bf0767f51551
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The JobStart model."""
 
@@ -30,6 +30,12 @@ class JobStart:
     nodes: Number of nodes of the partition to run on.
     time_limit: Seconds after which the job is killed; 0 means no limit.
     outputs: Files of the work directory to keep as outputs when the job ends.
+    image: The container image the job must run in. A gate runs it with its container runtime, or
+    on its own system when its settings say so for this image; otherwise it refuses the job
+    with a 400 naming the image. Absent: the job runs on the site's own system.
+
+    volumes: Absolute paths where the job sees empty folders of its own while it runs (TES volumes);
+    a gate that cannot provide one refuses the job with a 400 naming it.
     """
 
     id: str
@@ -45,6 +51,8 @@ class JobStart:
     nodes: int | None = None
     time_limit: int | None = None
     outputs: list[str] | None = None
+    image: str | None = None
+    volumes: list[str] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobStart:
@@ -63,6 +71,8 @@ class JobStart:
             nodes=data.get("nodes"),
             time_limit=data.get("time_limit"),
             outputs=None if data.get("outputs") is None else list(data["outputs"]),
+            image=data.get("image"),
+            volumes=None if data.get("volumes") is None else list(data["volumes"]),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,5 +91,7 @@ class JobStart:
             "nodes": self.nodes,
             "time_limit": self.time_limit,
             "outputs": None if self.outputs is None else list(self.outputs),
+            "image": self.image,
+            "volumes": None if self.volumes is None else list(self.volumes),
         }
         return {key: value for key, value in result.items() if value is not None}
