@@ -9,7 +9,9 @@ runs ``jupyterhub-singleuser`` as each hub user's job, as that Skyport user.
 from __future__ import annotations
 
 import contextlib
+import html
 import json
+import re
 import secrets
 import shutil
 import subprocess
@@ -50,9 +52,11 @@ HUB_USERS = ("bob", "carol")
 
 @pytest.fixture
 def daemon(home: Path, tmp_path: Path) -> Iterator[Daemon]:
-    """A daemon whose users bob and carol have certificates, and hub a delegate's acting for both."""
+    """A daemon whose users bob and carol have certificates, and hub a delegate's acting for both; its local
+    site costs $0.60 per hour."""
     config = yaml.safe_load((home / "config.yaml").read_text())
     config["sites"][0]["settings"]["users"] = {**TEST_USERS, "carol": "bin"}
+    config["sites"][0]["settings"]["price"] = 0.6
     (home / "config.yaml").write_text(yaml.safe_dump(config))
     for user in HUB_USERS:
         pki.add_user(home, user)
@@ -204,60 +208,76 @@ def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, d
 
 
 def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
-    """The options form lists the site and its flavor with its price; a named server started with options
-    (site, flavor, CPUs, time limit) becomes a job asking for them; while carol's job fills the site, the
-    hub's progress events say the notebook is queued and why. An option that is not one word starts nothing.
-    A server's time limit ends it, and the hub's log says so."""
+    """The options form lists the site and its flavor with its price, and when a notebook would start there
+    and what it may cost (the daemon's dry run for bob); a named server started with options (site, flavor,
+    CPUs, time limit) becomes a job asking for them; while the site is full, the hub's progress events say
+    the notebook is queued and why. An option that is not one word starts nothing. A server whose time
+    limit passes is stopped, and its page in the hub says so."""
+    log = tmp_path / "jupyterhub.log"
+    hub.api.post("/users/bob").raise_for_status()
+    hub.api.post("/users/bob/servers/short", json={"time": "1m"}).raise_for_status()  # ends while the rest runs
     with httpx.Client(base_url=hub.url, timeout=30) as browser:  # bob logs in and opens the spawn page
         browser.get("/hub/login").raise_for_status()
         login = {"username": "bob", "password": "", "_xsrf": browser.cookies["_xsrf"]}
         assert browser.post("/hub/login", data=login).status_code == 302
         form = browser.get("/hub/spawn/bob")
-    assert form.status_code == 200, form.text[-2000:]
-    assert "local at local: 2 CPUs, 2048 MiB, 0 GPUs, $0.00 per hour" in form.text
-    assert all(f'name="{name}"' in form.text for name in ("site", "flavor", "cpus", "mem", "gpus", "time"))
+        assert form.status_code == 200, form.text[-2000:]
+        assert "local at local: 2 CPUs, 2048 MiB, 0 GPUs, $0.60 per hour" in form.text
+        assert all(f'name="{name}"' in form.text for name in ("site", "flavor", "cpus", "mem", "gpus", "time"))
+        assert 'placeholder="10m"' in form.text  # the hub's default time limit
+        estimate = re.search(r'<p id="skyport-estimate" data-estimates="([^"]*)">([^<]*)</p>', form.text)
+        assert estimate, form.text[-3000:]
+        estimates = json.loads(html.unescape(estimate[1]))
+        # 10 minutes at $0.60 per hour
+        assert estimates["|"] == estimates["local|local"] == "Starts now on local (local); costs up to $0.10"
+        assert html.unescape(estimate[2]) == estimates["|"]
 
-    hub.api.post("/users/bob/servers/odd", json={"mem": "4G\n#SWM site elsewhere"})  # not one word: no job
-    deadline = time.monotonic() + TIMEOUT
-    while "is not one word" not in (log := (tmp_path / "jupyterhub.log").read_text()):
-        assert time.monotonic() < deadline, log[-3000:]
-        time.sleep(0.5)
-    assert notebook_jobs(daemon, "bob") == {}
+        hub.api.post("/users/bob/servers/odd", json={"mem": "4G\n#SWM site elsewhere"})  # not one word: no job
+        deadline = time.monotonic() + TIMEOUT
+        while "is not one word" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.5)
+        wait_ready(hub, "bob", log, "short")
+        assert len(notebook_jobs(daemon, "bob")) == 1  # short's only
+        with as_user(daemon, "carol") as carol:
+            blocker = submit(carol, "#!/bin/sh\n#SWM cpus 1\nsleep 300\n")  # with short, the site is full
+            wait_for(carol, blocker, "R")
+            options = {"site": "local", "flavor": "local", "cpus": "1", "time": "5m"}
+            started = hub.api.post("/users/bob/servers/big", json=options)
+            assert started.status_code in (201, 202), started.text
+            messages = []
+            with hub.api.stream("GET", "/users/bob/servers/big/progress", timeout=TIMEOUT) as events:
+                for line in events.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    event = json.loads(line.removeprefix("data:"))
+                    messages.append(event.get("message", ""))
+                    if "queued" in messages[-1] and blocker:
+                        cancel_job.sync(client=carol, job_id=blocker)
+                        blocker = ""
+                    if event.get("ready") or event.get("failed"):
+                        break
+        assert any("queued" in message and "planned to start at" in message for message in messages), messages
+        wait_ready(hub, "bob", log, "big")
 
-    with as_user(daemon, "carol") as carol:
-        blocker = submit(carol, "#!/bin/sh\n#SWM cpus 2\nsleep 300\n")
-        wait_for(carol, blocker, "R")
-        options = {"site": "local", "flavor": "local", "cpus": "1", "time": "5m"}
-        started = hub.api.post("/users/bob/servers/big", json=options)
-        assert started.status_code in (201, 202), started.text
-        messages = []
-        with hub.api.stream("GET", "/users/bob/servers/big/progress", timeout=TIMEOUT) as events:
-            for line in events.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                event = json.loads(line.removeprefix("data:"))
-                messages.append(event.get("message", ""))
-                if "queued" in messages[-1] and blocker:
-                    cancel_job.sync(client=carol, job_id=blocker)
-                    blocker = ""
-                if event.get("ready") or event.get("failed"):
-                    break
-    assert any("queued" in message and "planned to start at" in message for message in messages), messages
-    wait_ready(hub, "bob", tmp_path / "jupyterhub.log", "big")
+        jobs = {}
+        with as_user(daemon, "bob") as bob:
+            for job_id in notebook_jobs(daemon, "bob"):
+                job = get_job.sync(client=bob, job_id=job_id)
+                jobs[job.name] = job
+        big = jobs["jupyter-bob-big"]
+        assert (big.remote_name, big.flavor_name, big.time_limit) == ("local", "local", 300)
+        assert {resource.name: resource.count for resource in big.request or []}["cpus"] == 1
+        assert hub.api.delete("/users/bob/servers/big").status_code in (202, 204)
 
-    (job_id,) = notebook_jobs(daemon, "bob")
-    with as_user(daemon, "bob") as bob:
-        job = get_job.sync(client=bob, job_id=job_id)
-    assert (job.name, job.remote_name, job.flavor_name, job.time_limit) == ("jupyter-bob-big", "local", "local", 300)
-    assert {resource.name: resource.count for resource in job.request or []}["cpus"] == 1
-    assert hub.api.delete("/users/bob/servers/big").status_code in (202, 204)
-
-    # The time limit chosen ends the server; the hub says why.
-    hub.api.post("/users/bob/servers/short", json={"time": "30"}).raise_for_status()
-    wait_ready(hub, "bob", tmp_path / "jupyterhub.log", "short")
-    deadline = time.monotonic() + TIMEOUT
-    while "short" in hub.user("bob")["servers"]:
-        assert time.monotonic() < deadline
-        time.sleep(1)
-    assert "Notebook server short of bob ended: " in (log := (tmp_path / "jupyterhub.log").read_text())
-    assert "time limit of 30 s reached" in log
+        # The time limit chosen ends the server; its page in the hub says why.
+        deadline = time.monotonic() + TIMEOUT
+        while "short" in hub.user("bob")["servers"]:
+            assert time.monotonic() < deadline
+            time.sleep(1)
+        page = browser.get("/hub/spawn/bob/short")
+    assert page.status_code == 200, page.text[-2000:]
+    said = r"Your server short was stopped at \d\d:\d\d UTC because its time limit of 1 minute passed"
+    assert re.search(said, page.text), page.text[-3000:]
+    assert f"(Skyport job {jobs['jupyter-bob-short'].id})" in page.text
+    assert "Notebook server short of bob ended: Your server short was stopped" in log.read_text()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
+import json
 import os
 import re
 import shlex
@@ -15,9 +17,9 @@ from jupyterhub.spawner import Spawner
 from jupyterhub.utils import random_port
 from skyport_client import ApiError, Client
 from skyport_client.api.flavors import list_flavors
-from skyport_client.api.jobs import cancel_job, get_job, submit_job
+from skyport_client.api.jobs import cancel_job, dry_run, get_job, submit_job
 from skyport_client.api.remotes import list_remotes
-from skyport_client.models import Job
+from skyport_client.models import DryRun, Job
 from skyport_client.tls import context_from_home
 from traitlets import List, Unicode, default
 
@@ -51,6 +53,7 @@ class SkyportSpawner(Spawner):
     ).tag(config=True)
 
     job_id = Unicode("")
+    ended = Unicode("")  # why the last server stopped by itself, shown on its options form until the next start
 
     @default("options_form")
     def _default_options_form(self) -> Any:
@@ -69,22 +72,34 @@ class SkyportSpawner(Spawner):
     def load_state(self, state: dict[str, Any]) -> None:
         super().load_state(state)
         self.job_id = state.get("skyport_job_id", "")
+        self.ended = state.get("skyport_ended", "")
 
     def get_state(self) -> dict[str, Any]:
         state: dict[str, Any] = super().get_state()
         if self.job_id:
             state["skyport_job_id"] = self.job_id
+        if self.ended:
+            state["skyport_ended"] = self.ended
         return state
 
     def clear_state(self) -> None:
+        """Forget the job; why it ended stays, for the options form."""
         super().clear_state()
         self.job_id = ""
 
     async def render_options_form(self) -> str:
-        """The form: the sites and flavors (with prices) the user may choose, and the resources to ask for."""
+        """The form: the sites and flavors (with prices) the user may choose, the resources to ask for, and
+        when and at what cost the notebook would start (the daemon's dry run for this user, shown for the
+        site and flavor chosen)."""
         with self._client() as client:
             remotes = await asyncio.to_thread(list_remotes.sync, client=client)
             flavors = await asyncio.to_thread(list_flavors.sync, client=client)
+            try:
+                plan: DryRun | str = await asyncio.to_thread(
+                    dry_run.sync, client=client, script_content=self.job_script(dry=True).encode()
+                )
+            except ApiError as exc:
+                plan = exc.detail or str(exc)
         sites = {remote.id: remote.name or "" for remote in remotes}
         site_options = [("", "any site")] + [(name, name) for name in sorted(sites.values())]
         flavor_options = [("", "any flavor")] + [
@@ -95,13 +110,18 @@ class SkyportSpawner(Spawner):
             )
             for flavor in sorted(flavors, key=lambda flavor: (flavor.price or 0, flavor.name))
         ]
-        fields = [_select("site", site_options), _select("flavor", flavor_options)]
+        fields = [f'<p class="alert alert-warning">{html.escape(self.ended)}</p>'] if self.ended else []
+        fields += [_select("site", site_options), _select("flavor", flavor_options)]
         placeholders = {"cpus": "1", "mem": "4G", "gpus": "0", "time": "8h"}
-        fields += [_input(name, placeholder) for name, placeholder in placeholders.items()]
+        given = dict(directive.partition(" ")[::2] for directive in self.directives)
+        fields += [_input(name, given.get(name) or placeholder) for name, placeholder in placeholders.items()]
+        fields.append(_estimates(plan, [name for name, _ in site_options], [name for name, _ in flavor_options]))
         return "\n".join(fields)
 
-    def job_script(self) -> str:
-        """The notebook job: directives, the hub's environment for the server, then the server."""
+    def job_script(self, *, dry: bool = False) -> str:
+        """The notebook job: directives, the hub's environment for the server, then the server.
+
+        ``dry``: only the directives of the defaults (no options, no environment), for the dry run."""
         server = f"{self.user.name}-{self.name}" if self.name else self.user.name
         lines = [
             "#!/bin/sh",
@@ -109,6 +129,8 @@ class SkyportSpawner(Spawner):
             f"#SWM comment JupyterHub server {self.name or '(default)'} of {self.user.name}",
         ]
         lines += [f"#SWM {directive}" for directive in self.directives]
+        if dry:
+            return "\n".join([*lines, "true"]) + "\n"
         lines += [f"#SWM {name} {value}" for name, value in chosen(self.user_options).items()]
         lines += [f"export {key}={shlex.quote(value)}" for key, value in sorted(self.get_env().items())]
         lines.append("exec " + " ".join(shlex.quote(part) for part in [*self.cmd, *self.get_args()]))
@@ -119,6 +141,7 @@ class SkyportSpawner(Spawner):
             self.port = random_port()
         # The server may run on another node, so it listens on every address; the hub's OAuth guards it.
         self.ip = self.ip or "0.0.0.0"
+        self.ended = ""
         script = self.job_script().encode()
         with self._client() as client:
             self.job_id = (await asyncio.to_thread(submit_job.sync, client=client, script_content=script)).decode()
@@ -158,8 +181,9 @@ class SkyportSpawner(Spawner):
                 raise
         if job.state not in ENDED:
             return None
-        # The hub stops the server; say why it ended (its time limit, say).
-        self.log.warning("Notebook server %s of %s ended: %s", self.name or "(default)", self.user.name, describe(job))
+        # The hub stops the server and shows only an exit status; the options form says why.
+        self.ended = ended(job, self.name)
+        self.log.warning("Notebook server %s of %s ended: %s", self.name or "(default)", self.user.name, self.ended)
         return job.exitcode if job.exitcode is not None else 1
 
     async def stop(self, now: bool = False) -> None:
@@ -208,10 +232,91 @@ def describe(job: Job) -> str:
     return message
 
 
+def ended(job: Job, name: str) -> str:
+    """Why a notebook server stopped by itself: its time limit passed, or how its job ended."""
+    server = f"Your server {name}" if name else "Your server"
+    start, end = (dt.datetime.fromisoformat(t) if t else None for t in (job.start_time, job.end_time))
+    at = f" at {end.astimezone(dt.UTC):%H:%M} UTC" if end else ""
+    ran = (end - start).total_seconds() if start and end else 0.0
+    if job.state == "E" and job.time_limit and ("time limit" in (job.state_details or "") or ran >= job.time_limit):
+        return (
+            f"{server} was stopped{at} because its time limit of {_duration(job.time_limit)} passed "
+            f"(Skyport job {job.id}). Start it again, with a longer time limit if it needs one."
+        )
+    return f"{server} stopped{at}: {describe(job)}."
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit.removesuffix('s') if count == 1 else unit}"
+    return f"{seconds} s"
+
+
+def _estimates(plan: DryRun | str, sites: list[str], flavors: list[str]) -> str:
+    """A line saying when a notebook would start and what it may cost, for the site and flavor chosen; the
+    lines for each choice are in the element's data, and a script shows the one chosen."""
+    texts = {}
+    for site in sites:
+        for flavor in flavors:
+            texts[f"{site}|{flavor}"] = _estimate(plan, site, flavor)
+    script = (
+        "(function () {"
+        " var out = document.getElementById('skyport-estimate'), texts = JSON.parse(out.dataset.estimates);"
+        " var pick = function (name) { return document.querySelector('select[name=' + name + ']'); };"
+        " var show = function () { out.textContent = texts[pick('site').value + '|' + pick('flavor').value]; };"
+        " pick('site').addEventListener('change', show); pick('flavor').addEventListener('change', show);"
+        "})();"
+    )
+    return (
+        f'<p id="skyport-estimate" data-estimates="{html.escape(json.dumps(texts))}">{html.escape(texts["|"])}</p>'
+        f"<script>{script}</script>"
+    )
+
+
+def _estimate(plan: DryRun | str, site: str, flavor: str) -> str:
+    """When and at what cost the default notebook would start on ``site`` and ``flavor`` ("": any)."""
+    if isinstance(plan, str):
+        return f"A notebook cannot start: {plan}"
+    if (not site or site == plan.remote_name) and (not flavor or flavor == plan.flavor_name) and plan.placed:
+        start = _when(plan.start_time)
+        return f"Starts {start} on {plan.remote_name} ({plan.flavor_name}); costs up to ${plan.worst_case_cost:.2f}"
+    fits = [
+        option
+        for option in plan.alternatives
+        if (not site or site == option.remote_name) and (not flavor or flavor == option.flavor_name)
+    ]
+    if not fits:
+        if not site and not flavor:
+            return f"A notebook would wait: {plan.reason}"
+        return f"No notebook fits {flavor or 'a flavor'} on {site or 'any site'}"
+    option = fits[0]  # the cheapest
+    ready = f"from {_when(option.ready_at)}" if option.ready_at else "when it has room"
+    return (
+        f"Could start {ready} on {option.remote_name} ({option.flavor_name}); "
+        f"costs up to ${option.worst_case_cost:.2f} (${option.price:.2f} per hour)"
+    )
+
+
+def _when(timestamp: str | None) -> str:
+    """An ISO 8601 time from the daemon as ``now`` or ``at 14:05 UTC``, with the date when it is not today."""
+    if not timestamp:
+        return "now"
+    now = dt.datetime.now(dt.UTC)
+    moment = dt.datetime.fromisoformat(timestamp).astimezone(dt.UTC)
+    if moment <= now + dt.timedelta(seconds=5):
+        return "now"
+    return f"at {moment:%H:%M} UTC" if moment.date() == now.date() else f"at {moment:%Y-%m-%d %H:%M} UTC"
+
+
 def _select(name: str, options: list[tuple[str, str]]) -> str:
     choices = "".join(f'<option value="{html.escape(value)}">{html.escape(text)}</option>' for value, text in options)
     return f'<label>{OPTIONS[name]} <select name="{name}" class="form-control">{choices}</select></label>'
 
 
 def _input(name: str, placeholder: str) -> str:
-    return f'<label>{OPTIONS[name]} <input name="{name}" placeholder="{placeholder}" class="form-control"></label>'
+    return (
+        f'<label>{OPTIONS[name]} <input name="{name}" placeholder="{html.escape(placeholder)}" '
+        'class="form-control"></label>'
+    )
