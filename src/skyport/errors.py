@@ -1,6 +1,7 @@
 """Errors Skyport reports to users, each with an HTTP status and a message that says what to fix.
 
-The tree::
+The tree is the gate SDK's (``skyport_gate_sdk.errors``), which gates raise too, with the core's
+own subclasses::
 
     SkyportError                      status 500
     ├── BadRequest                    400, also a ValueError
@@ -12,14 +13,31 @@ The tree::
     │   └── JobNotFound
     ├── RequestTimeout                408: the request body stopped arriving
     ├── Conflict                      409: the thing is not in a state that allows this
+    │   └── JobChanged
     ├── TooLarge                      413
+    ├── UnsupportedMediaType          415
+    ├── NotServed                     501: an optional operation this server leaves out
     └── GateError                     502: a gate refused or could not be reached
 
-One handler in ``skyport.core.app`` turns any of them into an ``application/problem+json``
-response; gates use the same tree.
+One handler in ``skyport_gate_sdk.apps`` turns any of them into an ``application/problem+json``
+response.
 """
 
 from __future__ import annotations
+
+from skyport_gate_sdk.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    GateError,
+    NotFound,
+    NotServed,
+    RequestTimeout,
+    SkyportError,
+    TooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 __all__ = [
     "BadRequest",
@@ -27,8 +45,10 @@ __all__ = [
     "Forbidden",
     "GateError",
     "ImpossibleRequest",
+    "JobChanged",
     "JobNotFound",
     "NotFound",
+    "NotServed",
     "RequestTimeout",
     "ScriptError",
     "SkyportError",
@@ -36,30 +56,6 @@ __all__ = [
     "Unauthorized",
     "UnsupportedMediaType",
 ]
-
-
-class SkyportError(Exception):
-    """Base of every error Skyport reports; ``detail`` is the message for the user."""
-
-    status = 500
-    title = "Internal error"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-    def problem(self, instance: str | None = None) -> dict[str, object]:
-        """The error as an RFC 9457 problem body."""
-        body: dict[str, object] = {"type": "about:blank", "title": self.title, "status": self.status}
-        body["detail"] = self.detail
-        if instance:
-            body["instance"] = instance
-        return body
-
-
-class BadRequest(SkyportError, ValueError):
-    status = 400
-    title = "Bad request"
 
 
 class ScriptError(BadRequest):
@@ -78,30 +74,10 @@ class ImpossibleRequest(BadRequest):
     title = "Impossible resource request"
 
 
-class Unauthorized(SkyportError):
-    status = 401
-    title = "Unauthorized"
-
-
-class Forbidden(SkyportError):
-    status = 403
-    title = "Forbidden"
-
-
-class NotFound(SkyportError, LookupError):
-    status = 404
-    title = "Not found"
-
-
 class JobNotFound(NotFound):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} does not exist (or belongs to another user)")
         self.job_id = job_id
-
-
-class Conflict(SkyportError):
-    status = 409
-    title = "Conflict"
 
 
 class JobChanged(Conflict):
@@ -110,37 +86,3 @@ class JobChanged(Conflict):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} changed state meanwhile; nothing was done, try again")
         self.job_id = job_id
-
-
-class RequestTimeout(SkyportError):
-    status = 408
-    title = "Request timeout"
-
-
-class TooLarge(SkyportError):
-    status = 413
-    title = "Request too large"
-
-
-class UnsupportedMediaType(SkyportError):
-    status = 415
-    title = "Unsupported Media Type"
-
-
-class NotServed(SkyportError):
-    """An optional operation of the spec that this server does not serve."""
-
-    status = 501
-    title = "Not implemented"
-
-
-class GateError(SkyportError):
-    """A gate answered with an error or could not be reached."""
-
-    status = 502
-    title = "Gate error"
-
-    def __init__(self, site: str, detail: str, gate_status: int | None = None) -> None:
-        super().__init__(f"site {site}: {detail}")
-        self.site = site
-        self.gate_status = gate_status  # the gate's HTTP status; None when no answer came

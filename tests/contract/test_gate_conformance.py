@@ -1,4 +1,4 @@
-"""The conformance kit's gate checks (skyport.conformance.gate), run on each built-in gate.
+"""The conformance kit's gate checks (skyport_gate_sdk.conformance), run on each built-in gate.
 
 The ``gate`` fixture is parametrised over ``GATES``: each entry names a fixture that yields a
 :class:`GateUnderTest` (a client of a served gate, plus the flavor a partition of one node uses).
@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from skyport_gate_sdk.conformance import CHECKS, Check, GateUnderTest
 
 from skyport import pki
-from skyport.conformance.gate import CHECKS, Check, GateUnderTest
 from tests.conftest import free_port
 from tests.debian import bubblewrap
 

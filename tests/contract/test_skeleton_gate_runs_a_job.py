@@ -21,9 +21,9 @@ import uvicorn
 from click.testing import CliRunner
 from skyport_client import Client
 from skyport_client.api.jobs import download_job_file, get_job, job_stdout, submit_job
+from skyport_gate_sdk.serve import server_config
 
 from skyport.codegen.cli import codegen
-from skyport.core.daemon import server_config
 from skyport.core.loop import MAX_ATTEMPTS
 from tests.conftest import Daemon, free_port, running_daemon
 

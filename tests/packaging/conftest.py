@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-PURE = ["clients/python", "gates/local", "gates/aws", "gates/slurm", "clients/jupyterhub"]
+PURE = ["sdk", "clients/python", "gates/local", "gates/aws", "gates/slurm", "clients/jupyterhub"]
 
 
 def run(argv: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:

@@ -15,6 +15,7 @@ import skyport
 ROOT = Path(__file__).parents[2]
 PROJECTS = {
     "skyport-hpc": ROOT,
+    "skyport-hpc-gate": ROOT / "sdk",
     "skyport-hpc-client": ROOT / "clients/python",
     "skyport-hpc-gate-local": ROOT / "gates/local",
     "skyport-hpc-gate-aws": ROOT / "gates/aws",

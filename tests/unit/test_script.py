@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from skyport_gate_sdk.files import MAX_NAME_BYTES, check_name
 
 from skyport.errors import BadRequest, ScriptError
-from skyport.jobs.files import MAX_NAME_BYTES, check_name
 from skyport.jobs.script import JobRequest, array_tasks, check_request, decode, parse
 
 REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference"

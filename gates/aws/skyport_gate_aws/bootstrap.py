@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 
-from skyport.errors import BadRequest
+from skyport_gate_sdk.errors import BadRequest
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -51,7 +51,7 @@ def check_env_names(env: Mapping[str, str]) -> None:
 
 
 # Outputs are tested without following links ([ -L ] first: [ -f ] follows them), like
-# skyport.jobs.outputs does on the gates that read a work folder themselves.
+# skyport_gate_sdk.outputs does on the gates that read a work folder themselves.
 _OUTPUT_FUNCTIONS = """\
 refuse() { printf '%s\\t%s\\n' "$1" "$2" >> .skyport-refused; }
 output() {

@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.files import check_name
-from skyport.jobs.outputs import DEFAULT_RANGE
+from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.files import check_name
+from skyport_gate_sdk.outputs import DEFAULT_RANGE
+
 from skyport_gate_aws import bootstrap, converters
 from skyport_gate_aws.converters import JobRecord, PartitionRecord
 from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag
@@ -37,7 +38,7 @@ _OCTET = {"Content-Type": "application/octet-stream"}
 
 
 class Handlers:
-    """One AWS site's gate: the object ``skyport.apps.build_app`` looks operationIds up on."""
+    """One AWS site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
 
     def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
         self.settings = settings

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest
+from skyport_gate_sdk.errors import BadRequest
+from skyport_gate_sdk.settings import check_keys, number
 
 # Instance types offered when the site names none: small general-purpose and compute shapes
 # that exist in every commercial region and are in the shipped price table.
@@ -85,9 +86,7 @@ def _filters(key: str, value: Any) -> dict[str, tuple[str, ...]]:
 
 
 def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise BadRequest(f"aws setting {key!r} must be a number >= {minimum:g}, got {value!r}")
-    return float(value)
+    return number("aws", key, value, minimum)
 
 
 def _count(key: str, value: Any) -> int:
@@ -173,13 +172,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 
 def load(raw: Mapping[str, Any]) -> AwsSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    known = {"name", "state_dir", "flavors", *_PARSERS}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise BadRequest(f"aws settings: unknown keys {unknown}; known: {', '.join(sorted(known))}")
-    for key in ("name", "state_dir", "region", "bucket"):
-        if not raw.get(key):
-            raise BadRequest(f"aws settings: {key!r} is required")
+    known = sorted({"name", "state_dir", "flavors", *_PARSERS})
+    check_keys("aws", raw, known, required=("name", "state_dir", "region", "bucket"))
     values: dict[str, Any] = {"name": str(raw["name"]), "state_dir": Path(raw["state_dir"])}
     values.update({key: parse(key, raw[key]) for key, parse in _PARSERS.items() if raw.get(key) is not None})
     flavors = raw.get("flavors")

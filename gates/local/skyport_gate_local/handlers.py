@@ -29,9 +29,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest, Conflict, NotFound, SkyportError
-from skyport.jobs.files import check_name, read_from, write_atomic
-from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
+from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound, SkyportError
+from skyport_gate_sdk.files import check_name, read_from, write_atomic
+from skyport_gate_sdk.outputs import DEFAULT_RANGE, output_listing, read_output
+
 from skyport_gate_local import cgroups, processes, records, sandbox
 from skyport_gate_local.cgroups import Cgroups
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
@@ -47,7 +48,7 @@ _ARCH = {"aarch64": "arm64", "amd64": "x86_64"}
 
 
 class Handlers:
-    """One local site's gate: the object ``skyport.apps.build_app`` looks operationIds up on."""
+    """One local site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
 
     def __init__(self, settings: LocalSettings) -> None:
         self.settings = settings

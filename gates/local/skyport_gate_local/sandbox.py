@@ -35,7 +35,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from skyport.errors import NotFound
+from skyport_gate_sdk.errors import NotFound
 
 # What a job sees of the machine, read-only. Symbolic links among them (/bin -> usr/bin on
 # merged-/usr systems) are recreated as links.

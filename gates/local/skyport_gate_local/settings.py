@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest
+from skyport_gate_sdk.errors import BadRequest
+from skyport_gate_sdk.settings import check_keys, number, whole
 
 _KNOWN = (
     "name",
@@ -53,24 +53,13 @@ class LocalSettings:
     host_images: tuple[str, ...] = ()  # image names (fnmatch patterns) run on this machine's system, sandboxed
 
 
-def _whole(key: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise BadRequest(f"local setting {key!r} must be a whole number >= {minimum}, got {value!r}")
-    return value
-
-
 def load(raw: Mapping[str, Any]) -> LocalSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    unknown = sorted(set(raw) - set(_KNOWN))
-    if unknown:
-        raise BadRequest(f"local settings: unknown keys {unknown}; known: {', '.join(_KNOWN)}")
-    for key in ("name", "state_dir"):
-        if not raw.get(key):
-            raise BadRequest(f"local settings: {key!r} is required")
+    check_keys("local", raw, _KNOWN, required=("name", "state_dir"))
     grace = raw.get("kill_grace", 5.0)
     if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
         raise BadRequest(f"local setting 'kill_grace' must be a number of seconds >= 0, got {grace!r}")
-    max_nodes = _whole("max_nodes", raw.get("max_nodes", 1), 1)
+    max_nodes = whole("local", "max_nodes", raw.get("max_nodes", 1), 1)
     if max_nodes != 1:
         raise BadRequest(f"local setting 'max_nodes' must be 1 (the local machine is one node), got {max_nodes}")
     sandbox = raw.get("sandbox", "bubblewrap")
@@ -79,9 +68,7 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     users = raw.get("users") or {}
     if not isinstance(users, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in users.items()):
         raise BadRequest(f"local setting 'users' must map Skyport user names to Unix user names, got {users!r}")
-    price = raw.get("price", 0.0)
-    if isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0:
-        raise BadRequest(f"local setting 'price' must be a number >= 0 (per node-hour), got {price!r}")
+    price = number("local", "price", raw.get("price", 0.0), what="per node-hour")
     read_only = raw.get("read_only") or []
     if not isinstance(read_only, list) or not all(isinstance(p, str) and p.startswith("/") for p in read_only):
         raise BadRequest(f"local setting 'read_only' must be a list of absolute paths, got {read_only!r}")
@@ -91,15 +78,15 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     return LocalSettings(
         name=str(raw["name"]),
         state_dir=Path(raw["state_dir"]).expanduser(),
-        cpus=_whole("cpus", raw.get("cpus", os.cpu_count() or 1), 1),
-        mem=_whole("mem", raw.get("mem", total_memory_mib()), 1),
+        cpus=whole("local", "cpus", raw.get("cpus", os.cpu_count() or 1), 1),
+        mem=whole("local", "mem", raw.get("mem", total_memory_mib()), 1),
         max_nodes=max_nodes,
         kill_grace=float(grace),
         sandbox=sandbox,
         users=dict(users),
-        max_processes=_whole("max_processes", raw.get("max_processes", 4096), 1),
+        max_processes=whole("local", "max_processes", raw.get("max_processes", 4096), 1),
         read_only=tuple(Path(p) for p in read_only),
-        price=float(price),
-        storage=_whole("storage", raw["storage"], 0) if "storage" in raw else None,
+        price=price,
+        storage=whole("local", "storage", raw["storage"], 0) if "storage" in raw else None,
         host_images=tuple(host_images),
     )

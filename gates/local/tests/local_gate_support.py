@@ -22,7 +22,7 @@ from skyport import pki
 # deprecated); with filterwarnings=error the first test to import the gate would fail.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from skyport.apps import build_app
+    from skyport_gate_sdk.apps import gate_app
 
 from skyport_gate_local import settings as local_settings
 from skyport_gate_local.handlers import Handlers
@@ -110,7 +110,7 @@ def served_gate(settings: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client of a local gate with ``settings``, served on 127.0.0.1 with a ready partition "p1"."""
     handlers = Handlers(local_settings.load(settings))
     try:
-        with serving(build_app("core-gate", handlers)) as client:
+        with serving(gate_app(handlers)) as client:
             client.post("/partitions", json={"id": "p1", "flavor": "local", "count": 1}).raise_for_status()
             yield client
             stop_all_jobs(client)

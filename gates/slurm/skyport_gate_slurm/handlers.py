@@ -22,9 +22,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest, Conflict, NotFound
-from skyport.jobs.files import check_name, read_from, write_atomic
-from skyport.jobs.outputs import DEFAULT_RANGE, output_listing, read_output
+from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.files import check_name, read_from, write_atomic
+from skyport_gate_sdk.outputs import DEFAULT_RANGE, output_listing, read_output
+
 from skyport_gate_slurm.settings import SlurmSettings
 from skyport_gate_slurm.slurm import EXITED, FAILED_WORDS, RUNNING, PartitionInfo, Slurm
 

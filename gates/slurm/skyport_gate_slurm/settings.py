@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import BadRequest
+from skyport_gate_sdk.errors import BadRequest
+from skyport_gate_sdk.settings import check_keys
 
 _KNOWN = ("name", "state_dir", "staging_dir", "partitions", "prices", "account", "slurm_conf", "poll_interval")
 
@@ -28,12 +29,7 @@ class SlurmSettings:
 
 def load(raw: Mapping[str, Any]) -> SlurmSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    unknown = sorted(set(raw) - set(_KNOWN))
-    if unknown:
-        raise BadRequest(f"slurm settings: unknown keys {unknown}; known: {', '.join(_KNOWN)}")
-    for key in ("name", "state_dir"):
-        if not raw.get(key):
-            raise BadRequest(f"slurm settings: {key!r} is required")
+    check_keys("slurm", raw, _KNOWN, required=("name", "state_dir"))
     partitions = raw.get("partitions", [])
     if not isinstance(partitions, list) or not all(isinstance(p, str) and p for p in partitions):
         raise BadRequest(f"slurm setting 'partitions' must be a list of Slurm partition names, got {partitions!r}")

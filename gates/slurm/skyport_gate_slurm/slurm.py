@@ -12,7 +12,7 @@ import re
 import subprocess
 from collections.abc import Sequence
 
-from skyport.errors import GateError
+from skyport_gate_sdk.errors import GateError
 
 # squeue's %T words -> the gate API's job states; an ended word is settled by the job's exit file.
 RUNNING = {"PENDING": "pending", "CONFIGURING": "pending", "REQUEUED": "pending", "RESV_DEL_HOLD": "pending"}

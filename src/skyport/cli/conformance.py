@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import click
-import httpx
+from skyport_gate_sdk.conformance import check_gate
 
-from skyport import pki
-from skyport.cli import render
 from skyport.cli.context import Context
-from skyport.conformance import gate as checks
 
 
 @click.group()
@@ -33,24 +30,8 @@ def gate(obj: Context, url: str, flavor: str, image: str | None, timeout: float)
 
     Each check creates partitions and runs short sh jobs on the site, then cleans up what it can;
     on a cloud site that costs a few instance-minutes. An https URL is reached with the home's
-    core certificate, as the daemon reaches it. Exits 1 when a check fails.
+    core certificate, as the daemon reaches it. Exits 1 when a check fails. The same checks run
+    without Skyport installed: `skyport-gate conformance` of the gate SDK (skyport-hpc-gate).
     """
-    verify = pki.core_context(obj.home) if url.startswith("https:") else True
-    with httpx.Client(base_url=url, verify=verify, timeout=30) as client:
-        under_test = checks.GateUnderTest(client, flavor=flavor, image=image, timeout=timeout)
-        outcomes = []
-        for outcome in checks.run(under_test):
-            outcomes.append(outcome)
-            if not obj.as_json:
-                verdict = "ok  " if not outcome.problem else "FAIL"
-                click.echo(f"{verdict} {outcome.name} ({outcome.seconds:.1f} s)")
-                if outcome.problem:
-                    click.echo(f"     {outcome.problem}")
-        under_test.clean_up()
-    failed = [o for o in outcomes if o.problem]
-    if obj.as_json:
-        render.as_json([{"check": o.name, "passed": not o.problem, "problem": o.problem} for o in outcomes])
-    else:
-        click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} checks passed")
-    if failed:
+    if not check_gate(url, flavor=flavor, home=obj.home, image=image, timeout=timeout, as_json=obj.as_json):
         raise SystemExit(1)

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from skyport_gate_sdk.imports import imported_without
 
 from skyport.config import CONFIG_FILE, DEFAULT_PORT, URL_FILE, read_mapping
 from skyport.errors import SkyportError
-from skyport.imports import imported_without
 
 # httpx imports its own command line when click, rich and pygments are installed, as they are
 # here: about a third of `skyport jobs`' start. The terminal never runs httpx's command line.

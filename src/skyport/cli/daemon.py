@@ -131,17 +131,6 @@ def gate(obj: Context, kind: str, config_file: Path | None, port: int, host: str
     gate accepts only the core certificate of the home's CA (core.pem: the daemon's). Ctrl-C and
     SIGTERM stop it cleanly, with exit status 0.
     """
-    from skyport import pki
-    from skyport.core.daemon import check_home, serve_app, server_config
-    from skyport.core.tls import ClientCertProtocol, GateGuard
-    from skyport.sites.registry import gate_app
+    from skyport_gate_sdk.serve import serve_gate
 
-    pki.private_umask()
-    check_home(obj.home)
-    settings = config.read_mapping(config_file) if config_file else {}
-    name = str(settings.pop("name", kind))
-    state_dir = obj.home / "gates" / name
-    app = gate_app(config.SiteConfig(name=name, kind=kind, settings=settings), str(state_dir))
-    click.echo(f"skyport gate {kind} ({name}) on https://{host}:{port}", err=True)
-    guarded = GateGuard(app, obj.home)
-    asyncio.run(serve_app(server_config(guarded, obj.home, host, port, protocol=ClientCertProtocol)))
+    serve_gate(kind, obj.home, config.read_mapping(config_file) if config_file else {}, host, port)

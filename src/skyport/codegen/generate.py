@@ -1,7 +1,8 @@
 """``skyport codegen [--check]``: load a spec, build the model, render a target's templates, format, write or diff.
 
 A *target* is a template set plus where its output goes: the Python client, the core's gate
-client and the TypeScript client are three targets of the same program. Everything is rendered
+client and the TypeScript client are three targets of the same program; the gate SDK's copy of
+the gate spec is one more, so ``--check`` fails when it differs from ``spec/``. Everything is rendered
 into a temporary directory and formatted there (``ruff check --fix-only`` then ``ruff format``
 for Python), then either compared with the committed tree (``--check``) or copied over it.
 """
@@ -140,6 +141,14 @@ class Target:
         return self.files(Renderer(self.templates, api.source, specs.sha256(self.spec), custom), api)
 
 
+def spec_copy(renderer: Renderer, api: Api) -> dict[str, str]:
+    """The gate spec and the shared components as they are under ``spec/``, for the gate SDK to ship."""
+    files = {"core-gate.yaml": specs.path_of("core-gate").read_text(encoding="utf-8")}
+    for part in sorted((specs.SPEC_DIR / "components").glob("*.yaml")):
+        files[f"components/{part.name}"] = part.read_text(encoding="utf-8")
+    return files
+
+
 TARGETS = (
     Target(
         "python-client",
@@ -151,6 +160,7 @@ TARGETS = (
     Target("gate-client", "core-gate", "python_client", "src/skyport/sites/gate_client", python_package),
     Target("typescript-terminal", "core-terminal", "typescript_client", "clients/typescript/src/terminal", typescript),
     Target("typescript-gate", "core-gate", "typescript_client", "clients/typescript/src/gate", typescript),
+    Target("gate-sdk-spec", "core-gate", "python_client", "sdk/skyport_gate_sdk/spec", spec_copy),
 )
 
 

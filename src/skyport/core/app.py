@@ -2,7 +2,7 @@
 /ga4gh/tes/v1), behind the user and upload checks.
 
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
-from the client certificate (uvicorn with :class:`skyport.core.tls.ClientCertProtocol` puts it in
+from the client certificate (uvicorn with :class:`skyport_gate_sdk.tls.ClientCertProtocol` puts it in
 the scope) or from an API token (:mod:`skyport.core.auth`), admitting only user certificates and
 tokens that are not revoked, and it refuses bodies over the upload limit before anything reads
 them, and bodies that stall for ``request_timeout``.
@@ -14,11 +14,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from skyport_gate_sdk.tls import refuse
+
 from skyport.apps import build_app
 from skyport.core import handlers
 from skyport.core.auth import CHALLENGE, Authenticator
 from skyport.core.context import Core, enter
-from skyport.core.tls import refuse
 from skyport.errors import RequestTimeout, SkyportError, TooLarge, UnsupportedMediaType
 from skyport.tes import handlers as tes_handlers
 

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
+from skyport_gate_sdk.tls import Scope, peer_of
 
-from skyport.core.tls import Scope, peer_of
 from skyport.errors import Conflict, Forbidden, NotFound, Unauthorized
 from skyport.pki import DELEGATE, ON_BEHALF_OF, USER, Door
 from skyport.store import Store

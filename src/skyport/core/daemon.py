@@ -6,14 +6,13 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import socket
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import uvicorn
+from skyport_gate_sdk.serve import Stopper, check_home, server_config
+from skyport_gate_sdk.tls import ClientCertProtocol
 
 from skyport import daemon_lock, pki
 from skyport.accounting.service import AccountService, Usage
@@ -21,10 +20,8 @@ from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
 from skyport.core.auth import Tokens
 from skyport.core.context import Core
-from skyport.core.http import BoundedHttpToolsProtocol, with_head_timeout
 from skyport.core.loop import Loop
-from skyport.core.tls import ClientCertProtocol
-from skyport.errors import BadRequest, Conflict
+from skyport.errors import Conflict
 from skyport.jobs.files import JobFiles
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
@@ -34,14 +31,6 @@ from skyport.tes.service import TaskService
 from skyport.tes.storage import Storage
 
 logger = logging.getLogger(__name__)
-
-
-def check_home(home: Path) -> None:
-    """Fail with a hint when ``skyport init`` has not been run for ``home``, or its keys are not private."""
-    missing = [name for name in (pki.CA_CERT, pki.SERVER_CERT, pki.SERVER_KEY) if not (home / name).exists()]
-    if missing:
-        raise BadRequest(f"{home} has no {', '.join(missing)}: run `skyport init --home {home}` first")
-    pki.check_keys(home)
 
 
 @contextlib.asynccontextmanager
@@ -97,38 +86,6 @@ async def _cancel_jobs_of_revoked(settings: Settings, service: JobService) -> No
         await asyncio.sleep(settings.loop_interval)
 
 
-def server_config(
-    app: Any,
-    home: Path,
-    host: str,
-    port: int,
-    *,
-    protocol: Any = None,
-    request_timeout: float = 30.0,
-    client_cert: ssl.VerifyMode = ssl.CERT_REQUIRED,
-) -> uvicorn.Config:
-    """A uvicorn config that serves ``app`` with mutual TLS: no client certificate, no request.
-
-    With ``client_cert=ssl.CERT_OPTIONAL`` (the daemon's listener) a client may come without a
-    certificate, and the app decides (an API token); one it presents must still be of the home's CA.
-    A request head must arrive within ``request_timeout`` seconds (skyport.core.http).
-    """
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        ssl_certfile=str(home / pki.SERVER_CERT),
-        ssl_keyfile=str(home / pki.SERVER_KEY),
-        ssl_ca_certs=str(home / pki.CA_CERT),
-        ssl_cert_reqs=client_cert,
-        http=with_head_timeout(protocol or BoundedHttpToolsProtocol, request_timeout),
-        lifespan="off",
-        log_config=None,  # uvicorn logs through the root logger: skyport.logs.Formatter
-        log_level="warning",
-        access_log=False,
-    )
-
-
 async def serve(settings: Settings) -> None:
     """Run the daemon until SIGINT or SIGTERM, then stop it in order and exit cleanly.
 
@@ -139,7 +96,7 @@ async def serve(settings: Settings) -> None:
     check_home(settings.home)
     pki.make_private(settings.home, keys=False)
     url = f"https://{settings.host}:{settings.port}"
-    with daemon_lock.hold(settings.home, url), _Stopper() as stopper:
+    with daemon_lock.hold(settings.home, url), Stopper() as stopper:
         check_port(settings.host, settings.port)
         async with running_core(settings) as core:
             app = TerminalApp(core)
@@ -176,67 +133,3 @@ def _serving(home: Path, url: str) -> None:
     """The daemon listens: tell terminals where (daemon.url, so it is there only when they can connect)."""
     (home / URL_FILE).write_text(url + "\n", encoding="utf-8")
     logger.info("skyport daemon serving %s (home %s, PID %d)", url, home, os.getpid())
-
-
-async def serve_app(config: uvicorn.Config) -> None:
-    """Serve ``config`` (a gate on its own) until SIGINT or SIGTERM."""
-    with _Stopper() as stopper:
-        await stopper.serve(config)
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server without its own signal handlers, which raise the signal again once the server
-    has shut down: SIGTERM then ends the process with status 143 before the store is closed. It
-    calls ``on_started`` once it listens."""
-
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None) -> None:
-        super().__init__(config)
-        self.on_started = on_started
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started and self.on_started is not None:
-            self.on_started()
-
-
-class _Stopper:
-    """SIGINT and SIGTERM, both a request to stop cleanly, caught from start-up to the end.
-
-    The first one lets the requests in progress finish, then ``serve`` returns and the caller
-    stops the rest in order; a second one cuts open requests short. One that comes during start-up
-    stops the server as soon as it has started.
-    """
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.server: _Server | None = None
-
-    def __enter__(self) -> _Stopper:
-        loop = asyncio.get_running_loop()
-        for sig in _STOP_SIGNALS:
-            loop.add_signal_handler(sig, self._received, sig)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in _STOP_SIGNALS:
-            loop.remove_signal_handler(sig)
-
-    def _received(self, sig: signal.Signals) -> None:
-        logger.info("%s: stopping%s", sig.name, ", cutting open requests short" if self.requested else "")
-        if self.server is not None:
-            self.server.force_exit = self.requested
-            self.server.should_exit = True
-        self.requested = True
-
-    async def serve(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None) -> None:
-        self.server = _Server(config, on_started)
-        self.server.should_exit = self.requested
-        await self.server.serve()

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from skyport_gate_sdk.files import check_name
+
 from skyport.config import Settings
 from skyport.errors import BadRequest, ScriptError
-from skyport.jobs.files import check_name
 
 MAX_SCRIPT_BYTES = 1024 * 1024
 # Whole-number directives: (field, lowest, highest). The highest are beyond any machine or cluster

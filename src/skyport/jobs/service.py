@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from skyport_gate_sdk.files import check_name
+
 from skyport import scheduler
 from skyport.accounting.budgets import money
 from skyport.accounting.service import AccountService
@@ -36,7 +38,7 @@ from skyport.errors import (
     TooLarge,
 )
 from skyport.jobs import script as scripts
-from skyport.jobs.files import InputSource, JobFiles, check_name
+from skyport.jobs.files import InputSource, JobFiles
 from skyport.jobs.record import Job
 from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, transition
 from skyport.sites.registry import SiteRegistry

@@ -16,10 +16,11 @@ Everything lives in the Skyport home directory (``~/.skyport`` by default), priv
 Certificates are EC P-256 with the extensions strict verifiers ask for (basic constraints, key
 usage, subject/authority key IDs, extended key usage, SANs). The role is a SAN URI
 ``skyport:role:ROLE``; :class:`Door` checks it, and the revocation list, on every request.
+Reading certificates and admitting peers is the gate SDK's (``skyport_gate_sdk.certs``), which
+gates served on their own use too; issuing and revoking them is here.
 """
 
-from skyport.pki.access import ON_BEHALF_OF, REVOKED, Door, Revocation, Revocations, add_user, revoke
-from skyport.pki.authority import (
+from skyport_gate_sdk.certs import (
     CA_CERT,
     CA_KEY,
     CLIENT_CERT,
@@ -28,24 +29,33 @@ from skyport.pki.authority import (
     CORE_CERT,
     CORE_KEY,
     DELEGATE,
+    ON_BEHALF_OF,
+    REVOKED,
     SERVER,
     SERVER_CERT,
     SERVER_KEY,
     USER,
     USERS,
+    Door,
     Identity,
-    check_user_name,
+    Revocation,
+    Revocations,
     client_context,
     core_context,
     identity,
+    server_context,
+)
+from skyport_gate_sdk.private import check_keys, make_private, private_umask
+
+from skyport.pki.access import add_user, revoke
+from skyport.pki.authority import (
+    check_user_name,
     init_authority,
     issue_server,
     issue_user,
     owner_name,
     reissue_without_roles,
-    server_context,
 )
-from skyport.pki.private import check_keys, make_private, private_umask
 
 __all__ = [
     "CA_CERT",

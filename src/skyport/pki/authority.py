@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import ipaddress
 import os
-import ssl
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,29 +12,28 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from skyport_gate_sdk.certs import (
+    ACTS_FOR_URI,
+    CA_CERT,
+    CA_KEY,
+    CLIENT_CERT,
+    CLIENT_KEY,
+    CORE,
+    CORE_CERT,
+    CORE_KEY,
+    DELEGATE,
+    ROLE_URI,
+    SERVER,
+    SERVER_CERT,
+    SERVER_KEY,
+    USER,
+    USERS,
+    identity,
+    load_certificate,
+)
 
 from skyport.errors import BadRequest, Conflict
 
-CA_CERT = "ca.pem"
-CA_KEY = "ca-key.pem"
-SERVER_CERT = "server.pem"
-SERVER_KEY = "server-key.pem"
-CLIENT_CERT = "cert.pem"
-CLIENT_KEY = "key.pem"
-CORE_CERT = "core.pem"
-CORE_KEY = "core-key.pem"
-USERS = "users"
-
-# Roles: what a certificate may do. A user uses the terminal API; a delegate (a JupyterHub, say)
-# uses it for the users its certificate names; the core (the daemon) talks to gates; a server
-# certificate only serves TLS. The role is a SAN URI skyport:role:ROLE, a delegate's users are
-# SAN URIs skyport:acts-for:NAME.
-USER = "user"
-DELEGATE = "delegate"
-CORE = "core"
-SERVER = "server"
-_ROLE_URI = "skyport:role:"
-_ACTS_FOR_URI = "skyport:acts-for:"
 CORE_NAME = "core"  # the common name of the core certificate
 RESERVED_NAMES = ("localhost", CORE_NAME)  # the server's and the core's names: never a user's
 
@@ -94,11 +91,11 @@ def _alternative_name(name: str) -> x509.GeneralName:
 def _issue(home: Path, common: str, cert_path: Path, key_path: Path, *, role: str, names: Sequence[str] = ()) -> None:
     ca_cert, ca_key = _load_ca(home)
     key = ec.generate_private_key(ec.SECP256R1())
-    alternative: list[x509.GeneralName] = [x509.UniformResourceIdentifier(_ROLE_URI + role)]
+    alternative: list[x509.GeneralName] = [x509.UniformResourceIdentifier(ROLE_URI + role)]
     if role == SERVER:
         alternative += [_alternative_name(n) for n in dict.fromkeys([*LOCAL_NAMES, *names])]
     if role == DELEGATE:
-        alternative += [x509.UniformResourceIdentifier(_ACTS_FOR_URI + n) for n in names]
+        alternative += [x509.UniformResourceIdentifier(ACTS_FOR_URI + n) for n in names]
     usage = ExtendedKeyUsageOID.SERVER_AUTH if role == SERVER else ExtendedKeyUsageOID.CLIENT_AUTH
     cert = (
         _builder(_name(common), ca_cert.subject, key)
@@ -179,7 +176,8 @@ def reissue_without_roles(home: Path) -> list[Path]:
     server = home / SERVER_CERT
     if server.exists() and not identity(server).role:
         names = [
-            str(n.value) for n in _load(server).extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            str(n.value)
+            for n in load_certificate(server).extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         ]
         _issue(home, "localhost", server, home / SERVER_KEY, role=SERVER, names=names)
         written.append(server)
@@ -245,63 +243,3 @@ def issue_server(home: Path, names: Sequence[str]) -> list[str]:
             raise BadRequest(f"{name!r} is not a host name or IP address")
     _issue(home, "localhost", home / SERVER_CERT, home / SERVER_KEY, role=SERVER, names=names)
     return list(dict.fromkeys([*LOCAL_NAMES, *names]))
-
-
-def server_context(home: Path) -> ssl.SSLContext:
-    """A server-side TLS context that demands a client certificate signed by the home's CA."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(home / CA_CERT))
-    context.load_cert_chain(home / SERVER_CERT, home / SERVER_KEY)
-    context.verify_mode = ssl.CERT_REQUIRED
-    return context
-
-
-def client_context(home: Path, cert: Path | None = None, key: Path | None = None) -> ssl.SSLContext:
-    """A client-side TLS context trusting the home's CA and presenting a client certificate.
-
-    The home owner's user certificate unless ``cert`` and ``key`` say otherwise.
-    """
-    context = ssl.create_default_context(cafile=str(home / CA_CERT))
-    context.load_cert_chain(cert or home / CLIENT_CERT, key or home / CLIENT_KEY)
-    return context
-
-
-def core_context(home: Path) -> ssl.SSLContext:
-    """The TLS context the core (and only the core) talks to gates with: the core certificate."""
-    return client_context(home, home / CORE_CERT, home / CORE_KEY)
-
-
-@dataclasses.dataclass(frozen=True)
-class Identity:
-    """Who a certificate names and what it may do; ``role`` is empty for a certificate from before roles."""
-
-    name: str
-    role: str
-    serial: int
-    expires: dt.datetime
-    acts_for: tuple[str, ...] = ()  # the users a delegate may act for
-
-
-def _load(path: Path) -> x509.Certificate:
-    return x509.load_pem_x509_certificate(path.read_bytes())
-
-
-def identity(certificate: bytes | Path) -> Identity:
-    """The name, role, serial number and expiry of a certificate (DER bytes, or a PEM file)."""
-    cert = _load(certificate) if isinstance(certificate, Path) else x509.load_der_x509_certificate(certificate)
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    value = names[0].value if names else ""
-    try:
-        uris = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
-            x509.UniformResourceIdentifier
-        )
-    except x509.ExtensionNotFound:
-        uris = []
-    roles = [uri.removeprefix(_ROLE_URI) for uri in uris if uri.startswith(_ROLE_URI)]
-    acts_for = tuple(uri.removeprefix(_ACTS_FOR_URI) for uri in uris if uri.startswith(_ACTS_FOR_URI))
-    return Identity(
-        name=value if isinstance(value, str) else value.decode(),
-        role=roles[0] if len(roles) == 1 else "",
-        acts_for=acts_for,
-        serial=cert.serial_number,
-        expires=cert.not_valid_after_utc,
-    )

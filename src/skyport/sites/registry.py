@@ -17,14 +17,14 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from importlib.metadata import entry_points
 from typing import Any, BinaryIO
 
 import httpx
+from skyport_gate_sdk.serve import create_gate_app
 
 from skyport import pki, scheduler
 from skyport.config import Settings, SiteConfig
-from skyport.errors import BadRequest, GateError
+from skyport.errors import GateError
 from skyport.sites.gate_client import Client
 from skyport.sites.gate_client.api.files import (
     delete_job_files,
@@ -51,7 +51,6 @@ from skyport.sites.gate_client.models import (
 
 logger = logging.getLogger(__name__)
 
-GATE_GROUP = "skyport.gates"
 # Bytes asked per download_output (and log) call. Each range is copied a few times on its way (gate read, HTTP
 # body, client buffer) and thread arenas keep what they freed, so a small range keeps the daemon's
 # memory flat; 2 MiB is still large enough that an HTTPS round trip per range costs little.
@@ -67,22 +66,11 @@ def stable_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 
-def installed_gates() -> dict[str, Any]:
-    """Gate kinds installed in this Python environment: name -> entry point."""
-    return {ep.name: ep for ep in entry_points(group=GATE_GROUP)}
-
-
 def gate_app(config: SiteConfig, state_dir: str) -> Any:
     """The ASGI app of an installed gate kind, built with the site's settings."""
-    gates = installed_gates()
-    if config.kind not in gates:
-        known = ", ".join(sorted(gates)) or "none"
-        raise BadRequest(
-            f"site {config.name}: no gate of kind {config.kind!r} is installed (installed: {known}); "
-            f"pip install 'skyport-hpc[aws]' or 'skyport-hpc[slurm]' for Skyport's own, or give the site a url"
-        )
-    create_app = gates[config.kind].load()
-    return create_app({**config.settings, "name": config.name, "state_dir": state_dir})
+    return create_gate_app(
+        config.kind, {**config.settings, "name": config.name, "state_dir": state_dir}, site=config.name
+    )
 
 
 @dataclasses.dataclass

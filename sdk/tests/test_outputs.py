@@ -1,4 +1,4 @@
-"""Reading a job's outputs back from its work folder (skyport.jobs.outputs), on real files.
+"""Reading a job's outputs back from its work folder (skyport_gate_sdk.outputs), on real files.
 
 The job wrote the folder, so each test plants what a hostile job would: links out of the
 folder, a FIFO that would block a reader, a folder swapped for a link.
@@ -11,9 +11,8 @@ import socket
 from pathlib import Path
 
 import pytest
-
-from skyport.errors import NotFound
-from skyport.jobs.outputs import output_listing, read_output
+from skyport_gate_sdk.errors import NotFound
+from skyport_gate_sdk.outputs import output_listing, read_output
 
 
 @pytest.fixture

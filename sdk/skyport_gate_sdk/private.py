@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from skyport.errors import BadRequest
-from skyport.pki.authority import CA_KEY, CLIENT_KEY, CORE_KEY, SERVER_KEY, USERS
+from skyport_gate_sdk.certs import CA_KEY, CLIENT_KEY, CORE_KEY, SERVER_KEY, USERS
+from skyport_gate_sdk.errors import BadRequest
 
 UMASK = 0o077
 _FOLDERS = ("jobs", "sites", "gates", USERS)  # hold job files, gate state and users' keys

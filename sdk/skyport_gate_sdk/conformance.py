@@ -1,19 +1,25 @@
-"""What every gate must do, checked through its HTTP API only.
+"""The gate conformance checks: what every gate must do, checked through its HTTP API only.
 
-Each check takes a :class:`GateUnderTest` and raises :class:`Failed` saying what the gate did
-wrong. Job scripts are POSIX sh, so any gate that runs scripts on a Unix node can pass. IDs are
-fresh per check, so checks can run one after another on the same gate.
+``skyport-gate conformance URL --flavor NAME`` (or ``skyport conformance gate``) runs :data:`CHECKS`
+against a served gate; Skyport's own test suite runs the same checks on its built-in gates. Each
+check takes a :class:`GateUnderTest` and raises :class:`Failed` saying what the gate did wrong.
+Job scripts are POSIX sh, so any gate that runs scripts on a Unix node can pass. IDs are fresh per
+check, so checks can run one after another on the same gate.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+from skyport_gate_sdk import certs
 
 PROBLEM = "application/problem+json"
 OCTET = {"Content-Type": "application/octet-stream"}
@@ -348,3 +354,32 @@ def run(gate: GateUnderTest, checks: tuple[Check, ...] = CHECKS) -> Iterator[Out
         except (KeyError, TypeError, ValueError) as exc:
             problem = f"an answer does not have the shape the gate API gives it: {exc!r}"
         yield Outcome(check.__name__.replace("_", " "), problem, time.monotonic() - start)
+
+
+def check_gate(
+    url: str, *, flavor: str, home: Path, image: str | None = None, timeout: float = 120.0, as_json: bool = False
+) -> bool:
+    """Run every check against the gate at ``url``, print each outcome, and say whether all passed.
+
+    An https URL is reached with the core certificate of ``home``, as the daemon reaches it. The
+    partitions the checks created are deleted at the end.
+    """
+    verify = certs.core_context(home) if url.startswith("https:") else True
+    outcomes = []
+    with httpx.Client(base_url=url, verify=verify, timeout=30) as client:
+        under_test = GateUnderTest(client, flavor=flavor, image=image, timeout=timeout)
+        for outcome in run(under_test):
+            outcomes.append(outcome)
+            if not as_json:
+                verdict = "ok  " if not outcome.problem else "FAIL"
+                print(f"{verdict} {outcome.name} ({outcome.seconds:.1f} s)", flush=True)
+                if outcome.problem:
+                    print(f"     {outcome.problem}", flush=True)
+        under_test.clean_up()
+    failed = [o for o in outcomes if o.problem]
+    if as_json:
+        rows = [{"check": o.name, "passed": not o.problem, "problem": o.problem} for o in outcomes]
+        print(json.dumps(rows, indent=2, sort_keys=True))
+    else:
+        print(f"{len(outcomes) - len(failed)} of {len(outcomes)} checks passed")
+    return not failed

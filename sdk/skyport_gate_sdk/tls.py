@@ -3,7 +3,7 @@
 uvicorn (pinned in pyproject) does not hand the peer certificate to the app. This protocol
 subclass reads it once per connection and puts it in the scope the way the ASGI TLS extension
 describes (https://asgi.readthedocs.io/en/latest/extensions.html#tls), so the app learns the user
-from ``scope["extensions"]["tls"]["client_cert_name"]``, and the whole :class:`skyport.pki.Identity`
+from ``scope["extensions"]["tls"]["client_cert_name"]``, and the whole :class:`skyport_gate_sdk.certs.Identity`
 (name, role, serial) from ``["skyport_identity"]``. It is tested through a real HTTPS server in
 tests/e2e, which fails if a uvicorn upgrade moves these internals.
 """
@@ -16,10 +16,10 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from skyport import pki
-from skyport.apps import PROBLEM_JSON
-from skyport.core.http import BoundedHttpToolsProtocol
-from skyport.errors import SkyportError
+from skyport_gate_sdk import certs
+from skyport_gate_sdk.apps import PROBLEM_JSON
+from skyport_gate_sdk.errors import SkyportError
+from skyport_gate_sdk.http import BoundedHttpToolsProtocol
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -37,7 +37,7 @@ class ClientCertProtocol(BoundedHttpToolsProtocol):
         ssl_object = transport.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
         if der:
-            peer = pki.identity(der)
+            peer = certs.identity(der)
             self._tls = {
                 "client_cert_name": peer.name,
                 "skyport_identity": peer,
@@ -52,10 +52,10 @@ class ClientCertProtocol(BoundedHttpToolsProtocol):
             self.scope["extensions"] = {"tls": self._tls}
 
 
-def peer_of(scope: Scope) -> pki.Identity | None:
+def peer_of(scope: Scope) -> certs.Identity | None:
     """The identity of the client certificate of a request, None without one."""
     peer = (scope.get("extensions", {}).get("tls") or {}).get("skyport_identity")
-    return peer if isinstance(peer, pki.Identity) else None
+    return peer if isinstance(peer, certs.Identity) else None
 
 
 async def refuse(send: Send, error: SkyportError, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
@@ -71,7 +71,7 @@ class GateGuard:
 
     def __init__(self, app: ASGIApp, home: Path) -> None:
         self.app = app
-        self.door = pki.Door(home, pki.CORE)
+        self.door = certs.Door(home, certs.CORE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from skyport.apps import PROBLEM_JSON
+from skyport_gate_sdk.apps import PROBLEM_JSON
 
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers together
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from skyport.errors import NotFound
+from skyport_gate_sdk.errors import NotFound
 
 DEFAULT_RANGE = 8 * 1024 * 1024  # bytes of a download_output answer when the request names no length
 _OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # O_NONBLOCK: a FIFO must not block the open
