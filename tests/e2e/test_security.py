@@ -213,8 +213,9 @@ def test_a_delegate_acts_for_the_users_its_certificate_names_and_nobody_else(hom
     assert as_revoked_bob.status_code == 403 and "bob was revoked" in as_revoked_bob.json()["detail"]
 
 
-def test_a_delegate_serves_one_more_user_once_its_certificate_is_reissued(home: Path, tmp_path: Path) -> None:
-    """A team grows: the hub's certificate names its users, so a new one is issued after a revocation."""
+def hub_acting_for_bob(home: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Users bob and carol, and a delegate hub acting for bob: hub's folder, and a copy of its certificate
+    and key as they are now."""
     for name in ("bob", "carol"):
         skyport(None, "user", "add", name, home=home)
     skyport(None, "user", "add", "hub", "--acts-for", "bob", home=home)
@@ -223,6 +224,12 @@ def test_a_delegate_serves_one_more_user_once_its_certificate_is_reissued(home: 
     old_cert, old_key = tmp_path / "old" / "cert.pem", tmp_path / "old" / "key.pem"
     old_cert.write_bytes((hub / "cert.pem").read_bytes())
     old_key.write_bytes((hub / "key.pem").read_bytes())
+    return hub, old_cert, old_key
+
+
+def test_a_delegate_serves_one_more_user_once_its_certificate_is_reissued(home: Path, tmp_path: Path) -> None:
+    """A team grows: the hub's certificate names its users, so a new one is issued after a revocation."""
+    hub, old_cert, old_key = hub_acting_for_bob(home, tmp_path)
     again = skyport(None, "user", "add", "hub", "--acts-for", "bob", "--acts-for", "carol", home=home, check=False)
     assert again.returncode == 1 and "skyport user revoke hub" in again.stderr, again.stderr
     skyport(None, "user", "revoke", "hub", home=home)
@@ -235,6 +242,41 @@ def test_a_delegate_serves_one_more_user_once_its_certificate_is_reissued(home: 
             old_as_bob = old.get("/user/job", headers={"X-Skyport-User": "bob"})
     assert as_carol.status_code == 200, as_carol.text
     assert old_as_bob.status_code == 403 and "revoked" in old_as_bob.json()["detail"], old_as_bob.text
+
+
+def test_user_set_changes_whom_a_delegate_acts_for_and_revokes_its_old_certificate(home: Path, tmp_path: Path) -> None:
+    """`skyport user set hub --acts-for +carol` reissues the hub's certificate in its folder and revokes the
+    old one; `-bob` takes bob away. A refused change changes nothing."""
+    hub, old_cert, old_key = hub_acting_for_bob(home, tmp_path)
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        added = skyport(None, "user", "set", "hub", "--acts-for", "+carol", home=home)
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            as_carol = delegate.get("/user/job", headers={"X-Skyport-User": "carol"})
+        with as_client(daemon, old_cert, old_key) as old:
+            old_as_bob = old.get("/user/job", headers={"X-Skyport-User": "bob"})
+        skyport(None, "user", "set", "hub", "--acts-for", "-bob", home=home)
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            as_bob = delegate.get("/user/job", headers={"X-Skyport-User": "bob"})
+            still_carol = delegate.get("/user/job", headers={"X-Skyport-User": "carol"})
+        kept = (hub / "cert.pem").read_bytes()
+        for change, words in (
+            (("hub", "--acts-for", "-carol"), "acts for at least one user"),
+            (("hub", "--acts-for", "carol"), "acts for carol already"),
+            (("hub", "--acts-for", "+../etc"), "is not valid"),
+            (("bob", "--acts-for", "+carol"), "bob is not a delegate"),
+        ):
+            refused = skyport(None, "user", "set", *change, home=home, check=False)
+            assert refused.returncode == 1 and words in refused.stderr and "Traceback" not in refused.stderr, refused
+        with as_client(daemon, hub / "cert.pem", hub / "key.pem") as delegate:
+            assert delegate.get("/user/job", headers={"X-Skyport-User": "carol"}).status_code == 200
+    assert "acting for bob, carol" in added.stdout, added.stdout
+    assert as_carol.status_code == 200, as_carol.text
+    assert old_as_bob.status_code == 403 and "revoked" in old_as_bob.json()["detail"], old_as_bob.text
+    assert as_bob.status_code == 403 and "delegate for carol" in as_bob.json()["detail"], as_bob.text
+    assert still_carol.status_code == 200, still_carol.text
+    assert (hub / "cert.pem").read_bytes() == kept
+    assert pki.identity(hub / "cert.pem").acts_for == ("carol",)
 
 
 @pytest.mark.parametrize("name", ["alice", "localhost", "core", "../etc", ""])

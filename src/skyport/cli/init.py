@@ -83,6 +83,31 @@ def add(obj: Context, name: str, acts_for: tuple[str, ...]) -> None:
     click.echo(f"Issued a certificate for {name} in {folder} (cert.pem, key.pem); CA: {obj.home / pki.CA_CERT}")
 
 
+@user.command("set")
+@click.argument("name")
+@click.option(
+    "--acts-for",
+    "acts_for",
+    multiple=True,
+    required=True,
+    metavar="[+|-]USER",
+    help="+USER adds USER, -USER removes USER, USER alone replaces the list; repeat for each.",
+)
+@click.pass_obj
+def set_user(obj: Context, name: str, acts_for: tuple[str, ...]) -> None:
+    """Change whom the delegate NAME acts for: a new certificate, and the old one revoked.
+
+    Give NAME the new cert.pem and key.pem (a hub that reads them from the folder printed picks
+    them up at its next request).
+    """
+    pki.private_umask()
+    folder, names = pki.set_acts_for(obj.home, name, acts_for)
+    click.echo(
+        f"Issued {name} a certificate acting for {', '.join(names)} in {folder} (cert.pem, key.pem); "
+        "the old one is revoked"
+    )
+
+
 @user.command("revoke")
 @click.argument("name")
 @click.pass_obj

@@ -47,7 +47,7 @@ from skyport_gate_sdk.certs import (
 )
 from skyport_gate_sdk.private import check_keys, make_private, private_umask
 
-from skyport.pki.access import add_user, revoke
+from skyport.pki.access import add_user, revoke, set_acts_for
 from skyport.pki.authority import (
     check_user_name,
     init_authority,
@@ -92,4 +92,5 @@ __all__ = [
     "reissue_without_roles",
     "revoke",
     "server_context",
+    "set_acts_for",
 ]

@@ -222,8 +222,8 @@ def issue_user(home: Path, user: str, *, replace: bool = False, acts_for: Sequen
     folder = home / USERS / user
     if (folder / CLIENT_CERT).exists() and not replace:
         raise Conflict(
-            f"user {user} already has a certificate in {folder}; to issue another (a delegate acting for"
-            f" more users, say), run `skyport user revoke {user}` first"
+            f"user {user} already has a certificate in {folder}; to change whom a delegate acts for, run"
+            f" `skyport user set {user} --acts-for +USER`; to issue another, run `skyport user revoke {user}` first"
         )
     role = DELEGATE if acts_for else USER
     _issue(home, user, folder / CLIENT_CERT, folder / CLIENT_KEY, role=role, names=acts_for)
