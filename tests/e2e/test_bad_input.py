@@ -120,10 +120,12 @@ def test_unknown_job_id_is_a_404(http: httpx.Client) -> None:
         assert_problem(response, 404, job_id)
 
 
-def test_no_client_certificate_no_request(daemon: Daemon) -> None:
+def test_no_client_certificate_nor_token_is_a_401(daemon: Daemon) -> None:
     context = ssl.create_default_context(cafile=str(daemon.home / "ca.pem"))
-    with httpx.Client(base_url=daemon.url, verify=context) as anonymous, pytest.raises(httpx.HTTPError):
-        anonymous.get("/user/job")
+    with httpx.Client(base_url=daemon.url, verify=context) as anonymous:
+        response = anonymous.get("/user/job")
+    assert response.status_code == 401 and response.headers["content-type"] == "application/problem+json"
+    assert "neither a client certificate nor a token" in response.json()["detail"]
 
 
 def test_certificate_from_another_ca_is_refused(daemon: Daemon, tmp_path: object) -> None:
