@@ -69,6 +69,8 @@ class Settings:
     fair_share_half_life: float = 7 * 86400.0
     default_time_limit: int = 3600
     max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit
+    tes_s3_endpoint: str = ""  # S3 endpoint of TES s3:// inputs and outputs (MinIO, moto); "" = AWS's
+    tes_http_inputs: tuple[str, ...] = ()  # URL prefixes TES http(s):// inputs may come from; none by default
 
     @property
     def store_url(self) -> str:

@@ -57,7 +57,13 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     service.wake = loop.wake
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
-    tasks = TaskService(store, service, files, Storage(owner=settings.owner))
+    storage = Storage(
+        owner=settings.owner,
+        max_size=settings.max_upload,
+        s3_endpoint=settings.tes_s3_endpoint,
+        http_inputs=settings.tes_http_inputs,
+    )
+    tasks = TaskService(store, service, files, storage)
     delivery = asyncio.create_task(tasks.deliver_outputs(settings.loop_interval), name="skyport-tes-outputs")
     try:
         yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store), tasks)

@@ -56,7 +56,7 @@ class TaskService:
             if not key or len(key) > tasks.MAX_TAG_KEY:
                 raise BadRequest(f"tag name {key[:40]!r}... must be 1 to {tasks.MAX_TAG_KEY} characters")
         for index, output in enumerate(task.get("outputs") or []):
-            self.storage.check(user, output["url"], f"output {index}")
+            self.storage.check(user, output["url"], f"output {index}", output=True)
         plan = tasks.plan(task)
         script = plan.script.encode()
         if len(script) > MAX_SCRIPT_BYTES:
