@@ -198,6 +198,57 @@ def test_a_requeued_jobs_cost_is_the_sum_of_its_runs(priced: Daemon, tmp_path: P
     assert budget["spent"] == pytest.approx(total["cost"], abs=1e-5)
 
 
+def dry_run(daemon: Daemon, path: str) -> dict[str, Any]:
+    plan: dict[str, Any] = json.loads(skyport(daemon, "--json", "submit", "--dry-run", path).stdout)
+    return plan
+
+
+def test_the_dry_run_expects_the_users_typical_run_and_shows_partitions_and_the_array_throttle(
+    home: Path, tmp_path: Path
+) -> None:
+    """Two priced local sites: "local" at PRICE and "cheap" at half of it, per node-hour."""
+    base = {"cpus": 2, "mem": 2048, "users": TEST_USERS, "read_only": PYTHON}
+    sites = [
+        {"name": "local", "kind": "local", "settings": {**base, "price": PRICE}},
+        {"name": "cheap", "kind": "local", "settings": {**base, "price": PRICE / 2}},
+    ]
+    with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
+        minute = script(tmp_path, "minute.sh", "sleep 1", "time 1m")
+        fresh = dry_run(daemon, minute)
+        assert fresh["expected_cost"] == fresh["worst_case_cost"] == pytest.approx(PRICE / 2 / 60)
+        assert fresh["expected_basis"] == "the worst case: none of your jobs has ended yet"
+        assert [(o["remote_name"], o["planned"]) for o in fresh["alternatives"]] == [("cheap", True), ("local", False)]
+
+        assert wait_ended(daemon, skyport(daemon, "submit", minute).stdout.strip())["state"] == "F"
+        # A job held on the dearer site keeps a partition there, with a CPU free.
+        held = skyport(daemon, "submit", script(tmp_path, "held.sh", "sleep 60", "site local")).stdout.strip()
+        wait_state(daemon, held, "R")
+        plan = dry_run(daemon, script(tmp_path, "array.sh", "sleep 1", "time 1m", "array 1-10%2"))
+        ratio = plan["expected_cost"] / plan["worst_case_cost"]
+        assert 1 / 60 <= ratio <= 10 / 60  # it ran about a second of its minute
+        assert plan["expected_basis"].startswith(f"the worst case x {ratio:.2f}: the median run time / time limit")
+        assert (plan["array_tasks"], plan["array_throttle"]) == (10, 2)
+        assert plan["array_worst_case_cost"] == pytest.approx(10 * plan["worst_case_cost"])
+        assert plan["array_expected_cost"] == pytest.approx(10 * plan["expected_cost"], abs=1e-5)
+        options = plan["alternatives"]
+        assert [o["price"] for o in options] == sorted(o["price"] for o in options)
+        assert [o.get("partition_id") is not None for o in options if o["remote_name"] == "local"] == [False, True]
+        assert sum(o["planned"] for o in options) == 1
+        # It would run beside the held job; a new partition on the cheap site would cost half.
+        assert [(o["remote_name"], "partition_id" in o, o["planned"], o["cheaper"]) for o in options] == [
+            ("cheap", False, False, True),
+            ("local", False, False, False),
+            ("local", True, True, False),
+        ]
+        worst = plan["worst_case_cost"]
+        for option in options:
+            assert option["cheaper"] == (option["worst_case_cost"] < worst - 1e-6)
+        text = skyport(daemon, "submit", "--dry-run", str(tmp_path / "array.sh")).stdout
+        assert "array: 10 tasks, at most 2 at once" in text and "expected cost: $" in text
+        assert "Where it could run" in text and "planned" in text
+        skyport(daemon, "cancel", held)
+
+
 def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -226,8 +277,12 @@ def test_a_one_dollar_budget_lets_one_job_through_and_the_next_waits_until_it_is
     plan = json.loads(skyport(priced, "--json", "submit", "--dry-run", str(tmp_path / "second.sh")).stdout)
     assert not plan["placed"] and plan["reason"] == waiting["state_details"]
     assert [(b["name"], round(b["left"], 2)) for b in plan["budgets"]] == [("user alice", 0.4)]
-    assert [(o["flavor_name"], o["price"], o["worst_case_cost"]) for o in plan["alternatives"]] == [
-        ("local", PRICE, 0.6)
+    # a new partition of the local flavor, or the one the first job runs on (it has a CPU free)
+    assert [
+        (o["flavor_name"], "partition_id" in o, o["price"], o["worst_case_cost"]) for o in plan["alternatives"]
+    ] == [
+        ("local", False, PRICE, 0.6),
+        ("local", True, PRICE, 0.6),
     ]
     text = skyport(priced, "submit", "--dry-run", str(tmp_path / "second.sh")).stdout
     assert "would wait: user alice has $0.40 left this month" in text and "worst-case cost: $0.6000" in text

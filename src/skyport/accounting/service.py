@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -245,6 +246,9 @@ def limits(connection: sa.Connection, now: float, default_time_limit: int) -> Li
     return Limits(tuple(result), tuple(budgets), ceilings)
 
 
+TYPICAL_RUNS = 100  # the ended jobs of a user whose run times estimate what a new one is likely to cost
+
+
 class Usage:
     """Accounting of ended jobs, like Slurm's sacct: a user sees their own jobs, the owner everyone's."""
 
@@ -295,6 +299,12 @@ class Usage:
                 f"before={before!r} is not a job you can see; pass the ID of the last job of the previous page"
             )
         return jobs
+
+    async def typical_run(self, user: str, default_time_limit: int) -> tuple[float, int]:
+        """The median run time / time limit of the user's last TYPICAL_RUNS ended jobs that ran, and
+        how many there were; (1.0, 0) when none has."""
+        ratios = await self.store.run(queries.run_ratios, user, default_time_limit, TYPICAL_RUNS)
+        return (statistics.median(ratios) if ratios else 1.0), len(ratios)
 
     async def totals(
         self,

@@ -282,6 +282,14 @@ def _dry_run(obj: Context, content: bytes, files: list[tuple[str, bytes]]) -> No
     click.echo(f"would {'start' if plan['placed'] else 'wait'}: {plan['reason']}")
     click.echo(f"where: {where}; when: {render.when(plan.get('start_time')) or 'unknown'}")
     click.echo(f"worst-case cost: {render.money(plan['worst_case_cost'])} (price x nodes x time limit)")
+    if "expected_cost" in plan:
+        click.echo(f"expected cost: {render.money(plan['expected_cost'])} ({plan.get('expected_basis', '')})")
+    if "array_tasks" in plan:
+        throttle = f", at most {plan['array_throttle']} at once" if "array_throttle" in plan else ""
+        click.echo(
+            f"array: {plan['array_tasks']} tasks{throttle}; all of them: worst case "
+            f"{render.money(plan['array_worst_case_cost'])}, expected {render.money(plan['array_expected_cost'])}"
+        )
     for budget in plan["budgets"]:
         click.echo(
             f"draws on {budget['name']}: {render.money(max(0.0, budget['left']))} left {budget.get('period', '')}"
@@ -290,13 +298,21 @@ def _dry_run(obj: Context, content: bytes, files: list[tuple[str, bytes]]) -> No
         (
             o["remote_name"],
             o["flavor_name"],
+            o["partition_id"][:10] if o.get("partition_id") else "new",
             render.money(o["price"]),
             render.money(o["worst_case_cost"]),
             render.when(o.get("ready_at")),
+            _marks(o),
         )
         for o in plan["alternatives"]
     ]
-    render.table("Flavors that could run it", ("SITE", "FLAVOR", "PRICE/H", "WORST CASE", "NEW PARTITION READY"), rows)
+    columns = ("SITE", "FLAVOR", "PARTITION", "PRICE/H", "WORST CASE", "READY", "")
+    render.table("Where it could run", columns, rows)
+
+
+def _marks(option: dict[str, Any]) -> str:
+    """``planned``, ``cheaper, sooner``: how an alternative of a dry run compares with the plan."""
+    return ", ".join(mark for mark in ("planned", "cheaper", "sooner") if option.get(mark))
 
 
 @click.command()

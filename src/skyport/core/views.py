@@ -14,7 +14,7 @@ from skyport import scheduler
 from skyport.accounting.budgets import Account, Budget
 from skyport.accounting.service import Spend
 from skyport.jobs.record import Job
-from skyport.jobs.script import JobRequest
+from skyport.jobs.script import JobRequest, array_tasks
 from skyport.jobs.states import PENDING, JobState
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import SiteRegistry, stable_id
@@ -144,10 +144,18 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
 
 
 def dry_run(
-    job: Job, placement: scheduler.Placement, snapshot: scheduler.Snapshot, default_time_limit: int
+    job: Job,
+    placement: scheduler.Placement,
+    snapshot: scheduler.Snapshot,
+    default_time_limit: int,
+    typical: tuple[float, int],
 ) -> dict[str, Any]:
-    """What the scheduler would do with ``job`` now: the plan, its worst case, budgets, and every
-    allowed flavor that could hold it, cheapest first."""
+    """What the scheduler would do with ``job`` now: the plan, its worst and expected cost, the budgets
+    it draws on, its array, and every allowed flavor (as a new partition) and existing partition that
+    could hold it, cheapest first, marked where cheaper or sooner than the plan.
+
+    ``typical`` is the user's median run time / time limit and the number of ended jobs it is from.
+    """
     wanted = next(d for d in snapshot.jobs if d.id == job.id)
     hours = min(job.request.time_limit or default_time_limit, scheduler.MAX_DURATION) / 3600
     nodes = {node.id: node for node in snapshot.nodes}
@@ -161,33 +169,80 @@ def dry_run(
             for b in snapshot.budgets
             if b.key in wanted.budgets
         ],
-        "alternatives": [],
     }
+    planned: tuple[str, str, str | None] | None = None  # site, flavor, existing partition
     if placement.new_partition is not None:
-        body.update(
-            remote_name=placement.new_partition.site,
-            flavor_name=placement.new_partition.flavor,
-            new_nodes=placement.new_partition.count,
-        )
+        new = placement.new_partition
+        body.update(remote_name=new.site, flavor_name=new.flavor, new_nodes=new.count)
+        planned = (new.site, new.flavor, None)
     elif placement.node_ids and (first := nodes.get(placement.node_ids[0])):
         body.update(remote_name=first.site, flavor_name=first.flavor)
-    options = []
-    for site in snapshot.sites:
-        for flavor in site.flavors:
-            if scheduler.cheapest_fit(wanted, [dataclasses.replace(site, flavors=(flavor,))]) is not None:
-                price = flavor.price * wanted.nodes
-                options.append(
-                    {
-                        "remote_name": site.name,
-                        "flavor_name": flavor.name,
-                        "price": price,
-                        "worst_case_cost": round(price * hours, 6),
-                        "ready_at": timestamp(snapshot.now + site.boot_time),
-                    }
-                )
-    body["alternatives"] = sorted(options, key=lambda o: (o["price"], o["ready_at"], o["remote_name"]))
+        planned = (first.site, first.flavor, first.partition_id)
+    options = _options(wanted, snapshot)
     if not placement.placed and options:  # what it may cost once it can start: the cheapest that holds it
-        body["worst_case_cost"] = body["alternatives"][0]["worst_case_cost"]
+        body["worst_case_cost"] = round(options[0][3] * hours, 6)
+    worst = body["worst_case_cost"]
+    body["alternatives"] = [
+        _option(option, hours, planned, worst, placement.start_time if placement.placed else None) for option in options
+    ]
+    ratio, runs = typical
+    body["expected_cost"] = round(worst * ratio, 6)
+    body["expected_basis"] = (
+        f"the worst case x {ratio:.2f}: the median run time / time limit of your last {runs} ended jobs"
+        if runs
+        else "the worst case: none of your jobs has ended yet"
+    )
+    if job.array_id is not None:
+        tasks, throttle = array_tasks(job.request.array)
+        body.update(
+            array_tasks=len(tasks),
+            array_throttle=throttle or None,
+            array_worst_case_cost=round(worst * len(tasks), 6),
+            array_expected_cost=round(worst * ratio * len(tasks), 6),
+        )
+    return {key: value for key, value in body.items() if value is not None}
+
+
+Option = tuple[str, str, str | None, float, float]  # site, flavor, existing partition, price per hour, ready
+
+
+def _options(wanted: scheduler.JobDemand, snapshot: scheduler.Snapshot) -> list[Option]:
+    """Every allowed flavor that could hold the job as a new partition, and every existing partition
+    that could, cheapest first, then soonest ready."""
+    options: list[Option] = [
+        (site.name, flavor.name, None, flavor.price * wanted.nodes, snapshot.now + site.boot_time)
+        for site in snapshot.sites
+        for flavor in site.flavors
+        if scheduler.cheapest_fit(wanted, [dataclasses.replace(site, flavors=(flavor,))]) is not None
+    ]
+    partitions: dict[str, list[scheduler.NodeSlot]] = {}
+    for node in snapshot.nodes:
+        partitions.setdefault(node.partition_id, []).append(node)
+    for partition_id, slots in partitions.items():
+        ready = scheduler.room_on(wanted, slots)
+        if ready is not None:
+            price = slots[0].price * wanted.nodes
+            options.append((slots[0].site, slots[0].flavor, partition_id, price, max(ready, snapshot.now)))
+    return sorted(options, key=lambda o: (o[3], o[4], o[0], o[1], o[2] or ""))
+
+
+def _option(
+    option: Option, hours: float, planned: tuple[str, str, str | None] | None, worst: float, start: float | None
+) -> dict[str, Any]:
+    """An alternative as the dry run shows it, compared with the plan (its worst case, its start)."""
+    site, flavor, partition_id, price, ready = option
+    cost = round(price * hours, 6)
+    body: dict[str, Any] = {
+        "remote_name": site,
+        "flavor_name": flavor,
+        "partition_id": partition_id,
+        "price": price,
+        "worst_case_cost": cost,
+        "ready_at": timestamp(ready),
+        "planned": (site, flavor, partition_id) == planned,
+        "cheaper": cost < worst - 1e-6,
+        "sooner": start is not None and ready < start - 1.0,
+    }
     return {key: value for key, value in body.items() if value is not None}
 
 

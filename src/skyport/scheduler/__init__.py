@@ -23,7 +23,7 @@ from skyport.scheduler.model import (
     Snapshot,
     Timetable,
 )
-from skyport.scheduler.timetable import cheapest_fit, decode, impossible_reason
+from skyport.scheduler.timetable import cheapest_fit, decode, impossible_reason, room_on
 
 __all__ = [
     "MAX_DURATION",
@@ -41,6 +41,7 @@ __all__ = [
     "cheapest_fit",
     "impossible_reason",
     "plan",
+    "room_on",
 ]
 
 

@@ -300,6 +300,26 @@ def cheapest_fit(job: JobDemand, sites: Sequence[SiteOffer]) -> tuple[float, str
     return min(fits, default=None)
 
 
+def room_on(job: JobDemand, nodes: Sequence[NodeSlot]) -> float | None:
+    """When ``job.nodes`` of ``nodes`` (one partition's) have room for the job at once, as their running
+    jobs end at their time limits (queued jobs not counted); None when they can never hold it."""
+    if len(nodes) < job.nodes or not _allows(job, nodes[0].site, nodes[0].flavor):
+        return None
+    times = sorted({node.available_at for node in nodes} | {r.end_time for node in nodes for r in node.running})
+    for t in times:
+        free = 0
+        for node in nodes:
+            busy = [run for run in node.running if run.end_time > t]
+            cpus = node.cpus - sum(run.cpus for run in busy)
+            mem = node.mem - sum(run.mem for run in busy)
+            gpus = node.gpus - sum(run.gpus for run in busy)
+            if node.available_at <= t and _holds(job, cpus, mem, gpus, node.disk):
+                free += 1
+        if free >= job.nodes:
+            return t
+    return None
+
+
 def demand_text(job: JobDemand, *, with_count: bool = True) -> str:
     """``2 x cpus=4, mem=8 GB, gpus=1``: what the job asks of each node."""
     parts = [f"cpus={job.cpus}"]

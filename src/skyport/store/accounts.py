@@ -76,6 +76,22 @@ def ended_spend(connection: sa.Connection, holder: str, name: str, since: float)
     return spent
 
 
+def run_ratios(connection: sa.Connection, owner: str, default_time_limit: int, count: int) -> list[float]:
+    """Run time / time limit (at most 1) of the last ``count`` ended jobs of ``owner`` that ran."""
+    query = (
+        sa.select(jobs.c.start_time, jobs.c.end_time, jobs.c.request)
+        .where(jobs.c.owner == owner, jobs.c.end_time.is_not(None), jobs.c.cost.is_not(None))
+        .where(jobs.c.start_time.is_not(None))
+        .order_by(jobs.c.end_time.desc())
+        .limit(count)
+    )
+    ratios = []
+    for row in connection.execute(query):
+        limit = int(row.request.get("time_limit") or 0) or default_time_limit
+        ratios.append(min(1.0, max(0.0, row.end_time - row.start_time) / limit))
+    return ratios
+
+
 def idle_partitions(connection: sa.Connection) -> list[PartitionRecord]:
     """Live partitions left idle: their idle time so far counts against budgets."""
     query = sa.select(partitions).where(

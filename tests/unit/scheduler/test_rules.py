@@ -13,6 +13,7 @@ from skyport.scheduler import (
     SiteOffer,
     Snapshot,
     impossible_reason,
+    room_on,
 )
 
 from .conftest import Plan
@@ -235,3 +236,14 @@ def test_disk_per_node_is_a_floor_not_a_share(plan: Plan) -> None:
     assert table.placements[0].reason == (
         "no node or flavor on the allowed sites has 40 GB disk; the most offered is 20 GB disk"
     )
+
+
+def test_a_partition_has_room_once_enough_of_its_nodes_are_free_at_once() -> None:
+    """What the dry run says of an existing partition: when its running jobs leave room for the job."""
+    nodes = [node("n1", busy_until=NOW + 600), node("n2", busy_until=NOW + 300), node("n3")]
+    assert room_on(job("j", cpus=4), nodes) == NOW
+    assert room_on(job("j", cpus=4, nodes=2), nodes) == NOW + 300
+    assert room_on(job("j", cpus=4, nodes=3), nodes) == NOW + 600
+    assert room_on(job("j", cpus=4, nodes=4), nodes) is None  # more nodes than it has
+    assert room_on(job("j", cpus=5), nodes) is None  # larger than its nodes
+    assert room_on(job("j", sites=("aws",)), nodes) is None  # a site the job does not allow

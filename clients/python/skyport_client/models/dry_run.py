@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
+# Spec sha256: a02c3543bb8de38c74537e9c0c092c6bbd89353f76142b03905fb5b783272a6c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The DryRun model."""
 
@@ -27,7 +27,17 @@ class DryRun:
             not placed, on the cheapest flavor that holds it.
         reason: The scheduler's reason, as `skyport show` would give it.
         budgets: The budgets the job would draw on.
-        alternatives: Every allowed flavor that could hold the job, cheapest first.
+        alternatives: Every allowed flavor that could hold the job as a new partition, and every existing
+        partition that could hold it, cheapest first.
+
+    expected_cost: What it is likely to cost: the worst case x the median ratio of run time to time limit of
+    the user's last ended jobs (at most 100); the worst case when none has ended yet.
+
+    expected_basis: How expected_cost was estimated, in words.
+    array_tasks: For a job array, its number of tasks (the plan is its first task's).
+    array_throttle: For a job array with a throttle (%N), how many of its tasks may run at once.
+    array_worst_case_cost: For a job array, the worst case of all its tasks.
+    array_expected_cost: For a job array, the expected cost of all its tasks.
     """
 
     placed: bool
@@ -39,6 +49,12 @@ class DryRun:
     reason: str
     budgets: list[DryRunBudget]
     alternatives: list[DryRunOption]
+    expected_cost: float | None = None
+    expected_basis: str | None = None
+    array_tasks: int | None = None
+    array_throttle: int | None = None
+    array_worst_case_cost: float | None = None
+    array_expected_cost: float | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DryRun:
@@ -53,6 +69,12 @@ class DryRun:
             reason=data["reason"],
             budgets=[DryRunBudget.from_dict(item) for item in data["budgets"]],
             alternatives=[DryRunOption.from_dict(item) for item in data["alternatives"]],
+            expected_cost=data.get("expected_cost"),
+            expected_basis=data.get("expected_basis"),
+            array_tasks=data.get("array_tasks"),
+            array_throttle=data.get("array_throttle"),
+            array_worst_case_cost=data.get("array_worst_case_cost"),
+            array_expected_cost=data.get("array_expected_cost"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,5 +89,11 @@ class DryRun:
             "reason": self.reason,
             "budgets": [item.to_dict() for item in self.budgets],
             "alternatives": [item.to_dict() for item in self.alternatives],
+            "expected_cost": self.expected_cost,
+            "expected_basis": self.expected_basis,
+            "array_tasks": self.array_tasks,
+            "array_throttle": self.array_throttle,
+            "array_worst_case_cost": self.array_worst_case_cost,
+            "array_expected_cost": self.array_expected_cost,
         }
         return {key: value for key, value in result.items() if value is not None}

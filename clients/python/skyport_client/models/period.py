@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
-# Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
+# Spec sha256: a02c3543bb8de38c74537e9c0c092c6bbd89353f76142b03905fb5b783272a6c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The Period enum."""
 

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 3dca299b36fd4445610b2cbbd3e223fba2510cecc1c0dca44e82d115d9ec1c20
+// Spec sha256: a02c3543bb8de38c74537e9c0c092c6bbd89353f76142b03905fb5b783272a6c
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -157,8 +157,20 @@ export interface DryRun {
   reason: string;
   /** The budgets the job would draw on. */
   budgets: Array<DryRunBudget>;
-  /** Every allowed flavor that could hold the job, cheapest first. */
+  /** Every allowed flavor that could hold the job as a new partition, and every existing partition that could hold it, cheapest first.  */
   alternatives: Array<DryRunOption>;
+  /** What it is likely to cost: the worst case x the median ratio of run time to time limit of the user's last ended jobs (at most 100); the worst case when none has ended yet.  */
+  expected_cost?: number;
+  /** How expected_cost was estimated, in words. */
+  expected_basis?: string;
+  /** For a job array, its number of tasks (the plan is its first task's). */
+  array_tasks?: number;
+  /** For a job array with a throttle (%N), how many of its tasks may run at once. */
+  array_throttle?: number;
+  /** For a job array, the worst case of all its tasks. */
+  array_worst_case_cost?: number;
+  /** For a job array, the expected cost of all its tasks. */
+  array_expected_cost?: number;
 }
 
 /**
@@ -174,7 +186,7 @@ export interface DryRunBudget {
 }
 
 /**
- * A flavor that could hold the job.
+ * A flavor that could hold the job as a new partition, or an existing partition that could.
  */
 export interface DryRunOption {
   /** Site. */
@@ -185,8 +197,16 @@ export interface DryRunOption {
   price: number;
   /** Price per hour x time limit. */
   worst_case_cost: number;
-  /** When a new partition of it would be ready, if created now (the site's boot time). */
+  /** When a new partition of it would be ready, if created now (the site's boot time); for an existing partition, when enough of its nodes have room for the job as its running jobs end at their time limits (queued jobs not counted).  */
   ready_at?: string;
+  /** The existing partition this option runs the job on; absent for a new partition. */
+  partition_id?: string;
+  /** Whether this is where the scheduler would run it. */
+  planned?: boolean;
+  /** Whether its worst case is less than that of the plan. */
+  cheaper?: boolean;
+  /** Whether it is ready before the plan would start the job (or the plan has no start). */
+  sooner?: boolean;
 }
 
 /**

@@ -41,7 +41,8 @@ async def dry_run(
     script, inputs = await _form(script_content, input_files, body)
     job = await running.jobs.submit(user(), script, inputs, dry_run=True)
     placement, snapshot = await running.loop.dry_run(job)
-    return views.dry_run(job, placement, snapshot, running.settings.default_time_limit), 200
+    typical = await running.usage.typical_run(job.owner, running.settings.default_time_limit)
+    return views.dry_run(job, placement, snapshot, running.settings.default_time_limit, typical), 200
 
 
 async def _form(
