@@ -71,10 +71,37 @@ class Settings:
     max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit
     tes_s3_endpoint: str = ""  # S3 endpoint of TES s3:// inputs and outputs (MinIO, moto); "" = AWS's
     tes_http_inputs: tuple[str, ...] = ()  # URL prefixes TES http(s):// inputs may come from; none by default
+    metrics_listen: str = ""  # HOST:PORT (loopback) of a plain-HTTP /metrics for a local Prometheus; "" for none
 
     @property
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.home / 'skyport.db'}"
+
+    def metrics_address(self) -> tuple[str, int] | None:
+        """Where to serve /metrics over plain HTTP (``metrics_listen``), or None; BadRequest unless loopback.
+
+        Nothing there checks who asks, so only this machine may: 127.0.0.1, ::1 or localhost, with a
+        port (``9464``, ``127.0.0.1:9464`` or ``[::1]:9464``).
+        """
+        import ipaddress  # here: only the daemon's start asks
+
+        value = str(self.metrics_listen)
+        if not value:
+            return None
+        host, _, port = value.rpartition(":")
+        host = {"": "127.0.0.1", "localhost": "127.0.0.1"}.get(host, host.removeprefix("[").removesuffix("]"))
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+            number = int(port)
+        except ValueError:
+            loopback, number = False, 0
+        if not loopback or not 0 < number < 65536:
+            raise BadRequest(
+                f"{CONFIG_FILE}: metrics_listen is {value!r}; it must be a loopback address and port such as "
+                "127.0.0.1:9464, since metrics served there need no certificate. A Prometheus on another "
+                "machine scrapes https://HOST:PORT/metrics with the daemon owner's certificate instead"
+            )
+        return host, number
 
     @property
     def jobs_dir(self) -> Path:

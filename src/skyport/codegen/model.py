@@ -21,6 +21,7 @@ _METHODS = ("get", "put", "post", "delete", "patch")
 _JSON = "application/json"
 _PROBLEM = "application/problem+json"
 _OCTET = "application/octet-stream"
+_TEXT = "text/plain"
 _MULTIPART = "multipart/form-data"
 
 
@@ -398,7 +399,7 @@ class Outcome:
     """A documented 2xx response."""
 
     status: int
-    kind: str  # "json", "octet" or "empty"
+    kind: str  # "json", "octet", "text" or "empty"
     type: TypeRef | None
     description: str
 
@@ -414,13 +415,13 @@ class Outcome:
     def parse(self) -> str:
         if self.kind == "json" and self.type is not None:
             return self.type.from_json("response.json()")
-        return "response.content" if self.kind == "octet" else "None"
+        return {"octet": "response.content", "text": "response.text"}.get(self.kind, "None")
 
     @property
     def typescript_read(self) -> str:
         if self.kind == "json":
             return f"(await response.json()) as {self.typescript}"
-        return "await response.blob()" if self.kind == "octet" else "undefined"
+        return {"octet": "await response.blob()", "text": "await response.text()"}.get(self.kind, "undefined")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -868,10 +869,14 @@ class _Builder:
                 outcomes.append(Outcome(code, "json", outcome_type, description))
             elif _OCTET in content:
                 outcomes.append(Outcome(code, "octet", BINARY, description))
+            elif _TEXT in content:
+                outcomes.append(Outcome(code, "text", STRING, description))
             elif not content:
                 outcomes.append(Outcome(code, "empty", None, description))
             else:
-                raise self.fail(here, f"response media types {sorted(content)} are not supported ({_JSON}, {_OCTET})")
+                raise self.fail(
+                    here, f"response media types {sorted(content)} are not supported ({_JSON}, {_OCTET}, {_TEXT})"
+                )
         if not outcomes:
             raise self.fail(where, "an operation needs at least one 2xx response")
         return outcomes, sorted(errors), "default" in responses

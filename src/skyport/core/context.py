@@ -9,6 +9,7 @@ from skyport.accounting.service import AccountService, Usage
 from skyport.config import Settings
 from skyport.core.auth import Caller, Tokens
 from skyport.core.loop import Loop
+from skyport.core.metrics import Metrics
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
@@ -28,6 +29,7 @@ class Core:
     usage: Usage
     tokens: Tokens
     tasks: TaskService  # TES tasks (spec/tes.yaml)
+    metrics: Metrics
 
 
 _core: ContextVar[Core] = ContextVar("skyport_core")

@@ -8,9 +8,11 @@ import logging
 import os
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import uvicorn
+from skyport_gate_sdk.http import BoundedHttpToolsProtocol, with_head_timeout
 from skyport_gate_sdk.serve import Stopper, check_home, server_config
 from skyport_gate_sdk.tls import ClientCertProtocol
 
@@ -21,6 +23,7 @@ from skyport.core.app import TerminalApp
 from skyport.core.auth import Tokens
 from skyport.core.context import Core
 from skyport.core.loop import Loop
+from skyport.core.metrics import Metrics, MetricsApp
 from skyport.errors import Conflict
 from skyport.jobs.files import JobFiles
 from skyport.jobs.service import JobService
@@ -40,7 +43,6 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     files = JobFiles(settings.jobs_dir)
     files.drop_incomplete(store.call(job_queries.job_ids))
     sites = SiteRegistry(settings)
-    await sites.refresh()
     manager = pki.owner_name(settings.home)  # the user the home was initialised for manages accounts
     accounts = AccountService(store, owner=manager)
     service = JobService(
@@ -55,6 +57,9 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     )
     loop = Loop(settings, service, sites)
     service.wake = loop.wake
+    metrics = Metrics(owner=manager)
+    metrics.attach(store, sites, service, loop)
+    await sites.refresh()
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
     storage = Storage(
@@ -66,7 +71,9 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     tasks = TaskService(store, service, files, storage)
     delivery = asyncio.create_task(tasks.deliver_outputs(settings.loop_interval), name="skyport-tes-outputs")
     try:
-        yield Core(settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store), tasks)
+        yield Core(
+            settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store), tasks, metrics
+        )
     finally:
         for helper in (revoked, delivery):
             helper.cancel()
@@ -102,9 +109,12 @@ async def serve(settings: Settings) -> None:
     check_home(settings.home)
     pki.make_private(settings.home, keys=False)
     url = f"https://{settings.host}:{settings.port}"
+    metrics_address = settings.metrics_address()
     with daemon_lock.hold(settings.home, url), Stopper() as stopper:
         check_port(settings.host, settings.port)
-        async with running_core(settings) as core:
+        if metrics_address is not None:
+            check_port(*metrics_address, pick="metrics_listen: HOST:PORT in config.yaml")
+        async with running_core(settings) as core, _serving_metrics(core, metrics_address):
             app = TerminalApp(core)
             config = server_config(
                 app,
@@ -122,8 +132,47 @@ async def serve(settings: Settings) -> None:
     logger.info("skyport daemon stopped")
 
 
-def check_port(host: str, port: int) -> None:
-    """Refuse to start when another program listens on ``host:port``, saying so (uvicorn only logs it)."""
+class _Beside(uvicorn.Server):
+    """A uvicorn server beside the daemon's own: it leaves SIGINT and SIGTERM to the daemon's Stopper."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _serving_metrics(core: Core, address: tuple[str, int] | None) -> AsyncIterator[None]:
+    """Serve the metrics over plain HTTP on ``address`` (a loopback one) while the body runs; None: not at all."""
+    if address is None:
+        yield
+        return
+    host, port = address
+    config = uvicorn.Config(
+        MetricsApp(core.metrics),
+        host=host,
+        port=port,
+        http=with_head_timeout(BoundedHttpToolsProtocol, core.settings.request_timeout),
+        lifespan="off",
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+    )
+    server = _Beside(config)
+    task = asyncio.create_task(server.serve(), name="skyport-metrics")
+    logger.info("metrics served on http://%s:%d/metrics", f"[{host}]" if ":" in host else host, port)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+_PICK_PORT = "--port N, SKYPORT_PORT=N or listen: {port: N} in config.yaml"
+
+
+def check_port(host: str, port: int, pick: str = _PICK_PORT) -> None:
+    """Refuse to start when another program listens on ``host:port``, saying so (uvicorn only logs it);
+    ``pick`` says how to choose another port."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
         try:
@@ -131,7 +180,7 @@ def check_port(host: str, port: int) -> None:
         except OSError as exc:
             raise Conflict(
                 f"port {port} is in use on {host} ({exc.strerror}): stop what listens there, or pick "
-                f"another port with --port N, SKYPORT_PORT=N or listen: {{port: N}} in config.yaml"
+                f"another port with {pick}"
             ) from None
 
 

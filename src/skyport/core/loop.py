@@ -32,7 +32,7 @@ import logging
 import math
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -130,6 +130,7 @@ class Loop:
         self._recorded = self.store.call(partition_queries.recorded_partitions)
         # Job ID -> (owner, start, end, cpus x nodes) of recent runs, for fair share; see _usage.
         self._runs: dict[str, tuple[str, float, float, int]] | None = None
+        self.timed: Callable[[str, float], None] = lambda step, seconds: None  # "pass" or "plan"; set by the metrics
 
     def wake(self) -> None:
         self._wake.set()
@@ -154,7 +155,9 @@ class Loop:
                 if repr(exc) != failure:
                     logger.exception("scheduling pass failed; retrying (logged again only if it fails otherwise)")
                 failure, busy = repr(exc), False
-            await self._sleep(busy, time.monotonic() - started)
+            spent = time.monotonic() - started
+            self.timed("pass", spent)
+            await self._sleep(busy, spent)
 
     async def _sleep(self, busy: bool, spent: float) -> None:
         """Until the next pass is due or something wakes the loop, but never sooner than ``spent``
@@ -507,7 +510,9 @@ class Loop:
         while True:
             ready, throttled = _throttle([job for job in pending if not self._held(job, "start", now)], jobs)
             snapshot = await self._snapshot(ready, jobs, partitions, now)
+            started = time.perf_counter()
             planned = scheduler.plan(snapshot, self.scheduler_settings)
+            self.timed("plan", time.perf_counter() - started)
             self.timetable = scheduler.Timetable(placements=(*planned.placements, *throttled))
             self.nodes = {node.id: node for node in snapshot.nodes}
             changed, failed = await self._act(ready, partitions, now)
@@ -750,6 +755,10 @@ class Loop:
         await self._save_partition(
             dataclasses.replace(record, state=seen.state, state_details=seen.state_details or "")
         )
+
+    def partitions(self) -> Iterable[PartitionRecord]:
+        """The live partitions in no order (a view: for reading at once, not across an ``await``)."""
+        return self._partitions.values()
 
     def _live_partitions(self) -> dict[str, PartitionRecord]:
         """The live partitions by ID, oldest first."""

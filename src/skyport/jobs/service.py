@@ -18,7 +18,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -95,6 +95,8 @@ class JobService:
         self.default_time_limit = default_time_limit  # seconds planned for a job that gives no time limit
         self.wake: Callable[[], None] = lambda: None  # set by the loop that acts on changes
         self.written: Callable[[Job], None] = lambda job: None  # set by the loop: told of every job written
+        # Told of every job written, as it was (None: not active) and as it is now; set by the metrics.
+        self.changed: Callable[[Job | None, Job], None] = lambda before, after: None
         self._active = {job.id: job for job in store.call(queries.active_jobs)}
 
     def active_jobs(self) -> list[Job]:
@@ -102,9 +104,14 @@ class JobService:
         oldest first: what :func:`skyport.store.jobs.active_jobs` reads, without reading it."""
         return sorted(self._active.values(), key=lambda job: (job.submit_time, job.id))
 
+    def active(self) -> Iterable[Job]:
+        """The active jobs in no order (a view: for reading at once, not across an ``await``)."""
+        return self._active.values()
+
     def _stored(self, job: Job) -> Job:
         """Take ``job``, just written to the store, into the active jobs (or out of them), and tell
-        :attr:`written` of it; returns it."""
+        :attr:`written` and :attr:`changed` of it; returns it."""
+        self.changed(self._active.get(job.id), job)
         if job.state in ACTIVE or not job.gate_done:
             self._active[job.id] = job
         else:

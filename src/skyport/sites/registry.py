@@ -95,6 +95,8 @@ class Gate:
         self.problem = ""  # why the gate could not be reached, when it could not
         self.polled_at = 0.0
         self._users_until: dict[str, float] = {}  # users whose jobs the gate said it runs, until when
+        # Told of each request: site, operation, seconds, and the error when it failed (set by the metrics).
+        self.timed: Callable[[str, str, float, GateError | None], None] = lambda *request: None
 
     @property
     def poll_interval(self) -> float:
@@ -108,22 +110,30 @@ class Gate:
         """Whether the gate lists the optional batch ``operation`` (start_jobs, delete_jobs_files)."""
         return bool(self.offer and operation in (self.offer.site.batch or ()))
 
-    async def _call(self, what: str, coroutine: Any) -> Any:
+    async def _call(self, operation: str, what: str, coroutine: Any) -> Any:
+        """Await ``coroutine``, a request for ``operation`` (its operationId) described by ``what``;
+        a refusal or a failure to reach the gate becomes a GateError. Each request is timed."""
+        started = time.perf_counter()
+        error = None
         try:
             return await coroutine
         except ApiError as exc:
             detail = f"{what}: {exc.detail or exc.title} (HTTP {exc.status_code})"
-            raise GateError(self.name, detail, exc.status_code) from exc
+            error = GateError(self.name, detail, exc.status_code)
+            raise error from exc
         except httpx.HTTPError as exc:
-            raise GateError(self.name, f"{what}: gate unreachable: {exc!r}") from exc
+            error = GateError(self.name, f"{what}: gate unreachable: {exc!r}")
+            raise error from exc
+        finally:
+            self.timed(self.name, operation, time.perf_counter() - started, error)
 
     async def refresh(self) -> Offer | None:
         """Ask the gate what it offers; on failure keep the last answer and record the problem."""
         try:
             site, flavors, images = await asyncio.gather(
-                self._call("get site", get_site.asyncio(client=self.client)),
-                self._call("list flavors", list_flavors.asyncio(client=self.client)),
-                self._call("list images", list_images.asyncio(client=self.client)),
+                self._call("get_site", "get site", get_site.asyncio(client=self.client)),
+                self._call("list_flavors", "list flavors", list_flavors.asyncio(client=self.client)),
+                self._call("list_images", "list images", list_images.asyncio(client=self.client)),
             )
         except GateError as exc:
             self.problem = exc.detail
@@ -138,7 +148,7 @@ class Gate:
         if self._users_until.get(user, 0.0) > time.monotonic():
             return ""
         try:
-            await self._call(f"user {user}", get_user.asyncio(client=self.client, name=user))
+            await self._call("get_user", f"user {user}", get_user.asyncio(client=self.client, name=user))
         except GateError as exc:
             return exc.detail if exc.gate_status == 404 else ""
         self._users_until[user] = time.monotonic() + _USER_ANSWER_SECONDS
@@ -148,21 +158,26 @@ class Gate:
         return next((f for f in self.offer.flavors if f.name == name), None) if self.offer else None
 
     async def partitions(self) -> list[Partition]:
-        result: list[Partition] = await self._call("list partitions", list_partitions.asyncio(client=self.client))
+        result: list[Partition] = await self._call(
+            "list_partitions", "list partitions", list_partitions.asyncio(client=self.client)
+        )
         return result
 
     async def jobs(self) -> list[GateJob]:
-        result: list[GateJob] = await self._call("list jobs", list_jobs.asyncio(client=self.client))
+        result: list[GateJob] = await self._call("list_jobs", "list jobs", list_jobs.asyncio(client=self.client))
         return result
 
     async def create_partition(self, request: PartitionRequest) -> Partition:
         result: Partition = await self._call(
-            f"create partition {request.id}", create_partition.asyncio(client=self.client, body=request)
+            "create_partition",
+            f"create partition {request.id}",
+            create_partition.asyncio(client=self.client, body=request),
         )
         return result
 
     async def delete_partition(self, partition_id: str) -> Partition:
         result: Partition = await self._call(
+            "delete_partition",
             f"delete partition {partition_id}",
             delete_partition.asyncio(client=self.client, partition_id=partition_id),
         )
@@ -170,38 +185,42 @@ class Gate:
 
     async def upload(self, job_id: str, name: str, data: bytes) -> None:
         await self._call(
-            f"upload {name}", upload_input.asyncio(client=self.client, job_id=job_id, name=name, body=data)
+            "upload_input",
+            f"upload {name}",
+            upload_input.asyncio(client=self.client, job_id=job_id, name=name, body=data),
         )
 
     async def start(self, request: JobStart) -> GateJob:
         result: GateJob = await self._call(
-            f"start job {request.id}", start_job.asyncio(client=self.client, body=request)
+            "start_job", f"start job {request.id}", start_job.asyncio(client=self.client, body=request)
         )
         return result
 
     async def start_many(self, requests: list[JobStart]) -> list[StartAnswer]:
         """start_jobs: one answer per request, in order (only when the gate :meth:`serves` it)."""
         result: list[StartAnswer] = await self._call(
-            f"start {len(requests)} jobs", start_jobs.asyncio(client=self.client, body=requests)
+            "start_jobs", f"start {len(requests)} jobs", start_jobs.asyncio(client=self.client, body=requests)
         )
         if [answer.id for answer in result] != [request.id for request in requests]:
             raise GateError(self.name, f"start {len(requests)} jobs: the answers are not one per job, in order")
         return result
 
     async def cancel(self, job_id: str) -> None:
-        await self._call(f"cancel job {job_id}", cancel_job.asyncio(client=self.client, job_id=job_id))
+        await self._call("cancel_job", f"cancel job {job_id}", cancel_job.asyncio(client=self.client, job_id=job_id))
 
     async def log(self, job_id: str, stream: str, offset: int = 0) -> bytes:
         operation = job_stdout if stream == "stdout" else job_stderr
         data: bytes = await self._call(
-            f"read {stream} of {job_id}", operation.asyncio(client=self.client, job_id=job_id, offset=offset)
+            f"job_{stream}",
+            f"read {stream} of {job_id}",
+            operation.asyncio(client=self.client, job_id=job_id, offset=offset),
         )
         return data
 
     async def outputs(self, job_id: str) -> list[OutputFile]:
         """The declared outputs of an ended job as the gate lists them; refused ones say why."""
         result: list[OutputFile] = await self._call(
-            f"list outputs of {job_id}", list_outputs.asyncio(client=self.client, job_id=job_id)
+            "list_outputs", f"list outputs of {job_id}", list_outputs.asyncio(client=self.client, job_id=job_id)
         )
         return result
 
@@ -211,7 +230,7 @@ class Gate:
         def fetch(offset: int, length: int) -> Any:
             return download_output.asyncio(client=self.client, job_id=job_id, name=name, offset=offset, length=length)
 
-        return await self._copy(f"download {name}", fetch, into, limit)
+        return await self._copy("download_output", f"download {name}", fetch, into, limit)
 
     async def copy_log(self, job_id: str, stream: str, into: BinaryIO, limit: int) -> int:
         """Append the ``stream`` log of an ended job to ``into`` one range at a time; how many bytes came."""
@@ -220,9 +239,11 @@ class Gate:
         def fetch(offset: int, length: int) -> Any:
             return operation.asyncio(client=self.client, job_id=job_id, offset=offset, length=length)
 
-        return await self._copy(f"read {stream} of {job_id}", fetch, into, limit)
+        return await self._copy(f"job_{stream}", f"read {stream} of {job_id}", fetch, into, limit)
 
-    async def _copy(self, what: str, fetch: Callable[[int, int], Any], into: BinaryIO, limit: int) -> int:
+    async def _copy(
+        self, operation: str, what: str, fetch: Callable[[int, int], Any], into: BinaryIO, limit: int
+    ) -> int:
         """Append what ``fetch(offset, length)`` answers to ``into``, range after range, until a short answer.
 
         Stops as soon as more than ``limit`` bytes came, so a file over the cap costs at most one
@@ -231,7 +252,7 @@ class Gate:
         size = 0
         while True:
             want = min(DOWNLOAD_RANGE, limit + 1 - size)
-            data: bytes = await self._call(what, fetch(size, want))
+            data: bytes = await self._call(operation, what, fetch(size, want))
             if len(data) > want:
                 raise GateError(self.name, f"{what}: {len(data)} bytes came for a range of {want}; it ignores ranges")
             await asyncio.to_thread(into.write, data)
@@ -240,12 +261,16 @@ class Gate:
                 return size
 
     async def forget(self, job_id: str) -> None:
-        await self._call(f"delete files of {job_id}", delete_job_files.asyncio(client=self.client, job_id=job_id))
+        await self._call(
+            "delete_job_files", f"delete files of {job_id}", delete_job_files.asyncio(client=self.client, job_id=job_id)
+        )
 
     async def forget_many(self, job_ids: list[str]) -> None:
         """delete_jobs_files (only when the gate :meth:`serves` it)."""
         await self._call(
-            f"delete files of {len(job_ids)} jobs", delete_jobs_files.asyncio(client=self.client, body=job_ids)
+            "delete_jobs_files",
+            f"delete files of {len(job_ids)} jobs",
+            delete_jobs_files.asyncio(client=self.client, body=job_ids),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import time
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -35,12 +36,17 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="skyport-store")
+        self.timed: Callable[[str, float], None] = lambda query, seconds: None  # set by the metrics
         migrate(self.engine)
 
     def call(self, fn: Callable[Concatenate[sa.Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(connection, ...)`` in one transaction, in the calling thread."""
-        with self.engine.begin() as connection:
-            return fn(connection, *args, **kwargs)
+        started = time.perf_counter()
+        try:
+            with self.engine.begin() as connection:
+                return fn(connection, *args, **kwargs)
+        finally:
+            self.timed(fn.__qualname__.replace(".<locals>", ""), time.perf_counter() - started)
 
     async def run(self, fn: Callable[Concatenate[sa.Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(connection, ...)`` in one transaction on the store's thread."""

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: a02c3543bb8de38c74537e9c0c092c6bbd89353f76142b03905fb5b783272a6c
+// Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -1112,5 +1112,25 @@ export async function createToken(client: Client, args: { body: TokenRequest; })
 export async function revokeToken(client: Client, args: { token: string; }): Promise<ApiToken> {
   const response = await client.request("DELETE", `/user/token/${encodeURIComponent(String(args.token))}`, {}, {}, undefined);
   if (response.status === 200) return (await response.json()) as ApiToken;
+  return fail(response);
+}
+
+/**
+ * GET /metrics: Prometheus metrics of the daemon (daemon owner only)
+ *
+ * Jobs by state and site, submissions, queue wait and run time, scheduling pass and plan
+ * durations, gate request latency and errors, partitions and nodes, spend by site and
+ * account, and store latency, in Prometheus' text format (docs/operations.md lists them).
+ * Only the daemon's owner may read them, as they include every account's spend; with
+ * `metrics_listen` in config.yaml the daemon also serves them over plain HTTP on a
+ * loopback address, for a Prometheus on the same machine.
+ *
+ * @returns 200: The metrics in Prometheus' text exposition format 0.0.4.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function getMetrics(client: Client): Promise<string> {
+  const response = await client.request("GET", `/metrics`, {}, {}, undefined);
+  if (response.status === 200) return await response.text();
   return fail(response);
 }

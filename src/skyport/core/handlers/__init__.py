@@ -26,6 +26,7 @@ from skyport.core.handlers.jobs import (
     modify_job,
     submit_job,
 )
+from skyport.core.handlers.metrics import get_metrics
 from skyport.core.handlers.nodes import list_nodes
 from skyport.core.handlers.remotes import list_remotes
 from skyport.core.handlers.timetable import get_timetable
@@ -40,6 +41,7 @@ __all__ = [
     "download_job_file",
     "dry_run",
     "get_job",
+    "get_metrics",
     "get_timetable",
     "job_stderr",
     "job_stdout",

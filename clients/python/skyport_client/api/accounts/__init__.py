@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tag_init.py.jinja).
-# Spec sha256: a02c3543bb8de38c74537e9c0c092c6bbd89353f76142b03905fb5b783272a6c
+# Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Accounts jobs are charged to, their members, and budgets in money (the daemon's owner changes them)."""
