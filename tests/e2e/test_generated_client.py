@@ -36,6 +36,7 @@ from skyport_client.api.jobs import (
     modify_job,
     submit_job,
 )
+from skyport_client.api.metrics import get_metrics
 from skyport_client.api.nodes import list_nodes
 from skyport_client.api.remotes import list_remotes
 from skyport_client.api.timetable import get_timetable
@@ -84,6 +85,7 @@ CALLED = {
     create_token,
     list_tokens,
     revoke_token,
+    get_metrics,
 }
 WAIT = 60.0
 
@@ -207,7 +209,7 @@ def test_token_operations_and_a_client_with_a_token(own_client: Client, daemon: 
 
 
 def test_async_calls_reach_the_same_daemon(own_client: Client) -> None:
-    async def run() -> tuple[str, str, bytes]:
+    async def run() -> tuple[str, str, bytes, str]:
         async with own_client as client:
             job_id = (await submit_job.asyncio(client=client, script_content=b"#!/bin/sh\necho async\n")).decode()
             deadline = time.monotonic() + WAIT
@@ -215,8 +217,10 @@ def test_async_calls_reach_the_same_daemon(own_client: Client) -> None:
                 assert time.monotonic() < deadline
                 await asyncio.sleep(0.05)
             listed = await list_jobs.asyncio(client=client)
-            return str(job.state), listed[0].id, await job_stdout.asyncio(client=client, job_id=job_id)
+            stdout = await job_stdout.asyncio(client=client, job_id=job_id)
+            return str(job.state), listed[0].id, stdout, await get_metrics.asyncio(client=client)
 
-    state, listed, stdout = asyncio.run(run())
+    state, listed, stdout, metrics = asyncio.run(run())
     assert (state, stdout) == ("F", b"async\n")
     assert listed
+    assert "skyport_jobs_submitted_total 1.0" in metrics.splitlines()
