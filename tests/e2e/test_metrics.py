@@ -18,7 +18,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from skyport_client import Client
 from skyport_client.api.jobs import cancel_job
 from skyport_client.api.metrics import get_metrics
+from skyport_client.api.tokens import create_token
 from skyport_client.errors import ApiError
+from skyport_client.models import TokenRequest
+from skyport_client.tls import context_for_token
 
 from skyport import pki
 from tests.conftest import TEST_USERS, Daemon, free_port, running_daemon
@@ -101,7 +104,11 @@ def test_metrics_count_the_jobs_the_gate_requests_and_the_spend(priced: Daemon) 
     assert value(after, "skyport_spend_total", site="local", account="alice") == pytest.approx(ran)
 
 
-def test_a_user_other_than_the_owner_may_not_read_the_metrics(daemon: Daemon) -> None:
+def test_the_owner_reads_them_with_a_token_and_another_user_may_not_read_them(daemon: Daemon) -> None:
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice:
+        token = create_token.sync(client=alice, body=TokenRequest(name="prometheus")).token
+    with Client(daemon.url, ssl_context=context_for_token(daemon.home), token=token) as prometheus:
+        assert "skyport_jobs_submitted_total 0.0" in get_metrics.sync(client=prometheus).splitlines()
     folder = pki.issue_user(daemon.home, "bob")
     with Client(daemon.url, ssl_context=daemon.ssl_context(folder / "cert.pem", folder / "key.pem")) as bob:
         with pytest.raises(ApiError) as refused:
