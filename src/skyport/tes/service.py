@@ -200,10 +200,13 @@ class TaskService:
     async def deliver_outputs(self, interval: float) -> None:
         """Forever: deliver the outputs of tasks whose jobs have finished, every ``interval`` seconds."""
         while True:
-            for job, record in await self.store.run(queries.undelivered):
-                delivered = await asyncio.to_thread(self._deliver, job, record)
-                await self.store.run(queries.set_delivered, job.id, delivered)
-                logger.info("%s: task outputs delivered: %s", job.id, delivered.get("error") or "all")
+            try:
+                for job, record in await self.store.run(queries.undelivered):
+                    delivered = await asyncio.to_thread(self._deliver, job, record)
+                    await self.store.run(queries.set_delivered, job.id, delivered)
+                    logger.info("%s: task outputs delivered: %s", job.id, delivered.get("error") or "all")
+            except Exception:  # the store is down, say: tried again next time, as the loop does
+                logger.exception("TES outputs not delivered this time")
             await asyncio.sleep(interval)
 
     def _deliver(self, job: Job, record: TaskRecord) -> dict[str, Any]:

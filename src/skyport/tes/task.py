@@ -141,8 +141,10 @@ def _paths(task: Mapping[str, Any]) -> list[str]:
     """Every folder the executors may write to: inputs' and outputs' folders, volumes, work and log folders."""
     found: list[str] = []
     for item in [*(task.get("inputs") or []), *(task.get("outputs") or [])]:
-        path = item.get("path_prefix") or item["path"] if is_wildcard(item) else item["path"]
-        found.append(path if is_directory(item) else str(PurePosixPath(path).parent))
+        if is_wildcard(item):  # its matches are under path_prefix (a folder); without one, plan() refuses it
+            found.append(item.get("path_prefix") or str(PurePosixPath(item["path"]).parent))
+        else:
+            found.append(item["path"] if is_directory(item) else str(PurePosixPath(item["path"]).parent))
     found += task.get("volumes") or []
     for executor in task["executors"]:
         found += [executor[key] for key in ("workdir",) if executor.get(key)]
