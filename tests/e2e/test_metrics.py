@@ -19,8 +19,9 @@ from skyport_client import Client
 from skyport_client.api.jobs import cancel_job
 from skyport_client.api.metrics import get_metrics
 from skyport_client.api.tokens import create_token
+from skyport_client.api.usage import usage_totals
 from skyport_client.errors import ApiError
-from skyport_client.models import TokenRequest
+from skyport_client.models import TokenRequest, UsageTotalsBy
 from skyport_client.tls import context_for_token
 
 from skyport import pki
@@ -75,6 +76,11 @@ def test_metrics_count_the_jobs_the_gate_requests_and_the_spend(priced: Daemon) 
         cancel_job.sync(client=client, job_id=running)
         wait_for(client, running)
         after = scrape(get_metrics.sync(client=client))
+        deadline = time.monotonic() + 60
+        while total(gone := scrape(get_metrics.sync(client=client)), "skyport_partitions", site="local"):
+            assert time.monotonic() < deadline, "the idle partition was not deleted"  # after idle_timeout
+            time.sleep(0.5)
+        (totals,) = usage_totals.sync(client=client, by=UsageTotalsBy.ACCOUNT)
 
     assert value(during, "skyport_jobs", state="R", site="local") == 1
     assert value(during, "skyport_jobs", state="Q", site="") == 0
@@ -99,9 +105,14 @@ def test_metrics_count_the_jobs_the_gate_requests_and_the_spend(priced: Daemon) 
     assert refused >= 1
     assert value(after, "skyport_gate_request_seconds_count", site="down", operation="get_site") == refused
     assert total(after, "skyport_gate_errors_total", site="local") == 0
-    # One node-hour costs PRICE: what alice spent is what her jobs ran, in seconds.
+    # One node-hour costs PRICE: what alice's runs cost is what they ran, in seconds.
     ran = total(after, "skyport_job_run_seconds_sum", site="local")
-    assert value(after, "skyport_spend_total", site="local", account="alice") == pytest.approx(ran)
+    assert value(after, "skyport_spend_total", site="local", account="alice", kind="run") == pytest.approx(ran)
+    # Once the partition left idle is deleted, its idle time is spend too: as much as `skyport usage` says.
+    idle = value(gone, "skyport_spend_total", site="local", account="alice", kind="idle")
+    assert idle > 0
+    assert totals.key == "alice" and totals.idle_cost == pytest.approx(idle)
+    assert totals.cost == pytest.approx(total(gone, "skyport_spend_total", account="alice"))
 
 
 def test_the_owner_reads_them_with_a_token_and_another_user_may_not_read_them(daemon: Daemon) -> None:

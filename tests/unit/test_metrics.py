@@ -13,6 +13,7 @@ from skyport.errors import Forbidden
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import JobState
+from skyport.sites.records import IdleCharge
 
 
 def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -50,18 +51,25 @@ def test_a_job_that_ran_counts_once_submitted_started_and_ended_with_its_spend()
     assert got["skyport_jobs_ended_total", (("site", "local"), ("state", "F"))] == 1
     assert got["skyport_job_queue_wait_seconds_sum", (("site", "local"),)] == 6.0
     assert got["skyport_job_run_seconds_sum", (("site", "local"), ("state", "F"))] == 30.0
-    assert got["skyport_spend_total", (("account", "alice"), ("site", "local"))] == 30.0
+    assert got["skyport_spend_total", (("account", "alice"), ("kind", "run"), ("site", "local"))] == 30.0
 
 
-def test_a_requeued_run_is_no_new_submission_and_its_wait_is_not_counted_from_the_first() -> None:
+def test_a_requeued_run_is_no_new_submission_and_its_wait_and_cost_are_its_own() -> None:
     metrics = Metrics(owner="alice")
     tell(metrics, *ran(JOB, JobState.ERROR))
-    again = dataclasses.replace(JOB, attempt=1)
+    again = dataclasses.replace(JOB, attempt=1, earlier_cost=30.0)  # the job's cost adds its earlier runs
     tell(metrics, *ran(again, JobState.FINISHED))  # requeued: the ended job was not active any more
     got = samples(metrics)
     assert got["skyport_jobs_submitted_total", ()] == 1
     assert got["skyport_job_queue_wait_seconds_count", (("site", "local"),)] == 1
-    assert got["skyport_spend_total", (("account", "alice"), ("site", "local"))] == 60.0
+    assert got["skyport_spend_total", (("account", "alice"), ("kind", "run"), ("site", "local"))] == 60.0
+
+
+def test_an_idle_stretch_is_spend_of_its_account() -> None:
+    metrics = Metrics(owner="alice")
+    metrics.idle_charged(IdleCharge("p-1", "local", "alice", "physics", start_time=0.0, end_time=60.0, cost=0.5))
+    got = samples(metrics)
+    assert got["skyport_spend_total", (("account", "physics"), ("kind", "idle"), ("site", "local"))] == 0.5
 
 
 def test_accounts_past_the_cap_are_counted_together() -> None:
@@ -70,7 +78,7 @@ def test_accounts_past_the_cap_are_counted_together() -> None:
         tell(metrics, *ran(dataclasses.replace(JOB, id=str(index)), JobState.FINISHED, f"a{index}"))
     spend = {labels: v for (name, labels), v in samples(metrics).items() if name == "skyport_spend_total"}
     assert len(spend) == MAX_ACCOUNTS + 1
-    assert spend[("account", OTHER), ("site", "local")] == 5 * 30.0
+    assert spend[("account", OTHER), ("kind", "run"), ("site", "local")] == 5 * 30.0
 
 
 def test_only_the_owner_reads_them() -> None:

@@ -45,7 +45,7 @@ from skyport.jobs.record import Job
 from skyport.jobs.service import JobService, demand
 from skyport.jobs.states import PENDING, TERMINAL, JobState
 from skyport.sites.gate_client.models import GateJob, JobStart, Partition, PartitionRequest, StartAnswer
-from skyport.sites.records import PartitionRecord
+from skyport.sites.records import IdleCharge, PartitionRecord
 from skyport.sites.registry import Gate, SiteRegistry
 from skyport.store import jobs as job_queries
 from skyport.store import partitions as partition_queries
@@ -131,6 +131,7 @@ class Loop:
         # Job ID -> (owner, start, end, cpus x nodes) of recent runs, for fair share; see _usage.
         self._runs: dict[str, tuple[str, float, float, int]] | None = None
         self.timed: Callable[[str, float], None] = lambda step, seconds: None  # "pass" or "plan"; set by the metrics
+        self.charged: Callable[[IdleCharge], None] = lambda charge: None  # each idle stretch recorded; the metrics
 
     def wake(self) -> None:
         self._wake.set()
@@ -777,6 +778,8 @@ class Loop:
                 charge = before.idle_charge(time.time())
                 record = dataclasses.replace(record, idle_since=None)
         await self.store.run(partition_queries.save_partition, record, charge)
+        if charge is not None:
+            self.charged(charge)
         self._recorded.add((record.site, record.id))
         if record.state in ("deleted", "failed"):
             self._partitions.pop(record.id, None)

@@ -2,10 +2,11 @@
 
 The parts of the daemon report through one small hook each, a callable attribute that does
 nothing until :meth:`Metrics.attach` sets it: ``Store.timed`` (each transaction), ``Gate.timed``
-(each gate request), ``Loop.timed`` (each pass and each ``plan()``) and ``JobService.changed``
-(each job written, before and after). Gauges - jobs by state and site, partitions and nodes, the
-cost so far of running jobs - are counted when scraped from what the daemon keeps in memory (its
-active jobs and live partitions), never read from the store.
+(each gate request), ``Loop.timed`` (each pass and each ``plan()``), ``Loop.charged`` (each idle
+stretch of a partition charged) and ``JobService.changed`` (each job written, before and after).
+Gauges - jobs by state and site, partitions and nodes, the cost so far of running jobs - are
+counted when scraped from what the daemon keeps in memory (its active jobs and live partitions),
+never read from the store.
 
 Each daemon has its own registry, not prometheus_client's global one. Label values are bounded:
 states, site names from config.yaml, operation and query names from the code, and accounts, which
@@ -36,6 +37,7 @@ from skyport_gate_sdk.tls import Receive, Scope, Send, refuse
 from skyport.errors import Forbidden, GateError, NotFound
 from skyport.jobs.record import Job
 from skyport.jobs.states import ACTIVE, TERMINAL, JobState
+from skyport.sites.records import IdleCharge
 
 if TYPE_CHECKING:
     from skyport.core.loop import Loop
@@ -99,8 +101,9 @@ class Metrics:
         )
         self.spend = Counter(
             "skyport_spend",
-            "Recorded cost of the runs that ended since the daemon started, in the sites' currency",
-            ["site", "account"],
+            "Recorded cost since the daemon started, in the sites' currency, of runs that ended (kind run) and "
+            "of partitions' idle stretches (kind idle)",
+            ["site", "account", "kind"],
             registry=registry,
         )
         self.passes = Histogram(
@@ -134,6 +137,7 @@ class Metrics:
             gate.timed = self.gate_request
         service.changed = self.job_changed
         loop.timed = self.loop_step
+        loop.charged = self.idle_charged
         self.registry.register(_Live(self, service, loop, [gate.name for gate in sites]))
 
     # -- hooks ------------------------------------------------------------------------------------
@@ -151,6 +155,9 @@ class Metrics:
     def loop_step(self, step: str, seconds: float) -> None:
         (self.plans if step == "plan" else self.passes).observe(seconds)
 
+    def idle_charged(self, charge: IdleCharge) -> None:
+        self.spend.labels(charge.site, self.account(charge.account), "idle").inc(charge.cost)
+
     def job_changed(self, before: Job | None, after: Job) -> None:
         """Count what happened to a job: submitted (no ``before``, first run), started, ended."""
         if before is None and after.attempt == 0 and after.state == JobState.QUEUED:
@@ -165,7 +172,7 @@ class Metrics:
             self.ended.labels(after.state.value, site).inc()
             if after.start_time is not None and after.end_time is not None:
                 self.run_time.labels(after.state.value, site).observe(after.elapsed(after.end_time))
-                self.spend.labels(site, self.account(after.account)).inc(after.cost(after.end_time))
+                self.spend.labels(site, self.account(after.account), "run").inc(_run_cost(after, after.end_time))
 
     # -- exposition -------------------------------------------------------------------------------
 
@@ -219,7 +226,7 @@ class _Live(Collector):
             site = job.site or ""
             jobs[job.state.value, site] = jobs.get((job.state.value, site), 0.0) + 1
             if job.start_time is not None:
-                cost[site, self.metrics.account(job.account)] += job.cost(now)
+                cost[site, self.metrics.account(job.account)] += _run_cost(job, now)
         yield _gauge("skyport_jobs", "Jobs not yet ended, by state and site ('' while none is chosen)", jobs)
         yield _gauge(
             "skyport_running_cost",
@@ -235,6 +242,12 @@ class _Live(Collector):
             nodes[key] = nodes.get(key, 0.0) + record.count
         yield _gauge("skyport_partitions", "Live partitions, by state and site", partitions)
         yield _gauge("skyport_nodes", "Nodes of live partitions, by state and site", nodes)
+
+
+def _run_cost(job: Job, now: float) -> float:
+    """What the current (or last) run of ``job`` cost up to ``now``; a requeued job's earlier runs were counted
+    when they ended."""
+    return job.cost(now) - job.earlier_cost
 
 
 def _gauge(
