@@ -46,7 +46,8 @@ class TerminalApp:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
         self.auth = Authenticator(core.settings.home, core.tokens)
-        self.tes = build_app("tes", tes_handlers, validate_responses=validate_responses)
+        self.validate_responses = validate_responses
+        self._tes: ASGIApp | None = None  # built at the first TES request: ~0.15 s the daemon's start need not pay
         self.max_upload = core.settings.max_upload
         self.limit = self.max_upload + _MULTIPART_OVERHEAD
         self.timeout = core.settings.request_timeout
@@ -55,7 +56,7 @@ class TerminalApp:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
             return
-        api = self.tes if scope["path"].startswith(TES_PATH) else self.api
+        api = self.tes() if scope["path"].startswith(TES_PATH) else self.api
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         try:
@@ -82,6 +83,12 @@ class TerminalApp:
             scope = {**scope, "headers": [*scope["headers"], (b"content-type", _EMPTY_FORM)]}
         enter(self.core, caller)
         await api(scope, *self._guarded(receive, send))
+
+    def tes(self) -> ASGIApp:
+        """The TES app (spec/tes.yaml)."""
+        if self._tes is None:
+            self._tes = build_app("tes", tes_handlers, validate_responses=self.validate_responses)
+        return self._tes
 
     async def _discard_body(self, receive: Receive, length: int) -> None:
         """Read and drop a refused body of up to _DISCARD_AT_MOST bytes before answering: a server that
