@@ -44,7 +44,13 @@ def test_submit_with_a_token_against_one_with_a_certificate(
         for warm in (client, robot):
             _seconds(warm)
         rounds = ROUNDS if benchmark.enabled else 1
-        pairs = [(_seconds(client), _seconds(robot)) for _ in range(rounds)]
+        pairs = []
+        for round_ in range(rounds):  # each goes first in half the rounds: the loop's wake-up hits both alike
+            if round_ % 2:
+                by_token = _seconds(robot)
+                pairs.append((_seconds(client), by_token))
+            else:
+                pairs.append((_seconds(client), _seconds(robot)))
         benchmark.pedantic(lambda: submit_job.sync(client=robot, script_content=TRUE), rounds=rounds)
     certificate = statistics.median(pair[0] for pair in pairs)
     with_token = statistics.median(pair[1] for pair in pairs)
