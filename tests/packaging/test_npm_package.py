@@ -20,7 +20,9 @@ from skyport_client.api.jobs import submit_job
 from skyport_client.api.tokens import create_token
 from skyport_client.models import TokenRequest
 
+from skyport.conformance.terminal import TerminalCore
 from tests.conftest import Daemon, npm_tool
+from tests.e2e.test_conformance_terminal import report
 from tests.packaging.conftest import ROOT, run
 
 pytestmark = pytest.mark.slow  # npm installs and a real daemon
@@ -139,6 +141,17 @@ def test_plain_javascript_imports_it_and_runs_a_job_over_mutual_tls(consumer: Pa
     assert result["stdout"] == "hello from node\n"
     assert result["id"] in result["listed"]
     assert result["sameMain"] is True and result["gateClient"] == "function"
+
+
+def test_a_program_on_it_makes_only_valid_requests_to_the_conformance_core(consumer: Path, tmp_path: Path) -> None:
+    """The same program against `skyport conformance terminal`'s core: each request checked against the spec."""
+    (consumer / "program.mjs").write_text(PROGRAM_JS, encoding="utf-8")
+    with TerminalCore(tmp_path, "jobs") as core:
+        run = core.run(["node", "program.mjs", core.url, str(core.home)], cwd=consumer)
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["state"] == "F"
+    made = report("jobs", [run])
+    assert made.called == {"submit_job", "get_job", "list_jobs", "job_stdout"}
 
 
 def test_a_program_with_an_api_token_and_no_certificate_lists_its_users_jobs(

@@ -1,0 +1,403 @@
+"""The terminal conformance core: a stand-in daemon that checks every request a terminal makes.
+
+Only ``skyport conformance terminal`` imports this module (openapi-core takes a second to import).
+
+:class:`TerminalCore` serves spec/core-terminal.yaml over HTTPS with mutual TLS on loopback, from a
+home of its own (a fresh CA, server certificate and user certificate). Each request is matched to
+its operation, checked against the spec by openapi-core, answered from a scenario
+(:mod:`skyport.conformance.scenarios`) and recorded; an invalid request is answered 400 with the
+validator's message. Each answer is checked against the spec too, so a scenario cannot teach a
+terminal a wrong shape. :meth:`TerminalCore.run` runs a terminal command with the environment a
+terminal expects, and :class:`Report` says per operation what the terminal did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from openapi_core import Config, OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from skyport_gate_sdk.serve import server_config
+from werkzeug.datastructures import ImmutableMultiDict
+
+from skyport import pki, specs
+from skyport.conformance.scenarios import PROBLEM_JSON, SCENARIOS, Answer, Call, Jobs, problem
+from skyport.errors import Conflict
+
+MAX_BODY = 64 * 1024 * 1024  # a request body the core reads at most; a larger one is answered 413
+USER = "tester"  # the user the core's certificate names
+# Where Sky Port's own terminals look (swmclient's SwmApi as swmconsole calls it): ~/.swm/ for the
+# user's key and certificate, and this file for the CA.
+SWM_CA = Path("/opt/swm/spool/secure/cluster/ca-chain-cert.pem")
+SWM_PORT = 8443
+
+Scope = MutableMapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Exchange:
+    """One request the terminal made and what the core answered."""
+
+    operation: str  # its operationId; empty when no operation of the spec has its method and path
+    method: str
+    target: str  # path and query
+    status: int
+    problems: tuple[str, ...]  # the validator's messages; empty when the request is valid
+    detail: str  # the problem's detail of an error answer
+    answer_problems: tuple[str, ...] = ()  # where the core's own answer broke the spec (a scenario bug)
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """A terminal command run against the core, and the requests it made."""
+
+    command: tuple[str, ...]
+    exit_code: int | None  # None: it did not end within the timeout and was killed
+    stdout: str
+    stderr: str
+    seconds: float
+    exchanges: tuple[Exchange, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Operation:
+    id: str
+    method: str
+    pattern: re.Pattern[str]
+
+
+def _operations(document: Mapping[str, Any]) -> list[_Operation]:
+    found = []
+    for template, item in document["paths"].items():
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                found.append(_Operation(operation["operationId"], method.upper(), re.compile(f"^{regex}$")))
+    return found
+
+
+def _messages(errors: Sequence[Exception]) -> tuple[str, ...]:
+    """The validator's errors as lines: its message, and the schema's reasons under it."""
+    lines = []
+    for error in errors:
+        reasons = [getattr(e, "message", str(e)) for e in getattr(error.__cause__, "schema_errors", None) or ()]
+        lines.append(f"{error}: {'; '.join(reasons)}" if reasons else str(error))
+    return tuple(lines)
+
+
+class TerminalCore:
+    """The conformance core, served in a thread while the ``with`` block runs."""
+
+    def __init__(self, folder: Path, scenario: str = "jobs", *, port: int = 0, sky_port: bool = False) -> None:
+        if scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+        self.folder = folder
+        self.home = folder / "home"
+        self.scenario: Jobs = SCENARIOS[scenario](USER)
+        self.sky_port = sky_port
+        pki.init_authority(self.home, USER)
+        if sky_port:  # swmconsole asks for https://<this host's FQDN>:8443
+            pki.issue_server(self.home, [socket.getfqdn()])
+        document = specs.load("core-terminal")
+        document.pop("security", None)  # who calls is the TLS layer's: a certificate of the core's CA
+        self.operations = _operations(document)
+        # openapi-core reads application/json; problem+json is JSON too.
+        config = Config(extra_media_type_deserializers={PROBLEM_JSON: json.loads})
+        self.openapi = OpenAPI.from_dict(document, config=config)
+        self.exchanges: list[Exchange] = []
+        self.lock = threading.Lock()
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port))
+        self.port: int = self.socket.getsockname()[1]
+        self.url = f"https://127.0.0.1:{self.port}"
+        self._written_ca: Path | None = None
+
+    # Serving
+
+    def __enter__(self) -> TerminalCore:
+        if self.sky_port:
+            self._place_sky_port_files()
+        self.server = uvicorn.Server(server_config(self, self.home, "127.0.0.1", self.port))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the conformance core did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.socket.close()
+        if self._written_ca is not None:
+            self._written_ca.unlink(missing_ok=True)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= MAX_BODY:
+                chunks.append(chunk)
+            more = message.get("more_body", False)
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        if size > MAX_BODY:
+            answer = problem(
+                413, "Request too large", f"the body is {size} bytes; the conformance core reads {MAX_BODY}"
+            )
+            exchange = Exchange("", scope["method"], scope["path"], 413, (), answer.detail)
+        else:
+            query = scope["query_string"].decode("latin-1")
+            answer, exchange = self.exchange(scope["method"], scope["path"], query, headers, b"".join(chunks))
+        with self.lock:
+            self.exchanges.append(exchange)
+        body = answer.encoded()
+        head = [(b"content-type", answer.content_type.encode()), (b"content-length", str(len(body)).encode())]
+        head += [(name.encode(), value.encode()) for name, value in answer.headers.items()]
+        await send({"type": "http.response.start", "status": answer.status, "headers": head})
+        await send({"type": "http.response.body", "body": body})
+
+    def exchange(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[Answer, Exchange]:
+        """Check one request, answer it from the scenario, and check the answer."""
+        target = f"{path}?{query}" if query else path
+        pairs = parse_qsl(query, keep_blank_values=True)
+        content_type = headers.get("content-type", "application/json")
+        request = MockRequest(
+            self.url,
+            method.lower(),
+            path,
+            args=ImmutableMultiDict(pairs),
+            headers=dict(headers),
+            data=body or None,
+            content_type=content_type,
+        )
+        problems = _messages(list(self.openapi.iter_request_errors(request)))
+        found = next(((op, m) for op in self.operations if op.method == method and (m := op.pattern.match(path))), None)
+        if found is None:
+            answer = problem(404, "Not found", f"no operation of the terminal API is {method} {path}")
+            return answer, Exchange("", method, target, 404, problems, answer.detail)
+        operation, match = found
+        if problems:
+            answer = problem(400, "Bad request", f"{operation.id}: {problems[0]}")
+        else:
+            query_values: dict[str, list[str]] = {}
+            for name, value in pairs:
+                query_values.setdefault(name, []).append(value)
+            call = Call(operation.id, match.groupdict(), query_values, headers, body)
+            try:
+                answer = self.scenario.answer(call)
+            except Exception as exc:  # a scenario bug: answered, and reported as an answer outside the spec
+                answer = problem(500, "Internal error", f"the scenario failed on {operation.id}: {exc!r}")
+        response = MockResponse(
+            answer.encoded(), answer.status, headers=dict(answer.headers), content_type=answer.content_type
+        )
+        answer_problems = _messages(list(self.openapi.iter_response_errors(request, response)))
+        if answer.status == 500:
+            answer_problems += (answer.detail,)
+        return answer, Exchange(operation.id, method, target, answer.status, problems, answer.detail, answer_problems)
+
+    # The terminal under test
+
+    def _place_sky_port_files(self) -> None:
+        swm = self.folder / "swm-home" / ".swm"
+        swm.mkdir(parents=True, mode=0o700)
+        shutil.copyfile(self.home / pki.CLIENT_CERT, swm / "cert.pem")
+        shutil.copyfile(self.home / pki.CLIENT_KEY, swm / "key.pem")
+        ca = (self.home / pki.CA_CERT).read_bytes()
+        if SWM_CA.exists() and SWM_CA.read_bytes() != ca:
+            raise Conflict(f"{SWM_CA} exists (a Sky Port installation?); --sky-port would replace it: leave it out")
+        SWM_CA.parent.mkdir(parents=True, exist_ok=True)
+        SWM_CA.write_bytes(ca)
+        self._written_ca = SWM_CA
+
+    def environment(self) -> dict[str, str]:
+        """What a terminal under test gets: this environment, with the core's URL and home.
+
+        With ``sky_port``, HOME is a folder holding ``.swm/cert.pem`` and ``.swm/key.pem``, where
+        Sky Port's terminals look.
+        """
+        env = {**os.environ, "SKYPORT_URL": self.url, "SKYPORT_HOME": str(self.home)}
+        for name in ("SKYPORT_TOKEN", "SKYPORT_PORT"):
+            env.pop(name, None)
+        if self.sky_port:
+            env["HOME"] = str(self.folder / "swm-home")
+        return env
+
+    def run(self, command: Sequence[str], *, timeout: float = 60.0, cwd: Path | None = None) -> Run:
+        """Run ``command`` against the core; what it printed, how it ended and the requests it made."""
+        with self.lock:
+            first = len(self.exchanges)
+        start = time.monotonic()
+        try:
+            done = subprocess.run(
+                list(command),
+                env=self.environment(),
+                cwd=cwd or self.folder,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+            exit_code: int | None = done.returncode
+            stdout, stderr = done.stdout, done.stderr
+        except subprocess.TimeoutExpired as exc:
+            exit_code = None
+            stdout, stderr = _text(exc.stdout), _text(exc.stderr)
+        seconds = time.monotonic() - start
+        time.sleep(0.05)  # a request answered just before the command ended is recorded by now
+        with self.lock:
+            made = tuple(self.exchanges[first:])
+        return Run(tuple(command), exit_code, stdout, stderr, seconds, made)
+
+
+def _text(data: bytes | str | None) -> str:
+    if isinstance(data, bytes):
+        return data.decode(errors="replace")
+    return data or ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorHandling:
+    """How a terminal took an error answer: its exit code and whether it showed the problem's detail."""
+
+    operation: str
+    status: int
+    detail: str
+    exit_code: int | None
+    shown: bool  # the detail (or its first 40 characters) is in what the terminal printed
+    traceback: bool  # it printed a Python traceback
+    message: str  # the last line it printed on stderr (else stdout)
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Every operation of the spec for one or more runs: called or not, valid or not, errors handled how."""
+
+    scenario: str
+    runs: tuple[Run, ...]
+    operations: tuple[str, ...]  # every operationId of the spec, in its order
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        return [e for run in self.runs for e in run.exchanges]
+
+    @property
+    def invalid(self) -> list[Exchange]:
+        return [e for e in self.exchanges if e.problems]
+
+    @property
+    def called(self) -> set[str]:
+        return {e.operation for e in self.exchanges if e.operation}
+
+    @property
+    def not_called(self) -> list[str]:
+        return [op for op in self.operations if op not in self.called]
+
+    def errors(self) -> list[ErrorHandling]:
+        handled = []
+        for run in self.runs:
+            output = run.stdout + run.stderr
+            last = (run.stderr.strip() or run.stdout.strip()).splitlines()[-1:] or [""]
+            for e in run.exchanges:
+                if e.status >= 400 and not e.problems:
+                    shown = bool(e.detail) and (e.detail in output or e.detail[:40] in output)
+                    traceback = "Traceback (most recent call last)" in output
+                    handled.append(
+                        ErrorHandling(e.operation, e.status, e.detail, run.exit_code, shown, traceback, last[0])
+                    )
+        return handled
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = {op: [e for e in self.exchanges if e.operation == op] for op in self.operations}
+        return {
+            "scenario": self.scenario,
+            "valid": not self.invalid,
+            "runs": [
+                {
+                    "command": list(r.command),
+                    "exit_code": r.exit_code,
+                    "seconds": round(r.seconds, 3),
+                    "stderr": r.stderr,
+                }
+                for r in self.runs
+            ],
+            "operations": [
+                {
+                    "operation": op,
+                    "calls": len(calls),
+                    "invalid": [p for e in calls for p in e.problems],
+                    "statuses": sorted({e.status for e in calls}),
+                }
+                for op, calls in counts.items()
+            ],
+            "not_called": self.not_called,
+            "invalid_requests": [
+                {"operation": e.operation, "method": e.method, "target": e.target, "problems": list(e.problems)}
+                for e in self.invalid
+            ],
+            "errors": [dataclasses.asdict(h) for h in self.errors()],
+            "answer_problems": [p for e in self.exchanges for p in e.answer_problems],
+        }
+
+    def lines(self) -> list[str]:
+        """The report as text for a person."""
+        out = []
+        for run in self.runs:
+            ended = f"exited {run.exit_code}" if run.exit_code is not None else "was killed at the timeout"
+            out.append(f"`{' '.join(run.command)}` {ended} after {run.seconds:.1f} s (scenario {self.scenario})")
+        out += ["", f"{'operation':<20} {'calls':>5} {'invalid':>7}  answered"]
+        for op in self.operations:
+            calls = [e for e in self.exchanges if e.operation == op]
+            if not calls:
+                out.append(f"{op:<20} {'-':>5} {'':>7}  not called")
+                continue
+            invalid = sum(1 for e in calls if e.problems)
+            statuses = " ".join(str(s) for s in sorted({e.status for e in calls}))
+            out.append(f"{op:<20} {len(calls):>5} {invalid:>7}  {statuses}")
+        stray = [e for e in self.exchanges if not e.operation]
+        for e in stray:
+            out.append(f"{'(not in the spec)':<20} {1:>5} {1:>7}  {e.method} {e.target}")
+        handled = self.errors()
+        if handled:
+            out += ["", "Error answers and what the terminal did:"]
+            for h in handled:
+                how = "killed at the timeout" if h.exit_code is None else f"exit {h.exit_code}"
+                shown = "showed the detail" if h.shown else "did not show the detail"
+                crash = ", printed a traceback" if h.traceback else ""
+                out.append(f"  {h.operation} {h.status} {h.detail!r}: {how}, {shown}{crash}; said {h.message!r}")
+        if self.invalid:
+            out += ["", "Invalid requests (the validator's words):"]
+            for e in self.invalid:
+                out.append(f"  {e.method} {e.target} ({e.operation or 'no such operation'}):")
+                out += [f"    {p}" for p in e.problems]
+        verdict = "every request was valid" if not self.invalid else f"{len(self.invalid)} request(s) were invalid"
+        called = len(self.called)
+        out += ["", f"{called} of {len(self.operations)} operations called; {verdict}"]
+        return out
+
+
+def operation_ids() -> tuple[str, ...]:
+    """Every operationId of spec/core-terminal.yaml, in its order."""
+    return tuple(op.id for op in _operations(specs.load("core-terminal")))
