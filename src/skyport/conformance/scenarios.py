@@ -389,6 +389,11 @@ class Jobs:
         key = {"user": self.user, "account": self.user, "site": SITE, "day": _at(0)[:10]}[call.query["by"][0]]
         return Answer(200, [{"key": key, "jobs": 3, "elapsed": 180.0, "cpu_time": 180.0, "cost": 0.03}])
 
+    def get_metrics(self, call: Call) -> Answer:
+        states = "".join(f'skyport_jobs{{state="{j["state"]}",site="{SITE}"}} 1\n' for j in self.jobs.values())
+        text = f"# HELP skyport_jobs Jobs by state and site.\n# TYPE skyport_jobs gauge\n{states}"
+        return Answer(200, text.encode(), "text/plain; version=0.0.4; charset=utf-8")
+
     def list_tokens(self, call: Call) -> Answer:
         return Answer(200, [{"id": "t1", "name": "laptop", "created": _at(0), "expires": _at(7776000)}])
 
