@@ -300,6 +300,36 @@ def test_a_one_dollar_budget_lets_one_job_through_and_the_next_waits_until_it_is
     assert 0 < budgets[0]["spent"] < 2.0
 
 
+def test_a_ceiling_or_budget_changed_while_a_job_waits_applies_to_it(priced: Daemon, tmp_path: Path) -> None:
+    """The loop keeps what the scheduler sees of each pending job from pass to pass; a ceiling or a
+    budget changed meanwhile must still reach the jobs already waiting."""
+    skyport(priced, "account", "add", "cheap", "--member", "alice", "--job-ceiling", "10")
+    held = skyport(priced, "submit", script(tmp_path, "held.sh", "true", "account cheap", "time 1m")).stdout.strip()
+    assert "above the ceiling of $10/h" in wait_details(priced, held, "above the ceiling")
+    skyport(priced, "account", "set", "cheap", "--job-ceiling", "100")
+    assert wait_state(priced, held, "FE")["state"] == "F"
+
+    busy = skyport(priced, "submit", script(tmp_path, "busy.sh", "sleep 600", "time 10m")).stdout.strip()
+    wait_state(priced, busy, "R")
+    whole = skyport(priced, "submit", script(tmp_path, "whole.sh", "true", "cpus 2", "time 1m")).stdout.strip()
+    wait_details(priced, whole, "(reserved)")
+    skyport(priced, "budget", "set", "user", "alice", "0.3/month")  # it may cost up to $0.60
+    assert wait_details(priced, whole, "user alice has $").startswith("user alice has $")
+    skyport(priced, "cancel", busy)
+
+
+def wait_details(daemon: Daemon, job_id: str, words: str, seconds: float = 60) -> str:
+    """The job's state details once they contain ``words``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = json.loads(skyport(daemon, "--json", "show", job_id).stdout)
+        details = str((job[0] if isinstance(job, list) else job)["state_details"])
+        if words in details:
+            return details
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id}: {words!r} not in its details within {seconds} s: {details!r}")
+
+
 def test_an_accounts_job_ceiling_holds_its_jobs_that_give_no_max_price(priced: Daemon, tmp_path: Path) -> None:
     skyport(priced, "account", "add", "cheap", "--member", "alice", "--job-ceiling", "10")
     held = skyport(priced, "submit", script(tmp_path, "held.sh", "true", "account cheap")).stdout.strip()

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from skyport import scheduler
-from skyport.accounting.service import charged_partition
+from skyport.accounting.service import Limits, charged_partition
 from skyport.config import Settings
 from skyport.errors import BadRequest, GateError, JobChanged, SkyportError
 from skyport.jobs import script as scripts
@@ -132,6 +132,9 @@ class Loop:
         self._runs: dict[str, tuple[str, float, float, int]] | None = None
         self.timed: Callable[[str, float], None] = lambda step, seconds: None  # "pass" or "plan"; set by the metrics
         self.charged: Callable[[IdleCharge], None] = lambda charge: None  # each idle stretch recorded; the metrics
+        # Pending job ID -> (its request, what the scheduler sees of it); see _demands_of.
+        self._demands: dict[str, tuple[scripts.JobRequest, scheduler.JobDemand]] = {}
+        self._demand_terms: tuple[object, ...] = ()
 
     def wake(self) -> None:
         self._wake.set()
@@ -514,7 +517,7 @@ class Loop:
             started = time.perf_counter()
             planned = scheduler.plan(snapshot, self.scheduler_settings)
             self.timed("plan", time.perf_counter() - started)
-            self.timetable = scheduler.Timetable(placements=(*planned.placements, *throttled))
+            self.timetable = scheduler.Timetable(placements=(*planned.placements, *throttled)) if throttled else planned
             self.nodes = {node.id: node for node in snapshot.nodes}
             changed, failed = await self._act(ready, partitions, now)
             jobs = [changed.get(job.id, job) for job in jobs]
@@ -605,7 +608,7 @@ class Loop:
     ) -> scheduler.Snapshot:
         offers = self.sites.offers()
         limits = await self.service.accounts.limits(now, self.settings.default_time_limit)
-        demands = tuple(limits.apply(demand(job.id, job.owner, job.submit_time, job.request), job) for job in pending)
+        demands = self._demands_of(pending, limits)
         running: dict[str, list[Job]] = {}
         for job in jobs:
             if job.state in (JobState.RUNNING, JobState.TRANSFERRING) and job.partition_id:
@@ -645,6 +648,23 @@ class Loop:
             job_states={k: v.value for k, v in states.items()},
             budgets=limits.budgets,
         )
+
+    def _demands_of(self, pending: list[Job], limits: Limits) -> tuple[scheduler.JobDemand, ...]:
+        """What the scheduler sees of each pending job, made once per job: a job's request, owner,
+        account and submit time never change, and of the budgets and account ceilings only which
+        budgets there are and the ceilings count here (not what the budgets have left); when those
+        change, every demand is made again."""
+        terms = (*((b.holder, b.name, b.period) for b in limits.held), *sorted(limits.ceilings.items()))
+        if terms != self._demand_terms:
+            self._demands, self._demand_terms = {}, terms
+        made = {}
+        for job in pending:
+            known = self._demands.get(job.id)
+            if known is None or known[0] is not job.request:
+                known = (job.request, limits.apply(demand(job.id, job.owner, job.submit_time, job.request), job))
+            made[job.id] = known
+        self._demands = made
+        return tuple(wanted for _, wanted in made.values())
 
     async def _usage(self, now: float) -> dict[str, float]:
         """Each owner's fair-share usage: the runs that ended in the last four half-lives, weighted by age.

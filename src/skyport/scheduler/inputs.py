@@ -174,6 +174,16 @@ def dependency_status(job: JobDemand, states: Mapping[str, str], pending: set[st
 
 def demand_problem(job: JobDemand) -> str:
     """Why the kernel cannot plan ``job`` at all; "" when it can."""
+    if (
+        1 <= job.nodes <= MAX_COUNT
+        and 0 <= job.cpus <= MAX_COUNT
+        and 0 <= job.mem <= MAX_COUNT
+        and 0 <= job.gpus <= MAX_COUNT
+        and 0 <= job.disk <= MAX_COUNT
+        and job.time_limit >= 0
+        and (job.max_price is None or 0 <= job.max_price < math.inf)
+    ):
+        return ""  # the usual case, asked of every pending job in every pass
     if not 1 <= job.nodes <= MAX_COUNT:
         return f"it asks for {job.nodes} nodes; the scheduler plans 1 to {MAX_COUNT}"
     for what, value in (("cpus", job.cpus), ("mem", job.mem), ("gpus", job.gpus), ("disk", job.disk)):
@@ -232,7 +242,7 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
     blocked = []
     status = array("q")
     for job in jobs:
-        code, dep = dependency_status(job, snapshot.job_states, pending)
+        code, dep = dependency_status(job, snapshot.job_states, pending) if job.depends_on else (READY, "")
         status.append(code)
         blocked.append(dep)
 
@@ -269,7 +279,8 @@ def pack(snapshot: Snapshot, settings: SchedulerSettings = DEFAULT_SETTINGS) -> 
     a["job_budget_first"] = array("q", [0])
     a["job_budgets"] = array("q")
     for job in jobs:
-        a["job_budgets"].extend(budget_index[key] for key in dict.fromkeys(job.budgets))
+        if job.budgets:
+            a["job_budgets"].extend(budget_index[key] for key in dict.fromkeys(job.budgets))
         a["job_budget_first"].append(len(a["job_budgets"]))
     return Packed(
         now=now,
@@ -313,29 +324,39 @@ def _pack_jobs(
     is simply not allowed for it."""
     rows: dict[tuple[tuple[str, ...], tuple[str, ...], int], int] = {}
     shapes: dict[tuple[int, int, int, int, float, int, float], int] = {}
+    # What is derived from a job's request, the same for every job asking the same:
+    # (row of ``allowed``, shape, duration, price ceiling).
+    kinds: dict[tuple[object, ...], tuple[int, int, float, float]] = {}
     allowed = bytearray()
-    cpus, mem, gpus, nodes = array("q"), array("q"), array("q"), array("q")
-    duration, max_price, allow, shape = array("d"), array("d"), array("q"), array("q")
+    per_job = []
     for job in jobs:
-        key = (job.sites, job.flavors, job.disk)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = len(rows)
-            sites, flavors = set(job.sites), set(job.flavors)
-            allowed += bytes(
-                (not sites or site in sites) and (not flavors or flavor in flavors) and disks[site, flavor] >= job.disk
-                for site, flavor in groups
-            )
-        seconds = float(min(job.time_limit or settings.default_time_limit, MAX_DURATION))
-        ceiling = math.inf if job.max_price is None else job.max_price
-        cpus.append(job.cpus)
-        mem.append(job.mem)
-        gpus.append(job.gpus)
-        nodes.append(job.nodes)
-        duration.append(seconds)
-        max_price.append(ceiling)
-        allow.append(row)
-        shape.append(shapes.setdefault((job.cpus, job.mem, job.gpus, job.nodes, seconds, row, ceiling), len(shapes)))
-    a.update(job_cpus=cpus, job_mem=mem, job_gpus=gpus, job_nodes=nodes, job_allow=allow, job_shape=shape)
+        key = (job.cpus, job.mem, job.gpus, job.disk, job.nodes, job.time_limit, job.max_price, job.sites, job.flavors)
+        kind = kinds.get(key)
+        if kind is None:
+            row = rows.get((job.sites, job.flavors, job.disk))
+            if row is None:
+                row = rows[job.sites, job.flavors, job.disk] = len(rows)
+                sites, flavors = set(job.sites), set(job.flavors)
+                allowed += bytes(
+                    (not sites or site in sites)
+                    and (not flavors or flavor in flavors)
+                    and disks[site, flavor] >= job.disk
+                    for site, flavor in groups
+                )
+            seconds = float(min(job.time_limit or settings.default_time_limit, MAX_DURATION))
+            ceiling = math.inf if job.max_price is None else job.max_price
+            shape = shapes.setdefault((job.cpus, job.mem, job.gpus, job.nodes, seconds, row, ceiling), len(shapes))
+            kind = kinds[key] = (row, shape, seconds, ceiling)
+        per_job.append(kind)
+    a.update(
+        job_cpus=array("q", [job.cpus for job in jobs]),
+        job_mem=array("q", [job.mem for job in jobs]),
+        job_gpus=array("q", [job.gpus for job in jobs]),
+        job_nodes=array("q", [job.nodes for job in jobs]),
+        job_allow=array("q", [kind[0] for kind in per_job]),
+        job_shape=array("q", [kind[1] for kind in per_job]),
+    )
     a["allowed"] = array("B", allowed)
-    f.update(job_duration=duration, job_max_price=max_price)
+    f.update(
+        job_duration=array("d", [kind[2] for kind in per_job]), job_max_price=array("d", [kind[3] for kind in per_job])
+    )

@@ -117,11 +117,7 @@ def _not_placed(packed: Packed, out: Outcome, i: int, states: dict[str, str], bl
         state = states.get(dep, "")
         return f"dependency {dep} {_FAILED_WORDS.get(state, 'failed')}; this job will never start"
     if why == inputs.BEHIND_RESERVATIONS:
-        depth = packed.reservation_depth
-        return (
-            f"waiting for {demand_text(job)}; next free at {clock(out.start[i], packed.now)} "
-            f"(an estimate: only the top {depth} waiting job{'s' if depth != 1 else ''} hold reservations)"
-        )
+        return blockers.behind(job, out.start[i])
     return blockers.reason(job, why)
 
 
@@ -137,6 +133,7 @@ class _Blockers:
         self._partitions = packed.partitions
         self._offer_site = packed.ints["offer_site"]
         self._free = [site.max_nodes and max(0, site.max_nodes - site.nodes_in_use) for site in self._sites]
+        self._now, self._depth = packed.now, packed.reservation_depth
         self._said: dict[tuple[object, ...], str] = {}
 
     def planned(self, offer: int, nodes: int) -> None:
@@ -144,6 +141,19 @@ class _Blockers:
         k = self._offer_site[offer]
         if self._sites[k].max_nodes is not None:
             self._free[k] = (self._free[k] or 0) - nodes
+
+    def behind(self, job: JobDemand, start: float) -> str:
+        """Why a job that fits existing nodes later is not placed (BEHIND_RESERVATIONS); the same
+        words for every job of the same size that would start in the same minute."""
+        key = (inputs.BEHIND_RESERVATIONS, job.cpus, job.mem, job.gpus, job.nodes, _minute(start))
+        said = self._said.get(key)
+        if said is None:
+            depth = self._depth
+            said = self._said[key] = (
+                f"waiting for {demand_text(job)}; next free at {clock(start, self._now)} "
+                f"(an estimate: only the top {depth} waiting job{'s' if depth != 1 else ''} hold reservations)"
+            )
+        return said
 
     def reason(self, job: JobDemand, why: int) -> str:
         key: tuple[object, ...] = (why, job.cpus, job.mem, job.gpus, job.disk, job.nodes, job.sites, job.flavors)
