@@ -20,6 +20,7 @@ from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
 from skyport_gate_sdk.files import check_name
+from skyport_gate_sdk.images import refuse_image
 from skyport_gate_sdk.outputs import DEFAULT_RANGE
 
 from skyport_gate_aws import bootstrap, converters
@@ -288,6 +289,7 @@ class Handlers:
             existing = self._job_record(body["id"])
             if existing is not None:
                 return self._job_view(existing, self.ec2.instances(existing.partition_id)), 200
+            refuse_image(self.settings.name, body)
             partition = self._partition_record(body["partition_id"])
             if partition is None:
                 raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")

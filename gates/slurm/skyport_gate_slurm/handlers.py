@@ -24,6 +24,7 @@ from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
 from skyport_gate_sdk.files import check_name, read_from, write_atomic
+from skyport_gate_sdk.images import refuse_image
 from skyport_gate_sdk.outputs import DEFAULT_RANGE, output_listing, read_output
 
 from skyport_gate_slurm.settings import SlurmSettings
@@ -212,6 +213,7 @@ class Handlers:
         async with self.lock:
             if (self.jobs_dir / f"{check_name(body['id'])}.json").exists():
                 return self._job(body["id"]).to_wire(), 200
+            refuse_image(self.settings.name, body)
             partition = self._partition(body["partition_id"])
             if partition["state"] != "ready":
                 raise Conflict(f"partition {partition['id']} is {partition['state']}; jobs start on ready ones")
