@@ -22,6 +22,7 @@ import pytest
 
 from skyport.conformance.scenarios import stable_id
 from skyport.conformance.terminal import SWM_CA, SWM_PORT, Report, Run, TerminalCore, operation_ids
+from skyport.errors import Conflict
 from tests.conftest import NPM_CACHE
 
 SKYPORT = [sys.executable, "-m", "skyport"]
@@ -158,8 +159,8 @@ def sky_port_core(tmp_path: Path) -> Iterator[TerminalCore]:
     try:
         with TerminalCore(tmp_path, "jobs", port=SWM_PORT, sky_port=True) as served:
             yield served
-    except OSError as exc:
-        pytest.skip(f"port {SWM_PORT}, which swmconsole always uses, is taken: {exc}")
+    except Conflict as exc:
+        pytest.skip(f"swmconsole always uses port {SWM_PORT}: {exc.detail}")
 
 
 @pytest.mark.xdist_group("swm-ca")

@@ -121,7 +121,11 @@ class TerminalCore:
         self.lock = threading.Lock()
         self.socket = socket.socket()
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", port))
+        try:
+            self.socket.bind(("127.0.0.1", port))
+        except OSError as exc:
+            self.socket.close()
+            raise Conflict(f"port {port} on 127.0.0.1 is taken ({exc.strerror}): stop what listens there") from None
         self.port: int = self.socket.getsockname()[1]
         self.url = f"https://127.0.0.1:{self.port}"
         self._written_ca: Path | None = None
