@@ -258,7 +258,7 @@ def schedule(
     cdef long long j, p, n, k, s, row, shape, chosen, best_part, reserved = 0, stamp = 0
     cdef long long b_first, b_last, lacking, blocked
     cdef double t, best, best_offer_start, cost, blocked_cost, blocked_left, top_price = 0.0
-    cdef bint room_anywhere, affordable_offer, budgeted
+    cdef bint room_anywhere, affordable_offer, budget_room, budgeted
     cdef Request r
     cdef Cluster c
     cdef long long* part_stamp = NULL
@@ -388,6 +388,7 @@ def schedule(
                 # The cheapest allowed flavor that fits, is under the price ceiling and within quota.
                 chosen = -1
                 affordable_offer = False
+                budget_room = False  # an offer on a site with room that only a budget refused
                 for k in range(n_offers):
                     if not allowed[row + offer_group[k]]:
                         continue
@@ -402,6 +403,8 @@ def schedule(
                         if lacking >= 0:
                             if cost < blocked_cost:
                                 blocked, blocked_cost, blocked_left = lacking, cost, budget_left[lacking]
+                            if site_free[offer_site[k]] < 0 or site_free[offer_site[k]] >= r.nodes:
+                                budget_room = True
                             continue
                     affordable_offer = True
                     if site_free[offer_site[k]] >= 0 and site_free[offer_site[k]] < r.nodes:
@@ -428,7 +431,7 @@ def schedule(
                 elif best < INFINITY:
                     out_why[j] = BEHIND_RESERVATIONS
                     out_start[j] = best
-                elif affordable_offer:
+                elif affordable_offer and not budget_room:
                     out_why[j] = QUOTA_FULL
                 elif blocked >= 0:
                     out_why[j] = OVER_BUDGET

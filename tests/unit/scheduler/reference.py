@@ -128,9 +128,9 @@ def schedule(
             cluster, allowed_partitions, want=want, count=count, duration=duration, ceiling=ceiling, budgets=budgets
         )
 
-        chosen, affordable, fitting = -1, False, False
+        chosen, affordable, fitting, budget_room = -1, False, False, False
         if best > now:
-            chosen, affordable, fitting = _cheapest_offer(
+            chosen, affordable, fitting, budget_room = _cheapest_offer(
                 offers, row, want, count, ceiling, site_free=site_free, budgets=budgets, duration=duration
             )
         offer_start = now + site_boot[offer_site[chosen]] if chosen >= 0 else math.inf
@@ -148,7 +148,7 @@ def schedule(
             out_why[j], out_start[j], out_offer[j] = inputs.NEW_PARTITION, offer_start, chosen
         elif best < math.inf:
             out_why[j], out_start[j] = inputs.BEHIND_RESERVATIONS, best
-        elif affordable or budgets.refused is None:
+        elif (affordable and not budget_room) or budgets.refused is None:
             out_why[j] = (
                 inputs.QUOTA_FULL if affordable else inputs.OVER_PRICE if room or fitting else inputs.NEVER_FITS
             )
@@ -216,18 +216,21 @@ def _cheapest_offer(
     site_free: Sequence[int],
     budgets: Budgets,
     duration: float,
-) -> tuple[int, bool, bool]:
+) -> tuple[int, bool, bool, bool]:
     """(first allowed offer that fits, is affordable (price ceiling and budgets) and within quota, or -1;
-    any affordable; any fitting)."""
-    affordable = fitting = False
+    any affordable; any fitting; any refused only by a budget on a site with room)."""
+    affordable = fitting = budget_room = False
     for k, (group, site, *have, price) in enumerate(offers):
         if not row[group] or any(h < w for h, w in zip(have, want, strict=True)):
             continue
         fitting = True
-        if price * count > ceiling or not budgets.allow(price * count * duration / 3600.0):
+        if price * count > ceiling:
+            continue
+        if not budgets.allow(price * count * duration / 3600.0):
+            budget_room = budget_room or not 0 <= site_free[site] < count
             continue
         affordable = True
         if 0 <= site_free[site] < count:
             continue
-        return k, affordable, fitting
-    return -1, affordable, fitting
+        return k, affordable, fitting, budget_room
+    return -1, affordable, fitting, budget_room
