@@ -229,3 +229,15 @@ def test_the_command_passes_our_cli_and_lists_what_it_did_not_call(tmp_path: Pat
     assert "exited 0" in done.stdout and "every request was valid" in done.stdout
     assert re.search(r"^list_jobs +1 +0  200$", done.stdout, re.MULTILINE)
     assert re.search(r"^submit_job +- +not called$", done.stdout, re.MULTILINE)
+
+
+def test_a_request_outside_the_spec_is_invalid_and_a_hung_terminal_is_killed(core: TerminalCore) -> None:
+    stray = "import os, httpx; from skyport_client.tls import context_from_home as c; "
+    stray += "httpx.get(os.environ['SKYPORT_URL'] + '/user/nope', verify=c(os.environ['SKYPORT_HOME']))"
+    hung = core.run([sys.executable, "-c", stray + "; import time; time.sleep(30)"], timeout=3)
+    assert hung.exit_code is None
+    made = Report("jobs", (hung,), operation_ids())
+    (request,) = made.invalid
+    assert (request.operation, request.status) == ("", 404)
+    assert "Path not found" in request.problems[0]
+    assert "was killed at the timeout" in made.lines()[0]

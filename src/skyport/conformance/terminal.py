@@ -242,8 +242,7 @@ class TerminalCore:
         Sky Port's terminals look.
         """
         env = {**os.environ, "SKYPORT_URL": self.url, "SKYPORT_HOME": str(self.home)}
-        for name in ("SKYPORT_TOKEN", "SKYPORT_PORT"):
-            env.pop(name, None)
+        env.pop("SKYPORT_TOKEN", None)  # the core admits certificates only; the user's own token is not for it
         if self.sky_port:
             env["HOME"] = str(self.folder / "swm-home")
         return env
@@ -270,8 +269,7 @@ class TerminalCore:
             exit_code = None
             stdout, stderr = _text(exc.stdout), _text(exc.stderr)
         seconds = time.monotonic() - start
-        time.sleep(0.05)  # a request answered just before the command ended is recorded by now
-        with self.lock:
+        with self.lock:  # an exchange is recorded before its answer is sent
             made = tuple(self.exchanges[first:])
         return Run(tuple(command), exit_code, stdout, stderr, seconds, made)
 
