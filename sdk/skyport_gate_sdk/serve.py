@@ -137,14 +137,16 @@ class _Server(uvicorn.Server):
 class Stopper:
     """SIGINT and SIGTERM, both a request to stop cleanly, caught from start-up to the end.
 
-    The first one lets the requests in progress finish, then ``serve`` returns and the caller
-    stops the rest in order; a second one cuts open requests short. One that comes during start-up
-    stops the server as soon as it has started.
+    The first one calls ``on_stop`` (the core ends its open event streams there, which would
+    otherwise never finish) and lets the requests in progress finish, then ``serve`` returns and the
+    caller stops the rest in order; a second one cuts open requests short. One that comes during
+    start-up stops the server as soon as it has started.
     """
 
     def __init__(self) -> None:
         self.requested = False
         self.server: _Server | None = None
+        self.on_stop: Callable[[], None] = lambda: None  # called on the first signal
 
     def __enter__(self) -> Stopper:
         loop = asyncio.get_running_loop()
@@ -159,6 +161,8 @@ class Stopper:
 
     def _received(self, sig: signal.Signals) -> None:
         logger.info("%s: stopping%s", sig.name, ", cutting open requests short" if self.requested else "")
+        if not self.requested:
+            self.on_stop()
         if self.server is not None:
             self.server.force_exit = self.requested
             self.server.should_exit = True

@@ -66,6 +66,8 @@ class Settings:
     max_upload: int = 256 * 1024 * 1024  # bytes per submission, script and inputs together
     max_output: int = 256 * 1024 * 1024  # bytes of output files staged back per job, all files together
     request_timeout: float = 30.0  # seconds a request's head or body may stall before it is answered 408
+    max_event_streams: int = 8  # event streams (GET /user/events) one user may have open at once
+    event_heartbeat: float = 15.0  # seconds between comments on an idle event stream, so proxies keep it
     fair_share_half_life: float = 7 * 86400.0
     default_time_limit: int = 3600
     max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit

@@ -16,6 +16,7 @@ own subclasses::
     │   └── JobChanged
     ├── TooLarge                      413
     ├── UnsupportedMediaType          415
+    ├── TooManyRequests               429: a user holds as many event streams as allowed (core only)
     ├── NotServed                     501: an optional operation this server leaves out
     └── GateError                     502: a gate refused or could not be reached
 
@@ -53,6 +54,7 @@ __all__ = [
     "ScriptError",
     "SkyportError",
     "TooLarge",
+    "TooManyRequests",
     "Unauthorized",
     "UnsupportedMediaType",
 ]
@@ -78,6 +80,13 @@ class JobNotFound(NotFound):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} does not exist (or belongs to another user)")
         self.job_id = job_id
+
+
+class TooManyRequests(SkyportError):
+    """A user holds as many of something (event streams) as the daemon allows."""
+
+    status = 429
+    title = "Too many requests"
 
 
 class JobChanged(Conflict):

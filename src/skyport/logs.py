@@ -4,11 +4,16 @@ Messages carry what users chose (job names, file names), so a name with a newlin
 escape sequence must not forge a log line or drive the operator's terminal: control characters in
 the message are written escaped, as Python writes them in a string literal (``\\n``, ``\\x1b``).
 A traceback keeps its lines, each indented, so only a record's first line starts with a time.
+
+``skyport daemon --log-format json`` writes each record as one JSON object a line instead, for log
+shippers (Fluent Bit, Vector, Promtail): ``time``, ``level``, ``logger``, ``message``, and
+``exception`` or ``stack`` when the record has one; everything but ASCII is escaped by JSON.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 from types import TracebackType
@@ -53,6 +58,34 @@ class Formatter(logging.Formatter):
 
 def _indented(text: str) -> str:
     return "\n".join("    " + _CONTROL_BUT_NEWLINE.sub(_escaped, line) for line in text.split("\n"))
+
+
+class JsonFormatter(Formatter):
+    """One JSON object per record and line, times as :class:`Formatter` writes them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = logging.Formatter.formatException(
+                self, record.exc_info
+            )  # lines kept: JSON escapes them
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry)
+
+
+FORMATS: dict[str, type[Formatter]] = {"text": Formatter, "json": JsonFormatter}
+
+
+def use_format(name: str) -> None:
+    """Write the records of every handler configure() set up in format ``name`` (a key of FORMATS)."""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(FORMATS[name]())
 
 
 def configure(level: int) -> None:

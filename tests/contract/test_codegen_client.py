@@ -8,8 +8,10 @@ record the arguments connexion parsed and answer a canned body.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,12 +22,14 @@ with warnings.catch_warnings():  # connexion's import warns "install httpx2" (a 
 
 import httpx
 from skyport_client import Client
+from skyport_client.api.events import stream_events
 from skyport_client.api.jobs import get_job, list_jobs, modify_job, submit_job
 from skyport_client.errors import ApiError, UnexpectedStatus
-from skyport_client.models import Job, JobState, ModifyJobModification
+from skyport_client.models import Job, JobEvent, JobState, ModifyJobModification
+from starlette.responses import StreamingResponse
 
 from skyport.apps import build_app
-from skyport.errors import JobNotFound
+from skyport.errors import Forbidden, JobNotFound
 
 JOB_ID = "8d7d9b0e-5a7e-4a55-9a53-0a3d5c3f1a11"
 
@@ -120,3 +124,71 @@ def test_sync_client_reuses_one_connection() -> None:
         first = client.get_httpx_client()
         assert list_jobs.sync(client=client) == []
         assert client.get_httpx_client() is first
+
+
+EVENT = {"id": 7, "kind": "state", "job_id": JOB_ID, "owner": "alice", "time": "2026-12-01T00:00:00Z", "state": "R"}
+# What a stream may hold: a retry field, heartbeat comments, an event's JSON split over two data lines,
+# CRLF line ends, a field the client does not know, an event without data (never dispatched).
+STREAM = (
+    "retry: 2000\n\n: keep-alive\n\n"
+    f'id: 6\r\ndata: {{"id": 6, "kind": "submitted", "job_id": "{JOB_ID}",\r\n'
+    'data: "owner": "alice", "time": "2026-12-01T00:00:00Z", "state": "Q", "reason": "queued"}\r\n\r\n'
+    "event: ignored-by-the-client\nunknown: field\n\n"
+    f"id: 7\ndata: {json.dumps({**EVENT, 'reason': 'running on local'})}\n\n"
+)
+
+
+def test_events_arrive_through_the_async_iterator_with_the_query_sent() -> None:
+    """A connexion app on the spec streams the events; ASGITransport hands the body over whole."""
+    recorder = Recorder(StreamingResponse(iter([STREAM]), media_type="text/event-stream"))
+
+    async def run() -> list[JobEvent]:
+        app = build_app("core-terminal", recorder)
+        async with Client("http://core", async_transport=httpx.ASGITransport(app=app)) as client:
+            return [event async for event in stream_events.asyncio(client=client, job=JOB_ID, tail=3, follow=False)]
+
+    events = asyncio.run(run())
+    assert recorder.calls["stream_events"] == {"job": JOB_ID, "tail": 3, "follow": False, "all_users": False}
+    assert [(e.id, e.kind, e.state, e.reason) for e in events] == [
+        (6, "submitted", JobState.Q, "queued"),
+        (7, "state", JobState.R, "running on local"),
+    ]
+
+
+def test_the_sync_iterator_reads_events_split_anywhere_across_chunks() -> None:
+    """httpx.MockTransport: the chunk boundaries of a real server cannot be chosen (the real daemon's
+    stream is read in tests/e2e/test_events.py)."""
+    data = STREAM.encode()
+
+    def stream(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Last-Event-ID"] == "5"
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=_bytes(data))
+
+    with Client("http://core", transport=httpx.MockTransport(stream)) as client:
+        events = list(stream_events.sync(client=client, last_event_id="5"))
+    assert [e.id for e in events] == [6, 7]
+    assert events[1] == JobEvent.from_dict({**EVENT, "reason": "running on local"})
+
+
+def _bytes(data: bytes) -> Iterator[bytes]:
+    """``data`` in pieces of 1 to 5 bytes, so every line end falls between two pieces somewhere."""
+    at = 0
+    for size in itertools.cycle([1, 2, 3, 5]):
+        if at >= len(data):
+            return
+        yield data[at : at + size]
+        at += size
+
+
+def test_an_error_answer_to_a_stream_raises_api_error_on_the_first_read() -> None:
+    recorder = Recorder(Forbidden("only the daemon's owner (alice) may follow everyone's job events"))
+
+    async def run() -> None:
+        app = build_app("core-terminal", recorder)
+        async with Client("http://core", async_transport=httpx.ASGITransport(app=app)) as client:
+            async for _ in stream_events.asyncio(client=client, all_users=True):
+                pass
+
+    with pytest.raises(ApiError) as raised:
+        asyncio.run(run())
+    assert raised.value.status_code == 403 and "owner (alice)" in (raised.value.detail or "")

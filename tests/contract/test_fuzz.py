@@ -135,6 +135,8 @@ def fuzzed_tes(fuzzed_daemon: Served, session: requests.Session) -> Served:
 
 @terminal.parametrize()
 def test_terminal_api(case: schemathesis.Case, fuzzed_daemon: Served, session: requests.Session) -> None:
+    if case.path == "/user/events":  # a stream that follows never ends: the stored events only
+        case.query = {**(case.query or {}), "follow": False}
     fuzzed_daemon.call(case, session)
 
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from gates.local.tests.local_gate_support import GateProcess
+from skyport import pki
 from tests.conftest import Daemon, free_port, running_daemon
 from tests.e2e.test_cli import skyport
 
@@ -127,7 +128,7 @@ def test_daemon_without_a_subcommand_still_starts_it_and_help_says_how_to_stop_i
     assert "SIGTERM" in result.stdout
     misplaced = skyport(None, "daemon", "--port", "8443", "status", home=home, check=False)
     assert misplaced.returncode == 2
-    assert "--port and --host are for starting the daemon" in misplaced.stderr
+    assert "--port, --host and --log-format are for starting the daemon" in misplaced.stderr
 
 
 def test_a_value_with_control_characters_stays_on_one_escaped_log_line_with_its_time(
@@ -160,3 +161,36 @@ def test_the_log_formatter_indents_a_traceback_under_its_record() -> None:
     assert rest[0] == "    Traceback (most recent call last):"
     assert rest[-2:] == ["    ValueError: bad name", "    ERROR forged"]
     assert all(line.startswith("    ") for line in rest)
+
+
+def test_log_format_json_writes_each_record_as_one_json_object_a_line(home: Path, tmp_path: Path) -> None:
+    """For log shippers: every line parses, with the time, level, logger and the message as it was."""
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    (home / "config.yaml").write_text(yaml.safe_dump({**config, "owner": "alice"}))  # may submit by path
+    forged = '/tmp/x\n{"level": "ERROR"}\x1b[31m\u2028.job'
+    port, log = free_port(), tmp_path / "daemon.log"
+    env = {**os.environ, "SKYPORT_HOME": str(home)}
+    with log.open("wb") as out:
+        argv = [sys.executable, "-m", "skyport", "daemon", "--port", str(port), "--log-format", "json"]
+        process = subprocess.Popen(argv, env=env, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while not (home / "daemon.url").exists():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.01)
+        verify = pki.client_context(home)
+        with httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=verify, timeout=30) as client:
+            assert client.post("/user/job", params={"path": forged}).status_code == 400
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    lines = log.read_bytes().splitlines()
+    assert all(line.isascii() for line in lines)  # no terminal escape, no Unicode line separator
+    records = [json.loads(line) for line in lines]
+    assert all(set(record) == {"time", "level", "logger", "message"} for record in records), records
+    assert all(re.fullmatch(TIMESTAMP, record["time"]) for record in records)
+    assert any(record["message"].startswith("skyport daemon serving https://") for record in records)
+    (refused,) = [record for record in records if "forged" in record["message"] or ".job" in record["message"]]
+    assert refused["level"] == "WARNING" and refused["logger"].endswith(".apps")  # the module that answers
+    assert forged in refused["message"]
+    assert records[-1]["message"] == "skyport daemon stopped"

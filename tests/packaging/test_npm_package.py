@@ -33,7 +33,7 @@ PROGRAM_JS = """
 import { readFileSync } from "node:fs";
 import { Agent } from "undici";
 import * as main from "@skyport-hpc/client";
-import { Client, getJob, jobStdout, listJobs, submitJob } from "@skyport-hpc/client/terminal";
+import { Client, getJob, jobStdout, listJobs, streamEvents, submitJob } from "@skyport-hpc/client/terminal";
 import * as gate from "@skyport-hpc/client/gate";
 
 const [url, home] = process.argv.slice(2);
@@ -54,8 +54,10 @@ for (let i = 0; i < 300 && !["F", "E", "C"].includes(job.state); i++) {
 }
 const listed = (await listJobs(client)).map((j) => j.id);
 const stdout = await (await jobStdout(client, { jobId: id })).text();
+const events = [];
+for await (const event of streamEvents(client, { job: id, tail: 10000, follow: false })) events.push(event.state);
 console.log(JSON.stringify({
-  id, state: job.state, listed, stdout,
+  id, state: job.state, listed, stdout, events,
   sameMain: main.submitJob === submitJob,
   gateClient: typeof gate.Client,
 }));
@@ -139,6 +141,7 @@ def test_plain_javascript_imports_it_and_runs_a_job_over_mutual_tls(consumer: Pa
     result = json.loads(run(["node", "program.mjs", daemon.url, str(daemon.home)], cwd=consumer))
     assert result["state"] == "F"
     assert result["stdout"] == "hello from node\n"
+    assert result["events"][0] == "Q" and result["events"][-3:] == ["R", "T", "F"]
     assert result["id"] in result["listed"]
     assert result["sameMain"] is True and result["gateClient"] == "function"
 

@@ -20,6 +20,7 @@ from skyport.jobs.states import JobState, transition
 from skyport.sites.records import PartitionRecord
 from skyport.store import Store, tables
 from skyport.store import accounts as account_queries
+from skyport.store import events as event_queries
 from skyport.store import jobs as queries
 from skyport.store import partitions as partition_queries
 from skyport.store import tokens as token_queries
@@ -134,7 +135,7 @@ def test_saving_a_state_change_records_the_transition(store: Store) -> None:
     store.call(queries.insert_job, job)
     step = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
     assert store.call(
-        queries.save_job, dataclasses.replace(job, state=JobState.RUNNING), step, expected=JobState.QUEUED
+        queries.save_change, dataclasses.replace(job, state=JobState.RUNNING), step, expected=JobState.QUEUED
     )
     assert store.call(queries.get_job, job.id).state == JobState.RUNNING  # type: ignore[union-attr]
     assert [(t.source, t.target, t.reason) for t in store.call(queries.history, job.id)] == [
@@ -147,10 +148,12 @@ def test_a_change_made_from_a_stale_copy_writes_nothing(store: Store) -> None:
     job = new_job()
     store.call(queries.insert_job, job)
     cancel = transition(job.id, JobState.QUEUED, JobState.CANCELLED, "cancelled by alice")
-    assert store.call(queries.save_job, dataclasses.replace(job, state=JobState.CANCELLED), cancel, expected=job.state)
+    assert store.call(
+        queries.save_change, dataclasses.replace(job, state=JobState.CANCELLED), cancel, expected=job.state
+    )
     start = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
     stale = dataclasses.replace(job, state=JobState.RUNNING)
-    assert not store.call(queries.save_job, stale, start, expected=job.state)
+    assert store.call(queries.save_change, stale, start, expected=job.state) is None
     assert store.call(queries.get_job, job.id).state == JobState.CANCELLED  # type: ignore[union-attr]
     assert [t.target for t in store.call(queries.history, job.id)] == [JobState.CANCELLED]
 
@@ -403,3 +406,57 @@ def test_a_database_from_before_tokens_gains_the_table_and_finds_a_token_by_its_
     assert store.call(token_queries.tokens_of, "bob") == []
     store.call(token_queries.delete_token, token.id)
     assert store.call(token_queries.tokens_of, "alice") == []
+
+
+def test_events_are_the_submission_then_each_change_in_order_of_id_per_owner(store: Store) -> None:
+    job, other = new_job(), new_job(owner="bob")
+    submitted = store.call(queries.insert_jobs, [job, other])
+    assert [(e.kind, e.owner, e.target) for e in submitted] == [
+        ("submitted", "alice", JobState.QUEUED),
+        ("submitted", "bob", JobState.QUEUED),
+    ]
+    placed = dataclasses.replace(job, state=JobState.RUNNING, site="local", partition_id="p1", flavor="f", price=2.0)
+    step = transition(job.id, JobState.QUEUED, JobState.RUNNING, "running on local")
+    running = store.call(queries.save_change, placed, step, expected=JobState.QUEUED)
+    assert running is not None and running.id > submitted[-1].id
+    assert running.details == {"name": "n", "site": "local", "partition_id": "p1", "flavor": "f", "price": 2.0}
+    ended = dataclasses.replace(placed, state=JobState.ERROR, start_time=0.0, end_time=1800.0, exitcode=3)
+    step = transition(job.id, JobState.RUNNING, JobState.ERROR, "exited with status 3")
+    error = store.call(queries.save_change, ended, step, expected=JobState.RUNNING, outputs=["b.dat"])
+    assert error is not None and error.details == {"name": "n", "cost": 1.0, "exitcode": 3, "outputs": ["b.dat"]}
+    alices = store.call(event_queries.after, 0, "alice")
+    assert [(e.source, e.target) for e in alices] == [
+        (None, JobState.QUEUED),
+        (JobState.QUEUED, JobState.RUNNING),
+        (JobState.RUNNING, JobState.ERROR),
+    ]
+    assert [e.id for e in store.call(event_queries.after, alices[0].id, None)] == [
+        submitted[1].id,
+        running.id,
+        error.id,
+    ]
+    assert [e.job_id for e in store.call(event_queries.after, 0, None)] == [job.id, other.id, job.id, job.id]
+    start = store.call(event_queries.before_last, 2, "alice")
+    assert [e.id for e in store.call(event_queries.after, start, "alice")] == [running.id, error.id]
+    assert store.call(event_queries.before_last, 0, "bob") == error.id  # the last of all: only new ones come
+    assert [(t.source, t.target) for t in store.call(queries.history, job.id)] == [
+        (JobState.QUEUED, JobState.RUNNING),
+        (JobState.RUNNING, JobState.ERROR),
+    ]
+
+
+def test_transitions_recorded_before_events_get_their_job_s_owner(store: Store) -> None:
+    job = new_job(owner="carol")
+    store.call(queries.insert_job, job)
+    step = transition(job.id, JobState.QUEUED, JobState.CANCELLED, "cancelled by carol")
+    store.call(queries.save_change, dataclasses.replace(job, state=JobState.CANCELLED), step, expected=job.state)
+    with store.engine.begin() as connection:
+        tables.events_index.drop(connection)
+        for name in tables.event_columns:
+            connection.execute(sa.text(f"ALTER TABLE transitions DROP COLUMN {name}"))
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version >= 10"))
+    assert migrate(store.engine) == len(STEPS)
+    assert [(e.owner, e.target, dict(e.details)) for e in store.call(event_queries.after, 0, "carol")] == [
+        ("carol", JobState.QUEUED, {}),
+        ("carol", JobState.CANCELLED, {}),
+    ]

@@ -61,14 +61,15 @@ class AccountService:
         self.store = store
         self.owner = owner  # the daemon's owner: the only one who manages accounts and budgets
 
-    def _owner_only(self, user: str, what: str) -> None:
+    def owner_only(self, user: str, what: str) -> None:
+        """Forbidden, naming the owner, unless ``user`` is the daemon's owner."""
         if user != self.owner:
             raise Forbidden(f"only the daemon's owner ({self.owner}) may {what}")
 
     # -- accounts ---------------------------------------------------------------------------------
 
     async def add(self, user: str, name: str, members: Sequence[str], job_ceiling: float | None) -> Account:
-        self._owner_only(user, "add accounts")
+        self.owner_only(user, "add accounts")
         account = Account(name, tuple(dict.fromkeys(members)), job_ceiling, time.time())
 
         def add(connection: sa.Connection) -> bool:
@@ -90,7 +91,7 @@ class AccountService:
         job_ceiling: float | None = None,
     ) -> Account:
         """Add and remove members; a ceiling of 0 removes the account's default ceiling per job."""
-        self._owner_only(user, "change accounts")
+        self.owner_only(user, "change accounts")
 
         def change(connection: sa.Connection) -> Account | None:
             account = queries.get_account(connection, name)
@@ -109,7 +110,7 @@ class AccountService:
 
     async def remove(self, user: str, name: str) -> Account:
         """Remove the account and its budgets; jobs charged to it keep its name."""
-        self._owner_only(user, "remove accounts")
+        self.owner_only(user, "remove accounts")
 
         def remove(connection: sa.Connection) -> Account | None:
             account = queries.get_account(connection, name)
@@ -146,7 +147,7 @@ class AccountService:
 
     async def set_budget(self, user: str, holder: str, name: str, period: str, amount: float) -> Budget:
         """Set the budget of an account or a user for a period; an amount of 0 removes it."""
-        self._owner_only(user, "set budgets")
+        self.owner_only(user, "set budgets")
         if not (math.isfinite(amount) and 0 <= amount <= MAX_AMOUNT):
             raise BadRequest(f"a budget is an amount from 0 (none) to {MAX_AMOUNT:.0f}, got {amount}")
         budget = Budget(holder, name, Period(period), amount)

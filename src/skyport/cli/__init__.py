@@ -32,6 +32,7 @@ _COMMANDS = {
     "logs": "skyport.cli.jobs:logs",
     "fetch": "skyport.cli.jobs:fetch",
     "timetable": "skyport.cli.jobs:timetable",
+    "events": "skyport.cli.jobs:events",
     "nodes": "skyport.cli.sites:nodes",
     "remotes": "skyport.cli.sites:remotes",
     "flavors": "skyport.cli.sites:flavors",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from skyport import config, daemon_lock
+from skyport import config, daemon_lock, logs
 from skyport.cli import render
 from skyport.cli.context import Context
 
@@ -25,8 +25,14 @@ from skyport.cli.context import Context
     help="Port to listen on.  [env SKYPORT_PORT; default: listen.port of config.yaml, else 8443]",
 )
 @click.option("--host", default=None, help="Address to listen on.  [default: 127.0.0.1]")
+@click.option(
+    "--log-format",
+    type=click.Choice(sorted(logs.FORMATS)),
+    default=None,
+    help="Log lines as text (with times) or as one JSON object a line, for log shippers.  [default: text]",
+)
 @click.pass_context
-def daemon(ctx: click.Context, port: int | None, host: str | None) -> None:
+def daemon(ctx: click.Context, port: int | None, host: str | None, log_format: str | None) -> None:
     """Run the core daemon in the foreground until Ctrl-C or SIGTERM; or ask about it, or stop it.
 
     \b
@@ -41,8 +47,10 @@ def daemon(ctx: click.Context, port: int | None, host: str | None) -> None:
     open requests short. A second daemon on the same home exits at once with status 1.
     """
     if ctx.invoked_subcommand is not None:
-        if port is not None or host is not None:
-            raise click.UsageError(f"--port and --host are for starting the daemon, not for `{ctx.invoked_subcommand}`")
+        if port is not None or host is not None or log_format is not None:
+            raise click.UsageError(
+                f"--port, --host and --log-format are for starting the daemon, not for `{ctx.invoked_subcommand}`"
+            )
         return
     from skyport.core.daemon import serve  # the one command that starts the core
 
@@ -50,6 +58,7 @@ def daemon(ctx: click.Context, port: int | None, host: str | None) -> None:
     settings = config.load(obj.home, port=port, host=host)
     if not logging.getLogger().isEnabledFor(logging.INFO):
         logging.getLogger("skyport").setLevel(logging.INFO)
+    logs.use_format(log_format or "text")
     asyncio.run(serve(settings))
 
 

@@ -1,20 +1,24 @@
-"""``skyport submit``, ``jobs``, ``show``, ``cancel``, ``requeue``, ``logs``, ``fetch``, ``timetable``."""
+"""``skyport submit``, ``jobs``, ``show``, ``cancel``, ``requeue``, ``logs``, ``fetch``, ``timetable``, ``events``."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shlex
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
 import click
 from skyport_client import Client
+from skyport_client.api.events import stream_events
 from skyport_client.api.jobs import (
     cancel_job,
     download_job_file,
@@ -29,7 +33,7 @@ from skyport_client.api.jobs import (
 )
 from skyport_client.api.timetable import get_timetable
 from skyport_client.errors import ApiError
-from skyport_client.models import JobState, ModifyJobModification
+from skyport_client.models import JobEvent, JobState, ModifyJobModification
 
 from skyport.cli import render
 from skyport.cli.context import Context
@@ -40,6 +44,7 @@ _POLL = 0.5
 _MOST = 10000  # the most jobs one list_jobs request gives
 _ID_LENGTH = 36  # a full job ID, a UUID
 _RECENT = 24 * 3600  # `skyport jobs` shows the jobs that ended this many seconds ago or later
+_EVERY_EVENT = 10000  # the most stored events one stream starts with: all of one job's
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXPORT_MOST = 64 * 1024  # bytes of the submitter's variables `submit --export` sends
 # What a site sets in a job's environment itself, so `submit --export` leaves it out.
@@ -173,34 +178,56 @@ def _job(client: Client, job_id: str) -> dict[str, Any]:
     return result
 
 
+def _events(client: Client, **query: Any) -> contextlib.closing[Generator[JobEvent]]:
+    """The event stream ``query`` selects, closed (its connection too) when the ``with`` block ends."""
+    return contextlib.closing(stream_events.sync(client=client, **query))
+
+
+def _state_line(state: str, details: str) -> str:
+    name = render.STATE_NAMES[state]
+    return details if details.startswith(name) else f"{name}: {details}" if details else name
+
+
 def _wait(client: Client, job_id: str, as_json: bool) -> dict[str, Any]:
-    """Poll the job until it ends; without --json, print each state it reaches, one a line, as it does."""
-    job, said = _job(client, job_id), None
-    while True:
-        news = (job["state"], job.get("state_details", ""))
-        if not as_json and news != said:
-            name, details = render.STATE_NAMES[news[0]], news[1]
-            click.echo(details if details.startswith(name) else f"{name}: {details}" if details else name)
-            said = news
-        if job["state"] in ENDED:
-            return job
-        time.sleep(_POLL)
-        job = _job(client, job_id)
+    """Follow the job's events until it ends; without --json, print each state it reaches, one a line, as it does."""
+    with _events(client, job=job_id, tail=_EVERY_EVENT) as events:
+        for event in events:
+            if not as_json:
+                click.echo(_state_line(event.state, event.reason))
+            if event.state in ENDED:
+                break
+    return _job(client, job_id)
 
 
-def _wait_array(client: Client, array_id: str, as_json: bool) -> list[dict[str, Any]]:
-    """Poll the array's tasks until all ended; without --json, print how many are in each state when that changes."""
+def _last_event(client: Client) -> int:
+    """The ID of the user's last event (0: none yet)."""
+    with _events(client, tail=1, follow=False) as events:
+        return max((event.id for event in events), default=0)
+
+
+def _wait_array(client: Client, array_id: str, after: int, as_json: bool) -> list[dict[str, Any]]:
+    """Follow the user's events after event ``after`` until every task of the array ended; without --json,
+    print how many are in each state when that changes."""
+    states = {task["id"]: task["state"] for task in _tasks(client, array_id)}
     said = ""
-    while True:
-        tasks = _tasks(client, array_id)
-        counts = Counter(task["state"] for task in tasks)
+
+    def ended() -> bool:
+        nonlocal said
+        counts = Counter(states.values())
         news = ", ".join(f"{counts[s]} {render.STATE_NAMES[s]}" for s in render.STATE_NAMES if counts[s])
         if not as_json and news != said:
-            click.echo(f"{len(tasks)} tasks: {news}")
+            click.echo(f"{len(states)} tasks: {news}")
             said = news
-        if all(task["state"] in ENDED for task in tasks):
-            return tasks
-        time.sleep(_POLL)
+        return all(state in ENDED for state in states.values())
+
+    with _events(client, after=after) as events:
+        if not ended():
+            for event in events:
+                if event.array_id == array_id:
+                    states[event.job_id] = event.state
+                    if ended():
+                        break
+    return _tasks(client, array_id)
 
 
 def _with_options(
@@ -397,6 +424,7 @@ def submit(
     if dry_run:
         return _dry_run(obj, content, [(name, path.read_bytes()) for name, path in files.items()])
     with obj.client() as client:
+        after = _last_event(client) if wait else 0
         job_id = submit_job.sync(
             client=client,
             script_content=content,
@@ -405,7 +433,7 @@ def submit(
         if not obj.as_json:
             click.echo(job_id)  # first, so a script or an interrupted wait has it
         if parse(decode(content)).array:
-            tasks = _wait_array(client, job_id, obj.as_json) if wait else None
+            tasks = _wait_array(client, job_id, after, obj.as_json) if wait else None
             if obj.as_json:
                 render.as_json(tasks if tasks is not None else {"array_id": job_id})
             if tasks is not None and any(task["state"] != "F" for task in tasks):
@@ -584,16 +612,52 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
         if job["state"] in ("Q", "W"):
             waiting = "waiting for it to start" if follow else "nothing to print yet"
             click.echo(f"job {job_id} is {render.STATE_NAMES[job['state']]}: {waiting}", err=True)
+        watch = _Watch(client, job_id)
+        if follow and job["state"] not in ENDED:
+            watch.start()
+            watch.started.wait()  # no reads while it waits to start
         offset = 0
         while True:
-            ended = _job(client, job_id)["state"] in ENDED if follow else True
+            last = not follow or job["state"] in ENDED or watch.ended.is_set()
             data: bytes = read.sync(client=client, job_id=job_id, offset=offset)
             out.write(data)
             out.flush()
             offset += len(data)
-            if ended:
+            if last:
+                watch.check()
                 return
-            time.sleep(_POLL)
+            watch.ended.wait(_POLL)
+
+
+class _Watch(threading.Thread):
+    """Follows a job's events in the background: ``started`` once it left Q and W, ``ended`` once it
+    ended (both also when the stream failed: :meth:`check` then raises its error)."""
+
+    def __init__(self, client: Client, job_id: str) -> None:
+        super().__init__(daemon=True)
+        self.client = client
+        self.job_id = job_id
+        self.started = threading.Event()
+        self.ended = threading.Event()
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            with _events(self.client, job=self.job_id, tail=_EVERY_EVENT) as events:
+                for event in events:
+                    if event.state not in ("Q", "W"):
+                        self.started.set()
+                    if event.state in ENDED:
+                        break
+        except Exception as exc:
+            self.error = exc
+        finally:
+            self.started.set()
+            self.ended.set()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 @click.command()
@@ -680,3 +744,44 @@ def _placement(entry: dict[str, Any]) -> str:
     if entry.get("new_nodes"):
         return f"new {entry['new_nodes']} x {entry.get('flavor_name')} on {entry.get('remote_name')}"
     return ", ".join(entry.get("node_names", []))
+
+
+@click.command()
+@click.option("-f", "--follow", is_flag=True, help="Keep printing events as they happen, until Ctrl-C.")
+@click.option("--job", "job_id", metavar="ID", help="Only the events of this job (all of them).")
+@click.option(
+    "-n",
+    "--last",
+    type=click.IntRange(0, _EVERY_EVENT),
+    default=20,
+    show_default=True,
+    help="Start with this many of the latest events (without --job).",
+)
+@click.option("--all-users", "everyone", is_flag=True, help="Everyone's jobs (the daemon's owner only).")
+@click.pass_obj
+def events(obj: Context, follow: bool, job_id: str | None, last: int, everyone: bool) -> None:
+    """Print job events: submissions and changes of state with their reasons, placements, costs and
+    the outputs staged back. --json prints each as one line of JSON."""
+    with obj.client() as client:
+        job = _resolve_job(client, job_id) if job_id else None
+        tail = _EVERY_EVENT if job else last
+        with _events(client, job=job, tail=tail, follow=follow, all_users=everyone or None) as stream:
+            for event in stream:
+                if obj.as_json:
+                    click.echo(json.dumps(event.to_dict(), sort_keys=True))
+                else:
+                    click.echo(_event_line(event, everyone))
+                sys.stdout.flush()
+
+
+def _event_line(event: JobEvent, everyone: bool) -> str:
+    """One event as a line: time, job, name, the state it reached and why; cost and outputs once ended."""
+    parts = [render.when(event.time), event.job_id[:8]]
+    if everyone:
+        parts.append(event.owner)
+    parts += [event.name or "", _state_line(event.state, event.reason)]
+    if event.cost is not None and event.state in ENDED:
+        parts.append(f"cost {render.money(event.cost)}")
+    if event.outputs:
+        parts.append(f"outputs {', '.join(event.outputs)}")
+    return "  ".join(parts)

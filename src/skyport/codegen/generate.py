@@ -102,7 +102,7 @@ def python_package(renderer: Renderer, api: Api, extra_modules: Iterable[str] = 
         "py.typed": renderer.render("py.typed.jinja"),
         "client.py": renderer.render("client.py.jinja", api=api),
         "errors.py": renderer.render("errors.py.jinja"),
-        "types.py": renderer.render("types.py.jinja"),
+        "types.py": renderer.render("types.py.jinja", api=api),
         "models/__init__.py": renderer.render("models_init.py.jinja", api=api),
         "api/__init__.py": renderer.render("api_init.py.jinja", api=api),
     }
@@ -116,7 +116,8 @@ def python_package(renderer: Renderer, api: Api, extra_modules: Iterable[str] = 
     for tag in api.tags:
         files[f"api/{tag.module}/__init__.py"] = renderer.render("tag_init.py.jinja", tag=tag)
         for op in tag.operations:
-            files[f"api/{tag.module}/{op.module}.py"] = renderer.render("endpoint.py.jinja", op=op)
+            template = "stream.py.jinja" if op.streams else "endpoint.py.jinja"
+            files[f"api/{tag.module}/{op.module}.py"] = renderer.render(template, op=op)
     return files
 
 

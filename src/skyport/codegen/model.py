@@ -22,6 +22,7 @@ _JSON = "application/json"
 _PROBLEM = "application/problem+json"
 _OCTET = "application/octet-stream"
 _TEXT = "text/plain"
+_EVENTS = "text/event-stream"  # Server-Sent Events; the schema of each event's JSON data is x-event-data
 _MULTIPART = "multipart/form-data"
 
 
@@ -399,8 +400,8 @@ class Outcome:
     """A documented 2xx response."""
 
     status: int
-    kind: str  # "json", "octet", "text" or "empty"
-    type: TypeRef | None
+    kind: str  # "json", "octet", "text", "events" or "empty"
+    type: TypeRef | None  # of the body; of each event's data for "events"
     description: str
 
     @property
@@ -415,6 +416,8 @@ class Outcome:
     def parse(self) -> str:
         if self.kind == "json" and self.type is not None:
             return self.type.from_json("response.json()")
+        if self.kind == "events" and self.type is not None:
+            return self.type.from_json("json.loads(event.data)")
         return {"octet": "response.content", "text": "response.text"}.get(self.kind, "None")
 
     @property
@@ -475,6 +478,11 @@ class Operation:
     @property
     def returns(self) -> str:
         return " | ".join(dict.fromkeys(o.python for o in self.outcomes))
+
+    @property
+    def streams(self) -> bool:
+        """Whether the answer is a stream of events (its one outcome has kind "events")."""
+        return self.outcomes[0].kind == "events"
 
     @property
     def url(self) -> str:
@@ -560,7 +568,9 @@ class Operation:
 
     @property
     def typescript_returns(self) -> str:
-        return " | ".join(dict.fromkeys(o.typescript for o in self.outcomes))
+        if self.streams:
+            return f"AsyncGenerator<{self.outcomes[0].typescript}>"
+        return "Promise<" + " | ".join(dict.fromkeys(o.typescript for o in self.outcomes)) + ">"
 
     @property
     def typescript_args(self) -> str:
@@ -660,6 +670,11 @@ class Api:
     def operations(self) -> Iterator[Operation]:
         for tag in self.tags:
             yield from tag.operations
+
+    @property
+    def streams(self) -> bool:
+        """Whether some operation answers with a stream of events."""
+        return any(op.streams for op in self.operations)
 
     @property
     def class_names(self) -> list[str]:
@@ -861,25 +876,37 @@ class _Builder:
             if not 200 <= code < 300:
                 errors.append(code)
                 continue
-            content = raw.get("content") or {}
-            description = raw.get("description", "")
-            if _JSON in content:
-                schema = content[_JSON].get("schema", {})
-                outcome_type = self.type_of(schema, f"{here}/{_JSON}", operation_name + "Response")
-                outcomes.append(Outcome(code, "json", outcome_type, description))
-            elif _OCTET in content:
-                outcomes.append(Outcome(code, "octet", BINARY, description))
-            elif _TEXT in content:
-                outcomes.append(Outcome(code, "text", STRING, description))
-            elif not content:
-                outcomes.append(Outcome(code, "empty", None, description))
-            else:
-                raise self.fail(
-                    here, f"response media types {sorted(content)} are not supported ({_JSON}, {_OCTET}, {_TEXT})"
-                )
+            outcomes.append(self.outcome(code, raw, here, operation_name))
         if not outcomes:
             raise self.fail(where, "an operation needs at least one 2xx response")
+        if len(outcomes) > 1 and any(o.kind == "events" for o in outcomes):
+            raise self.fail(where, f"an operation answering {_EVENTS} can have no other 2xx response")
         return outcomes, sorted(errors), "default" in responses
+
+    def outcome(self, code: int, raw: Mapping[str, Any], here: str, operation_name: str) -> Outcome:
+        """The 2xx response ``code`` (``raw``, its response object)."""
+        content = raw.get("content") or {}
+        description = raw.get("description", "")
+        if _JSON in content:
+            schema = content[_JSON].get("schema", {})
+            return Outcome(
+                code, "json", self.type_of(schema, f"{here}/{_JSON}", operation_name + "Response"), description
+            )
+        if _OCTET in content:
+            return Outcome(code, "octet", BINARY, description)
+        if _TEXT in content:
+            return Outcome(code, "text", STRING, description)
+        if _EVENTS in content:
+            data = content[_EVENTS].get("x-event-data")
+            if not data:
+                raise self.fail(here, f"{_EVENTS} needs x-event-data: the schema of each event's JSON data")
+            event_type = self.type_of(data, f"{here}/{_EVENTS}/x-event-data", operation_name + "Event")
+            return Outcome(code, "events", event_type, description)
+        if not content:
+            return Outcome(code, "empty", None, description)
+        raise self.fail(
+            here, f"response media types {sorted(content)} are not supported ({_JSON}, {_OCTET}, {_EVENTS})"
+        )
 
     def operation(self, path: str, method: str, raw: Mapping[str, Any], shared: list[Any]) -> Operation:
         where = f"paths/{path}/{method}"

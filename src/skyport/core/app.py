@@ -109,9 +109,12 @@ class TerminalApp:
         then closes the connection, as the rest of the body will not be read."""
         seen = 0
         refused = False
+        complete = False  # the whole body came: what comes next is the client going (a stream's end)
 
         async def limited() -> Message:
-            nonlocal seen, refused
+            nonlocal seen, refused, complete
+            if complete:
+                return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.timeout)
             except TimeoutError:
@@ -127,6 +130,7 @@ class TerminalApp:
                     f"the request body exceeds the {self.max_upload} bytes of script and input files the daemon "
                     "accepts (max_upload in the daemon's config.yaml)"
                 )
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
         async def closing(message: Message) -> None:

@@ -25,6 +25,7 @@ from skyport.core.context import Core
 from skyport.core.loop import Loop
 from skyport.core.metrics import Metrics, MetricsApp
 from skyport.errors import Conflict
+from skyport.jobs.events import EventHub
 from skyport.jobs.files import JobFiles
 from skyport.jobs.service import JobService
 from skyport.sites.registry import SiteRegistry
@@ -50,6 +51,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
         files,
         sites,
         accounts,
+        EventHub(settings.max_event_streams),
         owner=settings.owner,
         max_upload=settings.max_upload,
         max_time_limit=settings.max_time_limit,
@@ -86,12 +88,15 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
 
 
 async def _cancel_jobs_of_revoked(settings: Settings, service: JobService) -> None:
-    """Whenever the home's revocation list changes, cancel what revoked users had queued before."""
+    """Whenever the home's revocation list changes, end the event streams opened with revoked certificates
+    (or their users' tokens, which die with them) and cancel what revoked users had queued before."""
     revocations = pki.Revocations(settings.home)
     seen: tuple[pki.Revocation, ...] = ()
     while True:
         entries = revocations.entries()
         if entries is not seen:
+            revoked = {("certificate", str(entry.serial)) for entry in entries}
+            service.events.end_revoked(revoked | {("tokens of", entry.name) for entry in entries})
             for entry in entries:
                 reason = f"cancelled: user {entry.name} was revoked"
                 await service.cancel_all_of(entry.name, reason, submitted_before=entry.at.timestamp())
@@ -115,6 +120,7 @@ async def serve(settings: Settings) -> None:
         if metrics_address is not None:
             check_port(*metrics_address, pick="metrics_listen: HOST:PORT in config.yaml")
         async with running_core(settings) as core, _serving_metrics(core, metrics_address):
+            stopper.on_stop = core.jobs.events.end  # open event streams end, or the server would wait for them
             app = TerminalApp(core)
             config = server_config(
                 app,

@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from skyport import scheduler
 from skyport.accounting.service import Limits, charged_partition
@@ -363,7 +363,8 @@ class Loop:
         logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
         await asyncio.to_thread(self.files.start_staging, job.id, [stream for stream, size in logs if size == 0])
         notes = [note for stream, size in logs if size != 0 and (note := await self._stage_log(job, gate, stream))]
-        notes += await self._stage_outputs(job, gate)
+        kept, refused = await self._stage_outputs(job, gate)
+        notes += refused
         state = JobState.ERROR
         if seen.state == "finished" and seen.exitcode == 0:
             state, reason = JobState.FINISHED, "finished"
@@ -375,7 +376,7 @@ class Loop:
             reason = seen.state_details or f"failed on site {gate.name}"
         if seen.signal and state == JobState.ERROR:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
-        return await self.service.change(job, state, "; ".join([reason, *notes]), **_end_fields(seen))
+        return await self.service.change(job, state, "; ".join([reason, *notes]), outputs=kept, **_end_fields(seen))
 
     async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
         """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
@@ -394,29 +395,31 @@ class Loop:
         logger.warning("%s: %s cut at max_output (%d bytes)", job.id, stream, cap)
         return f"{stream} cut at max_output ({cap} bytes)"
 
-    async def _stage_outputs(self, job: Job, gate: Gate) -> list[str]:
-        """Download the run's outputs within max_output (all files together); a note per file not kept.
+    async def _stage_outputs(self, job: Job, gate: Gate) -> tuple[list[str], list[str]]:
+        """Download the run's outputs within max_output (all files together); the names of those kept,
+        and a note per file not kept.
 
         A file the gate refused (a symbolic link, a FIFO...), one the job did not declare, and one
         that would pass the cap are not kept, and the notes say why. Each file streams to a
         temporary file in the job's outputs folder, renamed into place once complete.
         """
         if not job.request.outputs:
-            return []  # the gate lists declared outputs only
-        cap, used, notes = self.settings.max_output, 0, []
+            return [], []  # the gate lists declared outputs only
+        cap, used, kept, notes = self.settings.max_output, 0, [], []
         for output in await gate.outputs(job.gate_job_id):
             why = output.refused or ("" if output.name in job.request.outputs else "the job did not declare it")
             if not why and output.size <= cap - used:
                 size = await self._download(job, gate, output.name, cap - used)
                 if size <= cap - used:
                     used += size
+                    kept.append(output.name)
                     continue
             if not why:
                 taken = f", {used} of them taken by the outputs before it" if used else ""
                 why = f"it is larger than max_output allows ({cap} bytes of outputs per job{taken})"
             notes.append(f"output {output.name} refused: {why}")
             logger.warning("%s: %s", job.id, notes[-1])
-        return notes
+        return kept, notes
 
     async def _download(self, job: Job, gate: Gate, name: str, limit: int) -> int:
         """Download output ``name`` and keep it if it is at most ``limit`` bytes; its size (limit + 1 if over)."""
@@ -1022,8 +1025,8 @@ def _timestamp(value: object) -> float | None:
     return value.timestamp()
 
 
-def _run_fields(seen: GateJob) -> dict[str, object]:
-    fields: dict[str, object] = {}
+def _run_fields(seen: GateJob) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
     if seen.node_names:
         fields["node_names"] = tuple(seen.node_names)
     if seen.node_ips:
@@ -1034,7 +1037,7 @@ def _run_fields(seen: GateJob) -> dict[str, object]:
     return fields
 
 
-def _end_fields(seen: GateJob) -> dict[str, object]:
+def _end_fields(seen: GateJob) -> dict[str, Any]:
     fields = _run_fields(seen)
     fields["end_time"] = _timestamp(seen.ended_at) or time.time()
     fields["exitcode"] = seen.exitcode

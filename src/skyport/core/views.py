@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
+from starlette.responses import StreamingResponse
 
 from skyport import scheduler
 from skyport.accounting.budgets import Account, Budget
 from skyport.accounting.service import Spend
+from skyport.jobs.events import Feed, JobEvent
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest, array_tasks
 from skyport.jobs.states import PENDING, JobState
@@ -397,3 +400,48 @@ def api_token(token: Token) -> dict[str, Any]:
         "expires": timestamp(token.expires_at),
         "last_used": timestamp(token.last_used),
     }
+
+
+def event(found: JobEvent) -> dict[str, Any]:
+    """A job event as the API shows it (JobEvent in the spec)."""
+    body: dict[str, Any] = {
+        "id": found.id,
+        "kind": found.kind,
+        "job_id": found.job_id,
+        "owner": found.owner,
+        "time": timestamp(found.at),
+        "state": found.target.value,
+        "reason": found.reason,
+        **found.details,
+    }
+    if found.source is not None:
+        body["previous_state"] = found.source.value
+    return body
+
+
+RECONNECT_MS = 2000  # how long a browser's EventSource waits before it reconnects
+
+
+class EventStream(StreamingResponse):
+    """A feed of job events as Server-Sent Events: ``id:`` and ``data:`` (a JobEvent as JSON) per event,
+    a comment line when nothing happened for ``heartbeat`` seconds. The feed is closed when the
+    response ends, however it ends."""
+
+    def __init__(self, feed: Feed, heartbeat: float) -> None:
+        self.feed = feed
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy holds events back
+        super().__init__(self._lines(heartbeat), media_type="text/event-stream", headers=headers)
+
+    async def _lines(self, heartbeat: float) -> AsyncIterator[str]:
+        yield f"retry: {RECONNECT_MS}\n\n"
+        async for found in self.feed.events(heartbeat):
+            if found is None:
+                yield ": keep-alive\n\n"
+            else:
+                yield f"id: {found.id}\ndata: {json.dumps(event(found), separators=(',', ':'))}\n\n"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.feed.close()

@@ -38,11 +38,13 @@ from skyport.errors import (
     TooLarge,
 )
 from skyport.jobs import script as scripts
+from skyport.jobs.events import Credential, EventHub, Feed, JobEvent
 from skyport.jobs.files import InputSource, JobFiles
 from skyport.jobs.record import Job
 from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, transition
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
+from skyport.store import events as event_queries
 from skyport.store import jobs as queries
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class JobService:
         files: JobFiles,
         sites: SiteRegistry,
         accounts: AccountService,
+        events: EventHub,
         *,
         owner: str,
         max_upload: int,
@@ -89,6 +92,7 @@ class JobService:
         self.files = files
         self.sites = sites
         self.accounts = accounts
+        self.events = events  # told of every event written, for the open event streams
         self.owner = owner  # the daemon's owner; only they may submit a script by path
         self.max_upload = max_upload
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
@@ -178,9 +182,10 @@ class JobService:
         if dry_run:
             return new[0]
         await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
-        await self.store.run(queries.insert_jobs, new)
+        submitted = await self.store.run(queries.insert_jobs, new)
         for job in new:
             self._stored(job)
+        self.events.publish(submitted)
         if array_id:
             logger.info("array %s of %d tasks submitted by %s: %s", array_id, len(new), user, new[0].name)
         else:
@@ -381,6 +386,7 @@ class JobService:
         for step in steps:
             if (job := self._active.get(step.job_id)) is not None:
                 self._stored(dataclasses.replace(job, state=JobState.CANCELLED, state_details=reason, end_time=step.at))
+        self.events.publish(steps)
         if steps:
             logger.info("%d jobs of %s cancelled: %s", len(steps), user, reason)
             self.wake()
@@ -418,16 +424,58 @@ class JobService:
         self.wake()
         return job
 
+    async def open_events(
+        self,
+        user: str,
+        *,
+        everyone: bool,
+        job_id: str | None,
+        after: int | None,
+        tail: int,
+        follow: bool,
+        credentials: frozenset[Credential] = frozenset(),
+    ) -> Feed:
+        """The events of ``user``'s jobs (``everyone``'s: the daemon's owner only), or of one of them,
+        after event ``after`` or else the last ``tail`` stored; with ``follow``, then those that happen.
+        ``credentials``: what the request came with; revoking one of them ends the stream.
+
+        The stream is open in the hub before the store is read, so nothing written meanwhile is
+        missed; the caller closes the feed when its response ends.
+        """
+        if everyone:
+            self.accounts.owner_only(user, "follow everyone's job events")
+        if job_id is not None and not everyone:
+            await self.get(user, job_id)
+        elif job_id is not None and await self.store.run(queries.get_job, job_id) is None:
+            raise JobNotFound(job_id)
+        owner = None if everyone else user
+        stream = self.events.open(user, owner, job_id, credentials)
+        try:
+            start = after if after is not None else await self.store.run(event_queries.before_last, tail, owner, job_id)
+        except BaseException:
+            self.events.close(user, stream)
+            raise
+
+        async def stored(last: int) -> list[JobEvent]:
+            return await self.store.run(event_queries.after, last, owner, job_id, Feed.PAGE)
+
+        return Feed(self.events, user=user, stream=stream, stored=stored, start=start, follow=follow)
+
     # -- lifecycle (the loop) ---------------------------------------------------------------------
 
-    async def change(self, job: Job, target: JobState, reason: str, **fields: Any) -> Job:
-        """Move ``job`` to ``target`` for ``reason``, with other fields changed at the same time."""
+    async def change(
+        self, job: Job, target: JobState, reason: str, *, outputs: Sequence[str] = (), **fields: Any
+    ) -> Job:
+        """Move ``job`` to ``target`` for ``reason``, with other fields changed at the same time;
+        ``outputs``: the output files staged back, for the event."""
         if target == job.state:
             return await self.update(job, state_details=reason, **fields)
         step = transition(job.id, job.state, target, reason)
         changed = dataclasses.replace(job, state=target, state_details=reason, **fields)
-        if not await self.store.run(queries.save_job, changed, step, expected=job.state):
+        event = await self.store.run(queries.save_change, changed, step, expected=job.state, outputs=outputs)
+        if event is None:
             raise JobChanged(job.id)
+        self.events.publish([event])
         logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
         return self._stored(changed)
 

@@ -9,9 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from skyport.jobs import events
+from skyport.jobs.events import JobEvent
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
-from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, Transition, transition
+from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, Transition
+from skyport.store import events as event_queries
 from skyport.store.tables import idle_charges, jobs, transitions
 
 
@@ -38,13 +41,15 @@ def job_from_row(row: sa.Row[Any]) -> Job:
     return Job(**data)
 
 
-def insert_job(connection: sa.Connection, job: Job) -> None:
-    insert_jobs(connection, [job])
+def insert_job(connection: sa.Connection, job: Job) -> list[JobEvent]:
+    return insert_jobs(connection, [job])
 
 
-def insert_jobs(connection: sa.Connection, new: Sequence[Job]) -> None:
-    """Store new jobs (one, or the tasks of an array) in one statement: all of them or none."""
+def insert_jobs(connection: sa.Connection, new: Sequence[Job]) -> list[JobEvent]:
+    """Store new jobs (one, or the tasks of an array) in one statement, all of them or none, and the
+    event of each one's submission; the events."""
     connection.execute(jobs.insert(), [_job_values(job) for job in new])
+    return event_queries.record(connection, [events.row(job, None, job.state_details, job.submit_time) for job in new])
 
 
 def get_job(connection: sa.Connection, job_id: str, owner: str | None = None) -> Job | None:
@@ -133,27 +138,23 @@ def owned_job_ids(connection: sa.Connection, owner: str, job_ids: Sequence[str])
     return {row.id for row in connection.execute(query)}
 
 
-def save_job(connection: sa.Connection, job: Job, change: Transition | None = None, *, expected: JobState) -> bool:
-    """Write the whole job and, when its state changed, the transition that changed it.
+def save_job(connection: sa.Connection, job: Job, *, expected: JobState) -> bool:
+    """Write the whole job, its state unchanged, only while the stored job is still in state
+    ``expected``: False, and nothing written, when something else changed it first (the loop and a
+    terminal both change jobs)."""
+    query = jobs.update().where(jobs.c.id == job.id, jobs.c.state == expected.value).values(**_job_values(job))
+    return bool(connection.execute(query).rowcount == 1)
 
-    Only while the stored job is still in state ``expected``: False, and nothing written, when
-    something else changed it first (the loop and a terminal both change jobs).
-    """
-    values = _job_values(job)
-    query = jobs.update().where(jobs.c.id == job.id, jobs.c.state == expected.value).values(**values)
-    if connection.execute(query).rowcount != 1:
-        return False
-    if change is not None:
-        connection.execute(
-            transitions.insert().values(
-                job_id=change.job_id,
-                at=change.at,
-                source=change.source.value,
-                target=change.target.value,
-                reason=change.reason,
-            )
-        )
-    return True
+
+def save_change(
+    connection: sa.Connection, job: Job, change: Transition, *, expected: JobState, outputs: Sequence[str] = ()
+) -> JobEvent | None:
+    """:func:`save_job` of a job whose state ``change`` changed, and the change's event (saying which
+    ``outputs`` were staged back); the event, None when nothing was written."""
+    if not save_job(connection, job, expected=expected):
+        return None
+    (event,) = event_queries.record(connection, [events.row(job, change.source, change.reason, change.at, outputs)])
+    return event
 
 
 def cancel_pending(
@@ -163,13 +164,13 @@ def cancel_pending(
     *,
     array_id: str | None = None,
     submitted_before: float | None = None,
-) -> list[Transition]:
+) -> list[JobEvent]:
     """Cancel ``owner``'s queued and waiting jobs (of one array, or submitted before a time) with
-    one statement per state, recording each transition; the transitions. Bulk, so an array of
-    10,000 tasks is cancelled at once; a job moved on meanwhile is not in the state matched. They
-    never started, so they cost what their earlier runs did (nothing, unless requeued)."""
+    one statement per state, recording each one's event; the events. Bulk, so an array of 10,000
+    tasks is cancelled at once; a job moved on meanwhile is not in the state matched. They never
+    started, so they cost what their earlier runs did (nothing, unless requeued)."""
     now = time.time()
-    steps: list[Transition] = []
+    rows: list[dict[str, Any]] = []
     for state in PENDING:
         query = jobs.update().where(jobs.c.owner == owner, jobs.c.state == state.value)
         if array_id is not None:
@@ -183,17 +184,9 @@ def cancel_pending(
             cost=jobs.c.earlier_cost,
             cpu_time=jobs.c.earlier_cpu_time,
         )
-        ids = connection.execute(query.returning(jobs.c.id)).scalars().all()
-        steps += [dataclasses.replace(transition(job_id, state, JobState.CANCELLED, reason), at=now) for job_id in ids]
-    if steps:
-        connection.execute(
-            transitions.insert(),
-            [
-                {"job_id": s.job_id, "at": s.at, "source": s.source.value, "target": s.target.value, "reason": reason}
-                for s in steps
-            ],
-        )
-    return steps
+        for row in connection.execute(query.returning(*jobs.c)):
+            rows.append(events.row(job_from_row(row), state, reason, now))
+    return event_queries.record(connection, rows)
 
 
 def save_jobs(connection: sa.Connection, jobs: Sequence[tuple[Job, JobState]]) -> list[bool]:
@@ -202,7 +195,12 @@ def save_jobs(connection: sa.Connection, jobs: Sequence[tuple[Job, JobState]]) -
 
 
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:
-    query = sa.select(transitions).where(transitions.c.job_id == job_id).order_by(transitions.c.seq)
+    """The job's changes of state, oldest first (not its submission)."""
+    query = (
+        sa.select(transitions)
+        .where(transitions.c.job_id == job_id, transitions.c.source != "")
+        .order_by(transitions.c.seq)
+    )
     return [
         Transition(row.job_id, JobState(row.source), JobState(row.target), row.reason, row.at)
         for row in connection.execute(query)

@@ -80,7 +80,15 @@ transitions = sa.Table(
     sa.Column("source", sa.String(1), nullable=False),
     sa.Column("target", sa.String(1), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+    # Added by migration step 10, for the event stream: whose job it is (filled in from the jobs for
+    # older rows), and what the event says besides the states: the job's name, where it was placed,
+    # what its run cost, the outputs staged back. A job's submission is a row with source "".
+    sa.Column("owner", sa.String(255)),
+    sa.Column("details", sa.JSON),
 )
+event_columns = ("owner", "details")
+# A user's stream reads their events after the last one it saw.
+events_index = sa.Index("ix_transitions_owner_seq", transitions.c.owner, transitions.c.seq)
 
 partitions = sa.Table(
     "partitions",

@@ -12,6 +12,7 @@ from skyport.core.handlers.accounts import (
     remove_account,
     set_budget,
 )
+from skyport.core.handlers.events import stream_events
 from skyport.core.handlers.flavors import list_flavors
 from skyport.core.handlers.images import list_images
 from skyport.core.handlers.jobs import (
@@ -59,6 +60,7 @@ __all__ = [
     "remove_account",
     "revoke_token",
     "set_budget",
+    "stream_events",
     "submit_job",
     "usage_totals",
 ]

@@ -22,4 +22,7 @@ async def create_token(body: dict[str, Any]) -> tuple[Any, int]:
 
 
 async def revoke_token(token: str) -> tuple[Any, int]:
-    return views.api_token(await core().tokens.revoke(user(), token)), 200
+    running = core()
+    revoked = await running.tokens.revoke(user(), token)
+    running.jobs.events.end_revoked({("token", revoked.id)})
+    return views.api_token(revoked), 200

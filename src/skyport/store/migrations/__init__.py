@@ -91,6 +91,15 @@ def _tes_tasks(connection: sa.Connection) -> None:
     tables.tes_tasks.create(connection, checkfirst=True)
 
 
+def _events(connection: sa.Connection) -> None:
+    """Transitions get their job's owner and the event's details; the owner of older ones is their job's."""
+    _add_columns(connection, tables.event_columns, tables.transitions)
+    jobs, transitions = tables.jobs, tables.transitions
+    owner = sa.select(jobs.c.owner).where(jobs.c.id == transitions.c.job_id).scalar_subquery()
+    connection.execute(transitions.update().where(transitions.c.owner.is_(None)).values(owner=owner))
+    tables.events_index.create(connection, checkfirst=True)
+
+
 STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _initial,
     _listing_indexes,
@@ -101,6 +110,7 @@ STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _idle_charges,
     _earlier_runs,
     _tes_tasks,
+    _events,
 )
 
 
