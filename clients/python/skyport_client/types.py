@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/types.py.jinja).
-# Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
+# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Types the operation modules share: the detailed response and request-building helpers."""
 
@@ -50,3 +50,47 @@ def one_file(field: str, content: bytes | None) -> list[FilePart]:
 def many_files(field: str, files: Sequence[tuple[str, bytes]] | None) -> list[FilePart]:
     """The multipart parts of a field holding several ``(file name, content)`` pairs."""
     return [(field, (name, content, "application/octet-stream")) for name, content in files or ()]
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerSentEvent:
+    """One event of a ``text/event-stream`` answer.
+
+    Attributes:
+        data: Its data lines, joined by newlines.
+        event: Its type (``message`` when the server named none).
+        id: The last event ID the stream set, to send as ``Last-Event-ID`` when reconnecting.
+    """
+
+    data: str
+    event: str
+    id: str
+
+
+class ServerSentEvents:
+    """Reads a ``text/event-stream`` line by line, as the HTML standard's event stream
+    interpretation does (https://html.spec.whatwg.org/multipage/server-sent-events.html)."""
+
+    def __init__(self) -> None:
+        self.last_id = ""
+        self._data: list[str] = []
+        self._event = ""
+
+    def feed(self, line: str) -> ServerSentEvent | None:
+        """Take one line (without its end); the event a blank line completes, else None."""
+        if not line:
+            event = ServerSentEvent("\n".join(self._data), self._event or "message", self.last_id)
+            complete = bool(self._data)
+            self._data, self._event = [], ""
+            return event if complete else None
+        if line.startswith(":"):
+            return None  # a comment, such as a heartbeat
+        field, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if field == "data":
+            self._data.append(value)
+        elif field == "event":
+            self._event = value
+        elif field == "id" and "\0" not in value:
+            self.last_id = value
+        return None

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
+# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
@@ -18,6 +18,8 @@ from .flavor import Flavor
 from .image import Image
 from .isolation import Isolation
 from .job import Job
+from .job_event import JobEvent
+from .job_event_kind import JobEventKind
 from .job_state import JobState
 from .modify_job_modification import ModifyJobModification
 from .new_api_token import NewApiToken
@@ -52,6 +54,8 @@ __all__ = [
     "Image",
     "Isolation",
     "Job",
+    "JobEvent",
+    "JobEventKind",
     "JobState",
     "ModifyJobModification",
     "NewApiToken",

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
+// Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -33,6 +33,11 @@ export type BudgetHolder = "account" | "user";
  * Whether the file was uploaded with the job or produced by it.
  */
 export type FileInfoKind = "input" | "output";
+
+/**
+ * submitted - the job was stored in Q; state - it went from previous_state to state.
+ */
+export type JobEventKind = "submitted" | "state";
 
 /**
  * Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled.
@@ -358,6 +363,50 @@ export interface Job {
 }
 
 /**
+ * One event of a job - its submission or a change of its state - the data of one Server-Sent Event.
+ */
+export interface JobEvent {
+  /** The event's ID (also the Server-Sent Event's id); IDs increase. */
+  id: number;
+  /** submitted - the job was stored in Q; state - it went from previous_state to state. */
+  kind: JobEventKind;
+  /** Job ID. */
+  job_id: string;
+  /** The job's owner. */
+  owner: string;
+  /** Job name. */
+  name?: string;
+  /** When it happened. */
+  time: string;
+  /** Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled. */
+  state: JobState;
+  /** Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled. */
+  previous_state?: JobState;
+  /** Why, in the words of the job's state_details. */
+  reason: string;
+  /** Where the job was placed (on W and R). */
+  site?: string;
+  /** The partition it was placed on (on W and R). */
+  partition_id?: string;
+  /** The partition's flavor (on W and R). */
+  flavor?: string;
+  /** The flavor's price per node-hour (on W and R). */
+  price?: number;
+  /** What the run cost (once ended). */
+  cost?: number;
+  /** The job's exit status (once ended, when it ran). */
+  exitcode?: number;
+  /** The signal that killed it, if one did. */
+  signal?: number;
+  /** The output files staged back (on F or E after T). */
+  outputs?: Array<string>;
+  /** The job array the job is a task of. */
+  array_id?: string;
+  /** Its task ID in that array. */
+  array_task_id?: number;
+}
+
+/**
  * A token just created, with the token itself, shown only this once.
  */
 export interface NewApiToken {
@@ -661,6 +710,52 @@ async function fail(response: Response): Promise<never> {
     problem = { title: response.statusText, status: response.status, detail: text.slice(0, 1000) };
   }
   throw new ApiError(response.status, problem);
+}
+
+/** One event of a `text/event-stream` answer: its type, its data, and the last event ID the stream set. */
+export interface ServerSentEvent {
+  event: string;
+  data: string;
+  id: string;
+}
+
+/**
+ * The events of a `text/event-stream` answer as they arrive, read as the HTML standard says
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html); comments (heartbeats) are skipped.
+ */
+export async function* serverSentEvents(response: Response): AsyncGenerator<ServerSentEvent> {
+  if (response.body === null) return;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let data: string[] = [];
+  let event = "";
+  let id = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += value;
+      const cut = buffer.endsWith("\r") ? buffer.length - 1 : buffer.length; // "\r\n" may be split
+      const lines = buffer.slice(0, cut).split(/\r\n|\r|\n/);
+      buffer = (lines.pop() ?? "") + buffer.slice(cut);
+      for (const line of lines) {
+        if (line === "") {
+          if (data.length > 0) yield { event: event || "message", data: data.join("\n"), id };
+          data = [];
+          event = "";
+        } else if (!line.startsWith(":")) {
+          const colon = line.indexOf(":");
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+          if (field === "data") data.push(value);
+          else if (field === "event") event = value;
+          else if (field === "id" && !value.includes("\0")) id = value;
+        }
+      }
+    }
+  } finally {
+    await reader.cancel();
+  }
 }
 
 /**
@@ -1133,4 +1228,36 @@ export async function getMetrics(client: Client): Promise<string> {
   const response = await client.request("GET", `/metrics`, {}, {}, undefined);
   if (response.status === 200) return await response.text();
   return fail(response);
+}
+
+/**
+ * GET /user/events: Job events as they happen
+ *
+ * The caller's job events as Server-Sent Events (`text/event-stream`): each job's submission and
+ * every change of its state with the reason, where it was placed, what its run cost and which
+ * outputs came back. Each event's `data` is one JobEvent as JSON and its `id` the event's ID;
+ * IDs increase. The stream starts after the event named by `Last-Event-ID` (the header a
+ * browser's EventSource sends when it reconnects) or `after`; without either, with the last
+ * `tail` stored events. Events are read from the daemon's store, so a client that reconnects
+ * after a daemon restart misses none. An idle stream gets a comment line every 15 seconds
+ * (event_heartbeat), so proxies keep it open. A user may have max_event_streams (8) streams
+ * open at once: one more is a 429.
+ *
+ * @param args.job Only the events of this job (a 404 when it is not one of yours).
+ * @param args.allUsers Everyone's job events (the daemon's owner only; others get a 403).
+ * @param args.follow Keep the stream open and send events as they happen; false ends it after the stored ones.
+ * @param args.tail Without Last-Event-ID or `after`, start with the last this many stored events (0 - only new ones).
+ * @param args.after Start after the event of this ID (0 - with the first stored event); for clients that cannot send
+ * Last-Event-ID.
+ * @param args.lastEventId Start after the event of this ID (digits, as the stream's `id:` lines give it); wins over
+ * `after`.
+ *
+ * @returns 200: The events, one Server-Sent Event each.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function* streamEvents(client: Client, args: { job?: string; allUsers?: boolean; follow?: boolean; tail?: number; after?: number; lastEventId?: string; } = {}): AsyncGenerator<JobEvent> {
+  const response = await client.request("GET", `/user/events`, { "job": args.job, "all_users": args.allUsers, "follow": args.follow, "tail": args.tail, "after": args.after }, { "Last-Event-ID": args.lastEventId }, undefined);
+  if (response.status !== 200) await fail(response);
+  for await (const event of serverSentEvents(response)) yield JSON.parse(event.data) as JobEvent;
 }

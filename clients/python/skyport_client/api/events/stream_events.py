@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/stream.py.jinja).
-# Spec sha256: 0bea9ed4dd8c8ca3be90678138f83d5cd44037c871b7a576f72ff49138c8a751
+# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/events``: Job events as they happen
 

@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tag_init.py.jinja).
-# Spec sha256: 20d6f527e913cc724cd52942db30ca9738960bdb5d67be7bdd3471ea5bf1d709
+# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Accounting of ended jobs, like Slurm's sacct."""
