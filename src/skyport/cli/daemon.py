@@ -57,7 +57,8 @@ def daemon(ctx: click.Context, port: int | None, host: str | None, log_format: s
     obj: Context = ctx.obj
     settings = config.load(obj.home, port=port, host=host)
     if not logging.getLogger().isEnabledFor(logging.INFO):
-        logging.getLogger("skyport").setLevel(logging.INFO)
+        for name in ("skyport", "skyport_gate_sdk"):  # the SDK serves it and logs its signals and refusals
+            logging.getLogger(name).setLevel(logging.INFO)
     logs.use_format(log_format or "text")
     asyncio.run(serve(settings))
 
