@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
+// Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -1125,7 +1125,9 @@ export async function setBudget(client: Client, args: { holder: SetBudgetHolder;
  *
  * @param args.since Only jobs that ended at this time or later (default the start of time).
  * @param args.until Only jobs that ended before this time (default now).
- * @param args.user Only jobs of these users (others than yourself for the daemon's owner only).
+ * @param args.user Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+ * the request line stays within what the daemon reads (16 KiB).
+ *
  * @param args.account Only jobs charged to this account.
  * @param args.limit At most this many jobs.
  * @param args.before Only jobs listed after this one (the ID of the last job of the previous page).
@@ -1146,7 +1148,9 @@ export async function listUsage(client: Client, args: { since?: string; until?: 
  * @param args.by What to total by (days in UTC).
  * @param args.since Only jobs that ended at this time or later (default the start of time).
  * @param args.until Only jobs that ended before this time (default now).
- * @param args.user Only jobs of these users (others than yourself for the daemon's owner only).
+ * @param args.user Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+ * the request line stays within what the daemon reads (16 KiB).
+ *
  * @param args.account Only jobs charged to this account.
  *
  * @returns 200: One total per key, by key.

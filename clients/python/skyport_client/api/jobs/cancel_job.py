@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
+# Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``DELETE /user/job/{jobId}``: Cancel a job
 

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
+# Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/usage``: Ended jobs with what they used and cost
 
@@ -70,10 +70,12 @@ def sync_detailed(
     Args:
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
-        limit: At most this many jobs.
-        before: Only jobs listed after this one (the ID of the last job of the previous page).
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
+    limit: At most this many jobs.
+    before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         The whole response; ``parsed`` is the body (200: The ended jobs.).
@@ -108,10 +110,12 @@ def sync(
     Args:
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
-        limit: At most this many jobs.
-        before: Only jobs listed after this one (the ID of the last job of the previous page).
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
+    limit: At most this many jobs.
+    before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         200: The ended jobs.
@@ -144,10 +148,12 @@ async def asyncio_detailed(
     Args:
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
-        limit: At most this many jobs.
-        before: Only jobs listed after this one (the ID of the last job of the previous page).
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
+    limit: At most this many jobs.
+    before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         The whole response; ``parsed`` is the body (200: The ended jobs.).
@@ -182,10 +188,12 @@ async def asyncio(
     Args:
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
-        limit: At most this many jobs.
-        before: Only jobs listed after this one (the ID of the last job of the previous page).
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
+    limit: At most this many jobs.
+    before: Only jobs listed after this one (the ID of the last job of the previous page).
 
     Returns:
         200: The ended jobs.

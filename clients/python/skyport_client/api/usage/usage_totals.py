@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a45e2e9f1e4f660f96ea90fc7d93e56081b0e9d7847555764563211ce4284729
+# Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/usage/totals``: Totals of ended jobs per user, account, site or day"""
 
@@ -61,8 +61,10 @@ def sync_detailed(
         by: What to total by (days in UTC).
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
 
     Returns:
         The whole response; ``parsed`` is the body (200: One total per key, by key.).
@@ -92,8 +94,10 @@ def sync(
         by: What to total by (days in UTC).
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
 
     Returns:
         200: One total per key, by key.
@@ -121,8 +125,10 @@ async def asyncio_detailed(
         by: What to total by (days in UTC).
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
 
     Returns:
         The whole response; ``parsed`` is the body (200: One total per key, by key.).
@@ -154,8 +160,10 @@ async def asyncio(
         by: What to total by (days in UTC).
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
-        user: Only jobs of these users (others than yourself for the daemon's owner only).
-        account: Only jobs charged to this account.
+        user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
+        the request line stays within what the daemon reads (16 KiB).
+
+    account: Only jobs charged to this account.
 
     Returns:
         200: One total per key, by key.
