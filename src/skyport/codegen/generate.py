@@ -143,11 +143,16 @@ class Target:
 
 
 def spec_copy(renderer: Renderer, api: Api) -> dict[str, str]:
-    """The gate spec and the shared components as they are under ``spec/``, for the gate SDK to ship."""
-    files = {"core-gate.yaml": specs.path_of("core-gate").read_text(encoding="utf-8")}
-    for part in sorted((specs.SPEC_DIR / "components").glob("*.yaml")):
-        files[f"components/{part.name}"] = part.read_text(encoding="utf-8")
-    return files
+    """The gate spec and the shared components as they are under ``spec/``, for the gate SDK to ship,
+    each after a header naming its original."""
+    parts = [specs.path_of("core-gate"), *sorted((specs.SPEC_DIR / "components").glob("*.yaml"))]
+    return {
+        str(part.relative_to(specs.SPEC_DIR)): renderer.render(
+            "header.yaml.jinja", original=f"spec/{part.relative_to(specs.SPEC_DIR)}"
+        )
+        + part.read_text(encoding="utf-8")
+        for part in parts
+    }
 
 
 TARGETS = (
@@ -161,7 +166,7 @@ TARGETS = (
     Target("gate-client", "core-gate", "python_client", "src/skyport/sites/gate_client", python_package),
     Target("typescript-terminal", "core-terminal", "typescript_client", "clients/typescript/src/terminal", typescript),
     Target("typescript-gate", "core-gate", "typescript_client", "clients/typescript/src/gate", typescript),
-    Target("gate-sdk-spec", "core-gate", "python_client", "sdk/skyport_gate_sdk/spec", spec_copy),
+    Target("gate-sdk-spec", "core-gate", "spec_copy", "sdk/skyport_gate_sdk/spec", spec_copy),
 )
 
 
