@@ -28,11 +28,21 @@ def apt_install(*packages: str) -> bool:
     return subprocess.run(install, env=env, check=False, capture_output=True).returncode == 0
 
 
-def bubblewrap() -> str:
-    """The path of ``bwrap``, which the local gate sandboxes jobs with; installed when missing, else a skip."""
-    found = shutil.which("bwrap")
-    if found is None and apt_install("bubblewrap"):
-        found = shutil.which("bwrap")
+def installed(binary: str, package: str) -> str:
+    """The path of ``binary`` from the Debian ``package``, installed when missing, else a skip."""
+    found = shutil.which(binary)
+    if found is None and apt_install(package):
+        found = shutil.which(binary)
     if found is None:
-        pytest.skip("bubblewrap is not installed and cannot be installed here (needs root and apt-get)")
+        pytest.skip(f"{package} is not installed and cannot be installed here (needs root and apt-get)")
     return found
+
+
+def bubblewrap() -> str:
+    """The path of ``bwrap``, which the local gate sandboxes jobs with."""
+    return installed("bwrap", "bubblewrap")
+
+
+def chromium() -> str:
+    """The path of ``chromium``, which the dashboard's browser tests drive."""
+    return installed("chromium", "chromium")

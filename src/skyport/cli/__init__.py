@@ -41,6 +41,7 @@ _COMMANDS = {
     "budget": "skyport.cli.accounts:budget",
     "usage": "skyport.cli.accounts:usage",
     "token": "skyport.cli.tokens:token",
+    "ui": "skyport.cli.ui:ui",
     "codegen": "skyport.codegen.cli:codegen",
     "conformance": "skyport.cli.conformance:conformance",
 }

@@ -1,5 +1,6 @@
-"""The terminal API (connexion on spec/core-terminal.yaml) and TES (spec/tes.yaml, under
-/ga4gh/tes/v1), behind the user and upload checks.
+"""The terminal API (connexion on spec/core-terminal.yaml), TES (spec/tes.yaml, under
+/ga4gh/tes/v1) and the web dashboard (under /ui/, :mod:`skyport.core.ui`), behind the user and
+upload checks.
 
 The wrapper in front of connexion does the two things the spec cannot say: it takes the user
 from the client certificate (uvicorn with :class:`skyport_gate_sdk.tls.ClientCertProtocol` puts it in
@@ -20,6 +21,7 @@ from skyport.apps import build_app
 from skyport.core import handlers
 from skyport.core.auth import CHALLENGE, Authenticator
 from skyport.core.context import Core, enter
+from skyport.core.ui import LOGIN_PATH, UI_PATH, login, serve_file
 from skyport.errors import RequestTimeout, SkyportError, TooLarge, UnsupportedMediaType
 from skyport.tes import handlers as tes_handlers
 
@@ -45,7 +47,7 @@ class TerminalApp:
     def __init__(self, core: Core, *, validate_responses: bool = False) -> None:
         self.core = core
         self.api = build_app("core-terminal", handlers, validate_responses=validate_responses)
-        self.auth = Authenticator(core.settings.home, core.tokens)
+        self.auth = Authenticator(core.settings.home, core.tokens, core.sessions)
         self.validate_responses = validate_responses
         self._tes: ASGIApp | None = None  # built at the first TES request: ~0.15 s the daemon's start need not pay
         self.max_upload = core.settings.max_upload
@@ -56,15 +58,21 @@ class TerminalApp:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
             return
+        if scope["path"] == LOGIN_PATH:
+            await login(scope, self.core.sessions, send)
+            return
         api = self.tes() if scope["path"].startswith(TES_PATH) else self.api
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         try:
-            caller = await self.auth.caller(scope, headers)
+            caller = await self.auth.caller(scope, headers, dashboard=api is self.api)
         except SkyportError as error:
             if length is not None and length.isdigit():
                 await self._discard_body(receive, int(length))
             await refuse(send, error, CHALLENGE if error.status == 401 else ())
+            return
+        if scope["path"].startswith(UI_PATH):
+            await serve_file(scope["path"], send)
             return
         if length is not None and length.isdigit() and int(length) > self.limit:
             detail = (

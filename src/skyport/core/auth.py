@@ -1,10 +1,14 @@
-"""Who makes a request to the daemon's listener: a user certificate, or an API token.
+"""Who makes a request to the daemon's listener: a user certificate, an API token, or a dashboard session.
 
 The listener asks for a client certificate but does not require one. A request that presents a
 certificate is that certificate's (a user's, or a delegate's for the user it names, see
 :class:`skyport.pki.Door`); one without a certificate must carry an API token, as
 ``Authorization: Bearer TOKEN`` or as the password of HTTP basic auth (any user name), and is then
-the token's user, never anyone else. Everything else is a 401 with a ``WWW-Authenticate`` challenge.
+the token's user, never anyone else. A browser on the dashboard (``skyport ui``) sends the session
+cookie it got for a one-time login code (:class:`Sessions`); the cookie is that session's user, for
+the terminal API only (not TES), never with ``X-Skyport-User``, and a method that changes something
+also needs the request's ``Origin`` to be the daemon's own (cross-site request forgery). Everything
+else is a 401 with a ``WWW-Authenticate`` challenge.
 
 The store keeps only the SHA-256 of each token (a token is 256 random bits, so a fast hash is as
 good as a slow one). Checked tokens are kept in memory by that hash, so a request with a token
@@ -52,6 +56,7 @@ class Caller:
     name: str
     token: str | None = None  # the ID of the token the request came with; None with a certificate
     delegate: bool = False  # a delegate's certificate acting for ``name``
+    session: bool = False  # a dashboard session's cookie
 
 
 def digest(secret: str) -> str:
@@ -131,6 +136,79 @@ def _add(connection: sa.Connection, token: Token) -> None:
     queries.add_token(connection, token)
 
 
+COOKIE = "skyport_session"
+CODE_LIFETIME = 60.0  # seconds a login code of `skyport ui` may be exchanged in, once
+SESSION_LIFETIME = 12 * 3600.0  # seconds a dashboard session lasts from its login, however used (not sliding)
+_MAX_CODES = 1_000  # unexchanged codes kept; the oldest go first
+_MAX_SESSIONS = 10_000
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    user: str
+    created_at: float
+    expires_at: float
+
+
+class Sessions:
+    """One-time login codes of the dashboard and the browser sessions they open, by SHA-256, in memory only.
+
+    A code lives CODE_LIFETIME seconds and opens one session of the user who asked for it; a session
+    lasts SESSION_LIFETIME seconds from then. A daemon restart ends every session (log in again).
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, Session] = {}  # by digest; expires_at is the code's
+        self._sessions: dict[str, Session] = {}
+
+    def code(self, user: str) -> tuple[str, float]:
+        """A new login code of ``user`` and when it expires."""
+        now = time.time()
+        _prune(self._codes, now, _MAX_CODES)
+        secret = secrets.token_urlsafe(32)
+        self._codes[digest(secret)] = Session(user, now, now + CODE_LIFETIME)
+        return secret, now + CODE_LIFETIME
+
+    def exchange(self, code: str) -> tuple[str, Session]:
+        """The secret of a new session for ``code``, which is used up; Unauthorized when it is unknown or expired."""
+        now = time.time()
+        found = self._codes.pop(digest(code), None)
+        if found is None or found.expires_at <= now:
+            raise Unauthorized(
+                "the login code is unknown, used already or expired (a code opens one session within "
+                f"{CODE_LIFETIME:g} s): run `skyport ui` again for a new one"
+            )
+        _prune(self._sessions, now, _MAX_SESSIONS)
+        secret = secrets.token_urlsafe(32)
+        session = Session(found.user, now, now + SESSION_LIFETIME)
+        self._sessions[digest(secret)] = session
+        return secret, session
+
+    def check(self, secret: str) -> Session:
+        """The session whose cookie is ``secret``; Unauthorized when it is unknown or expired."""
+        session = self._sessions.get(digest(secret))
+        if session is None or session.expires_at <= time.time():
+            raise Unauthorized("the dashboard session is unknown or expired: run `skyport ui` to log in again")
+        return session
+
+
+def _prune(kept: dict[str, Session], now: float, most: int) -> None:
+    for key in [key for key, entry in kept.items() if entry.expires_at <= now]:
+        del kept[key]
+    while len(kept) >= most:
+        del kept[next(iter(kept))]
+
+
+def _cookie(header: bytes) -> str | None:
+    """The session cookie in a Cookie header, if there is one."""
+    for pair in header[:_MAX_HEADER].decode("latin-1").split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name == COOKIE and value:
+            return value
+    return None
+
+
 def _remember(digests: set[str], key: str) -> None:
     if len(digests) >= _CACHED:
         digests.clear()
@@ -159,36 +237,57 @@ def _secret(authorization: bytes) -> str:
 class Authenticator:
     """Turns a request into the user it acts as, or refuses it (Unauthorized, Forbidden)."""
 
-    def __init__(self, home: Path, tokens: Tokens) -> None:
+    def __init__(self, home: Path, tokens: Tokens, sessions: Sessions) -> None:
         self.door = Door(home, USER)  # user (and delegate) certificates, not revoked
         self.tokens = tokens
+        self.sessions = sessions
 
-    async def caller(self, scope: Scope, headers: Mapping[bytes, bytes]) -> Caller:
-        """The caller of a request whose scope is ``scope`` and headers ``headers``."""
+    async def caller(self, scope: Scope, headers: Mapping[bytes, bytes], *, dashboard: bool = True) -> Caller:
+        """The caller of a request whose scope is ``scope`` and headers ``headers``; ``dashboard``: whether a
+        dashboard session may make it."""
         named = headers.get(ON_BEHALF_OF.encode())
         on_behalf_of = named.decode("latin-1") if named is not None else None
         peer = peer_of(scope)
         if peer is not None:
             return Caller(self.door.admit(peer, on_behalf_of), delegate=peer.role == DELEGATE)
         authorization = headers.get(b"authorization")
+        cookie = _cookie(headers.get(b"cookie", b""))
+        if authorization is None and cookie is not None and dashboard:
+            session = self.sessions.check(cookie)
+            if on_behalf_of is not None:
+                raise Forbidden("a dashboard session acts only for its own user: send no X-Skyport-User header")
+            if scope["method"] not in _SAFE and headers.get(b"origin") != b"https://" + headers.get(b"host", b""):
+                raise Forbidden(
+                    f"a dashboard session's {scope['method']} must come from the dashboard's own page "
+                    "(its Origin header must be this daemon's address)"
+                )
+            self._check_not_revoked(session.user, session.created_at, "session")
+            return Caller(session.user, session=True)
         if authorization is None:
             raise Unauthorized(f"the request has neither a client certificate nor a token: {_HOW}")
         token = await self.tokens.check(_secret(authorization))
         if on_behalf_of not in (None, token.owner):
             raise Forbidden(f"a token of {token.owner} acts only for {token.owner}, not {on_behalf_of}")
-        entries = self.door.revocations.entries()
-        revoked = next((r for r in entries if r.name == token.owner and r.at.timestamp() >= token.created_at), None)
-        if revoked is not None:
-            raise Unauthorized(
-                f"the certificate of {token.owner} was revoked on {_when(revoked.at.timestamp())}, after this token "
-                "was created, and the token with it: ask the daemon's owner for a new certificate, then a new token"
-            )
+        self._check_not_revoked(token.owner, token.created_at, "token")
         return Caller(token.owner, token=token.id)
 
+    def _check_not_revoked(self, user: str, since: float, what: str) -> None:
+        """Unauthorized when the certificate of ``user`` was revoked after ``since``, when the ``what`` began."""
+        entries = self.door.revocations.entries()
+        revoked = next((r for r in entries if r.name == user and r.at.timestamp() >= since), None)
+        if revoked is not None:
+            raise Unauthorized(
+                f"the certificate of {user} was revoked on {_when(revoked.at.timestamp())}, after this {what} "
+                f"was created, and the {what} with it: ask the daemon's owner for a new certificate"
+            )
 
-def check_may_create(caller: Caller) -> None:
-    """Only a user's own certificate creates tokens: a token or a delegate that could would outlive itself."""
+
+def check_may_create(caller: Caller, what: str = "tokens", command: str = "skyport token create") -> None:
+    """Only a user's own certificate creates tokens (and login codes): a token, a delegate or a dashboard
+    session that could would outlive itself."""
     if caller.token is not None:
-        raise Forbidden("a token cannot create tokens: run `skyport token create` with your user certificate")
+        raise Forbidden(f"a token cannot create {what}: run `{command}` with your user certificate")
+    if caller.session:
+        raise Forbidden(f"a dashboard session cannot create {what}: run `{command}` with your user certificate")
     if caller.delegate:
-        raise Forbidden(f"a delegate cannot create tokens for {caller.name}: {caller.name} runs `skyport token create`")
+        raise Forbidden(f"a delegate cannot create {what} for {caller.name}: {caller.name} runs `{command}`")

@@ -7,7 +7,7 @@ from contextvars import ContextVar
 
 from skyport.accounting.service import AccountService, Usage
 from skyport.config import Settings
-from skyport.core.auth import Caller, Tokens
+from skyport.core.auth import Caller, Sessions, Tokens
 from skyport.core.loop import Loop
 from skyport.core.metrics import Metrics
 from skyport.jobs.service import JobService
@@ -30,6 +30,7 @@ class Core:
     tokens: Tokens
     tasks: TaskService  # TES tasks (spec/tes.yaml)
     metrics: Metrics
+    sessions: Sessions = dataclasses.field(default_factory=Sessions)  # the dashboard's, in memory only
 
 
 _core: ContextVar[Core] = ContextVar("skyport_core")

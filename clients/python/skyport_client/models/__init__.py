@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/models_init.py.jinja).
-# Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
+# Spec sha256: 8833e6bb3dbd40c692f774914b72d52ad4519317cf4d40cd4c3a3e2da7a2f225
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Models (dataclasses) and enums of the schemas in spec/core-terminal.yaml."""
 
@@ -21,6 +21,7 @@ from .job import Job
 from .job_event import JobEvent
 from .job_event_kind import JobEventKind
 from .job_state import JobState
+from .login_code import LoginCode
 from .modify_job_modification import ModifyJobModification
 from .new_api_token import NewApiToken
 from .node import Node
@@ -57,6 +58,7 @@ __all__ = [
     "JobEvent",
     "JobEventKind",
     "JobState",
+    "LoginCode",
     "ModifyJobModification",
     "NewApiToken",
     "Node",

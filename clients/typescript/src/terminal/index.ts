@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 22a0ec96100cfcc6b836eee69ae35cb39329073627965a6ec81aaa7055576c1c
+// Spec sha256: 8833e6bb3dbd40c692f774914b72d52ad4519317cf4d40cd4c3a3e2da7a2f225
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -404,6 +404,18 @@ export interface JobEvent {
   array_id?: string;
   /** Its task ID in that array. */
   array_task_id?: number;
+}
+
+/**
+ * A one-time login code of the web dashboard.
+ */
+export interface LoginCode {
+  /** The code; it opens one browser session, once. */
+  code: string;
+  /** The path on the daemon's address that exchanges the code (`/ui/login?code=...`). */
+  path: string;
+  /** When the code stops working if unused. */
+  expires: string;
 }
 
 /**
@@ -1211,6 +1223,26 @@ export async function createToken(client: Client, args: { body: TokenRequest; })
 export async function revokeToken(client: Client, args: { token: string; }): Promise<ApiToken> {
   const response = await client.request("DELETE", `/user/token/${encodeURIComponent(String(args.token))}`, {}, {}, undefined);
   if (response.status === 200) return (await response.json()) as ApiToken;
+  return fail(response);
+}
+
+/**
+ * POST /user/ui/code: Create a one-time login code of the web dashboard (with your user certificate only)
+ *
+ * A code that logs one browser in to the dashboard (`skyport ui`) as the user whose
+ * certificate makes the request: opening `path` on the daemon within 60 seconds exchanges it,
+ * once, for a session cookie (HttpOnly, Secure, SameSite=Strict, 12 hours from the login,
+ * not extended by use). The daemon keeps codes and sessions in memory only, by SHA-256; a
+ * restart ends every session. A token, a delegate's certificate or a dashboard session
+ * cannot create codes (403).
+ *
+ * @returns 201: The code, and the path on the daemon that exchanges it.
+ *
+ * @throws ApiError when the server answers with an error (problem+json).
+ */
+export async function createLoginCode(client: Client): Promise<LoginCode> {
+  const response = await client.request("POST", `/user/ui/code`, {}, {}, undefined);
+  if (response.status === 201) return (await response.json()) as LoginCode;
   return fail(response);
 }
 

@@ -31,13 +31,14 @@ from skyport.core.handlers.metrics import get_metrics
 from skyport.core.handlers.nodes import list_nodes
 from skyport.core.handlers.remotes import list_remotes
 from skyport.core.handlers.timetable import get_timetable
-from skyport.core.handlers.tokens import create_token, list_tokens, revoke_token
+from skyport.core.handlers.tokens import create_login_code, create_token, list_tokens, revoke_token
 from skyport.core.handlers.usage import list_usage, usage_totals
 
 __all__ = [
     "add_account",
     "cancel_job",
     "change_account",
+    "create_login_code",
     "create_token",
     "download_job_file",
     "dry_run",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from skyport.core import views
 from skyport.core.auth import check_may_create
 from skyport.core.context import caller, core, user
+from skyport.core.ui import LOGIN_PATH
 
 _DEFAULT_LIFETIME = 90 * 86400  # the spec's default of expires_in
 
@@ -26,3 +28,9 @@ async def revoke_token(token: str) -> tuple[Any, int]:
     revoked = await running.tokens.revoke(user(), token)
     running.jobs.events.end_revoked({("token", revoked.id)})
     return views.api_token(revoked), 200
+
+
+async def create_login_code() -> tuple[Any, int]:
+    check_may_create(caller(), "login codes", "skyport ui")
+    code, expires = core().sessions.code(user())
+    return {"code": code, "path": f"{LOGIN_PATH}?code={quote(code)}", "expires": views.timestamp(expires)}, 201

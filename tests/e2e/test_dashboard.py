@@ -1,0 +1,178 @@
+"""The web dashboard against a real daemon: `skyport ui`'s one-time login, the session cookie, and
+the page in a real headless Chromium (Debian's, driven by Playwright's Python package with
+``executable_path``; Playwright downloads no browser).
+
+Screenshots of each page go to the test's tmp_path (the test prints where).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from skyport_client import Client
+from skyport_client.api.tokens import create_login_code
+from skyport_client.tls import context_for_token
+
+from tests.conftest import Daemon, npm_tool
+from tests.debian import chromium
+from tests.e2e.test_jobs import submit, wait_for
+from tests.e2e.test_tokens import bob_client, new_token
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILT = ROOT / "src" / "skyport" / "ui" / "client" / "terminal" / "index.js"
+SOURCE = ROOT / "clients" / "typescript" / "src" / "terminal" / "index.ts"
+WAIT_MS = 20_000
+
+
+@pytest.fixture(scope="session")
+def dashboard_client() -> None:
+    """The dashboard's compiled client (scripts/build-ui), built when missing or older than the generated one."""
+    version = json.loads((ROOT / "clients" / "typescript" / "package.json").read_text())["devDependencies"][
+        "typescript"
+    ]
+    with (Path(tempfile.gettempdir()) / "skyport-build-ui.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test worker may be building it right now
+        if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
+            tsc = npm_tool("typescript", version, "tsc")
+            subprocess.run([str(ROOT / "scripts" / "build-ui")], env={**os.environ, "TSC": str(tsc)}, check=True)
+
+
+def ui_url(home: Path, url: str) -> str:
+    """The URL `skyport ui --no-open` prints for alice."""
+    env = {key: value for key, value in os.environ.items() if key not in ("SKYPORT_TOKEN", "SKYPORT_URL")}
+    command = [sys.executable, "-m", "skyport", "--home", str(home), "--url", url, "ui", "--no-open"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "works once" in result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def anonymous(daemon: Daemon) -> Iterator[httpx.Client]:
+    """A client without a certificate or a token, trusting the daemon's CA."""
+    with httpx.Client(base_url=daemon.url, verify=context_for_token(daemon.home), timeout=30) as http:
+        yield http
+
+
+def log_in(http: httpx.Client, url: str) -> str:
+    """Open the login URL; the session cookie it sets."""
+    response = http.get(url)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/ui/"
+    cookie = response.headers["set-cookie"]
+    for attribute in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=43200"):
+        assert attribute in cookie.split("; "), cookie
+    name, _, value = cookie.split(";")[0].partition("=")
+    assert name == "skyport_session"
+    http.cookies.clear()  # each request below says which cookie it sends
+    return value
+
+
+def test_a_login_code_opens_one_session_of_its_user_and_only_for_the_dashboard(
+    daemon: Daemon, client: Client, anonymous: httpx.Client
+) -> None:
+    job_id = submit(client, "#!/bin/sh\nsleep 30\n")
+    url = ui_url(daemon.home, daemon.url)
+    session = {"cookie": f"skyport_session={log_in(anonymous, url)}"}
+
+    used = anonymous.get(url)
+    assert used.status_code == 401 and "used already or expired" in used.json()["detail"]
+    for path in ("/ui/", "/ui/app.js", f"/user/job/{job_id}"):
+        assert anonymous.get(path).status_code == 401
+        assert anonymous.get(path, headers={"cookie": "skyport_session=forged"}).status_code == 401
+    page = anonymous.get("/ui/", headers=session)
+    assert page.status_code == 200 and "<title>Skyport</title>" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert [job["id"] for job in anonymous.get("/user/job", headers=session).json()] == [job_id]
+
+    # A change needs the page's own Origin; the session never acts for anyone else, nor outside the dashboard.
+    cancel = f"/user/job/{job_id}"
+    refused = anonymous.delete(cancel, headers={**session, "origin": "https://evil.example"})
+    assert refused.status_code == 403 and "Origin" in refused.json()["detail"]
+    assert anonymous.delete(cancel, headers=session).status_code == 403
+    assert anonymous.get("/user/job", headers={**session, "x-skyport-user": "bob"}).status_code == 403
+    assert anonymous.get("/ga4gh/tes/v1/tasks", headers=session).status_code == 401
+    for path in ("/user/token", "/user/ui/code"):
+        made = anonymous.post(path, headers={**session, "origin": daemon.url}, json={})
+        assert made.status_code == 403 and "dashboard session cannot create" in made.json()["detail"]
+    assert anonymous.delete(cancel, headers={**session, "origin": daemon.url}).status_code == 200
+    assert wait_for(client, job_id)["state"] == "C"
+
+
+def test_only_a_user_certificate_creates_login_codes(daemon: Daemon, client: Client, anonymous: httpx.Client) -> None:
+    response = anonymous.post("/user/ui/code", headers={"authorization": f"Bearer {new_token(client)}"})
+    assert response.status_code == 403 and "skyport ui" in response.json()["detail"]
+    with bob_client(daemon) as bob:
+        made = create_login_code.sync(client=bob)
+    assert made.path.startswith("/ui/login?code=")
+    bob_session = {"cookie": f"skyport_session={log_in(anonymous, made.path)}"}
+    submit(client, "#!/bin/sh\ntrue\n")
+    assert anonymous.get("/user/job", headers=bob_session).json() == []
+
+
+def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end(
+    daemon: Daemon, client: Client, dashboard_client: None, tmp_path: Path
+) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    busy = submit(client, "#!/bin/sh\n#SWM name busy\n#SWM cpus 1\n#SWM time 10m\nsleep 60\n")
+    short = submit(client, "#!/bin/sh\n#SWM name short\n#SWM cpus 1\n#SWM time 5m\nsleep 4\necho done-by-dashboard\n")
+    queued = submit(client, "#!/bin/sh\n#SWM name waiting\n#SWM cpus 2\n#SWM time 5m\ntrue\n")
+    wait_for(client, busy, "R")
+    wait_for(client, short, "R")
+    with bob_client(daemon) as bob:
+        bob_path = create_login_code.sync(client=bob).path
+    print(f"screenshots in {tmp_path}")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=chromium(), args=["--no-sandbox"]
+        )  # root: no user namespace sandbox
+        try:
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.goto(ui_url(daemon.home, daemon.url))
+            page.wait_for_selector("#live.on", timeout=WAIT_MS)  # following the event stream, not polling
+            page.wait_for_selector(f'#jobs tr[data-job="{busy}"][data-state="R"]', timeout=WAIT_MS)
+            page.wait_for_selector(f'#jobs tr[data-job="{queued}"]', timeout=WAIT_MS)
+            assert page.get_attribute(f'#jobs tr[data-job="{queued}"]', "data-state") in ("Q", "W")
+            page.fill("#filter-name", "busy")
+            assert page.locator("#jobs tbody tr").count() == 1
+            page.fill("#filter-name", "")
+            page.select_option("#filter-state", page.get_attribute(f'#jobs tr[data-job="{queued}"]', "data-state"))
+            assert page.locator(f'#jobs tr[data-job="{busy}"]').count() == 0
+            page.screenshot(path=tmp_path / "dashboard-jobs.png", full_page=True)
+
+            page.click("#nav-timetable")
+            page.wait_for_selector(f'#gantt rect.bar-R[data-job="{busy}"]', timeout=WAIT_MS)
+            page.wait_for_selector(f'#gantt rect.bar-planned[data-job="{queued}"]', timeout=WAIT_MS)
+            assert "cost" in page.text_content(f'#gantt rect.bar-planned[data-job="{queued}"] title')
+            assert page.locator("#gantt line.now").count() == 1
+            page.screenshot(path=tmp_path / "dashboard-timetable.png", full_page=True)
+
+            page.goto(f"{daemon.url}/ui/#job/{short}")
+            page.wait_for_selector('#job-fields dd[data-field="State"]:text-is("F")', timeout=WAIT_MS)
+            page.wait_for_selector('#stdout:has-text("done-by-dashboard")', timeout=WAIT_MS)
+            page.screenshot(path=tmp_path / "dashboard-job.png", full_page=True)
+
+            page.click("#nav-spend")
+            page.wait_for_selector("#spend-site", timeout=WAIT_MS)
+            page.screenshot(path=tmp_path / "dashboard-spend.png", full_page=True)
+
+            bob_page = browser.new_context(ignore_https_errors=True).new_page()
+            bob_page.goto(daemon.url + bob_path)
+            bob_page.wait_for_selector("#jobs", timeout=WAIT_MS)
+            assert bob_page.locator("#jobs tbody tr").count() == 0
+            status = bob_page.evaluate(f"fetch('/user/job/{busy}').then((r) => r.status)")
+            assert status == 404
+            bob_page.screenshot(path=tmp_path / "dashboard-bob.png", full_page=True)
+        finally:
+            browser.close()
+    for name in ("jobs", "timetable", "job", "spend", "bob"):
+        assert (tmp_path / f"dashboard-{name}.png").stat().st_size > 1000
