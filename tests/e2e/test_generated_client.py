@@ -22,6 +22,7 @@ from skyport_client.api.accounts import (
     remove_account,
     set_budget,
 )
+from skyport_client.api.events import stream_events
 from skyport_client.api.flavors import list_flavors
 from skyport_client.api.images import list_images
 from skyport_client.api.jobs import (
@@ -86,6 +87,7 @@ CALLED = {
     list_tokens,
     revoke_token,
     get_metrics,
+    stream_events,
 }
 WAIT = 60.0
 
@@ -128,9 +130,21 @@ def test_a_job_through_every_job_operation(own_client: Client, tmp_path: Path) -
         assert files == {"in.txt": (4, "input"), "out.txt": (4, "output")}
         assert download_job_file.sync(client=client, job_id=job_id, name="out.txt") == b"ABC\n"
 
+        states = [e.state for e in stream_events.sync(client=client, job=job_id, tail=10000, follow=False)]
+        assert states[0] == "Q" and states[-3:] == ["R", "T", "F"]
+
         assert b"requeued" in modify_job.sync(client=client, job_id=job_id, modification=ModifyJobModification.REQUEUE)
         assert ended(client, job_id) == "F"
 
+    async def events_of_both_runs() -> list[tuple[str, str]]:
+        async with Client(own_client.base_url, ssl_context=own_client.ssl_context) as again:
+            found = stream_events.asyncio(client=again, job=job_id, tail=10000, follow=False)
+            return [(e.kind, e.state) async for e in found]
+
+    both = asyncio.run(events_of_both_runs())
+    assert both[0] == ("submitted", "Q") and both.count(("state", "F")) == 2 and ("state", "Q") in both  # requeued
+
+    with own_client as client:
         sleeper = submit_job.sync(client=client, script_content=b"#!/bin/sh\nsleep 300\n").decode()
         assert ended(client, sleeper, "R") == "R"
         assert b"cancelled" in cancel_job.sync(client=client, job_id=sleeper)
