@@ -33,10 +33,16 @@ with imported_without("rfc3987_syntax"), warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2")
     from connexion import AsyncApp
     from connexion.datastructures import MediaTypeDict
+    from connexion.exceptions import BadRequestProblem
     from connexion.lifecycle import ConnexionRequest, ConnexionResponse
     from connexion.options import SwaggerUIOptions
     from connexion.resolver import Resolver
-    from connexion.validators import VALIDATOR_MAP, MultiPartFormDataValidator, ParameterValidator
+    from connexion.validators import (
+        VALIDATOR_MAP,
+        JSONRequestBodyValidator,
+        MultiPartFormDataValidator,
+        ParameterValidator,
+    )
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +211,18 @@ class _MultiPartValidator(MultiPartFormDataValidator):  # type: ignore[misc]
         return _replay(spool, receive), scope
 
 
+class _JSONValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    """connexion's JSON body validator; a body nested too deep for Python's json is the client's 400."""
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Message) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except RecursionError:  # connexion let it out as a 500 (json.loads reads ~1,000 levels)
+            raise BadRequestProblem(
+                detail="the JSON body nests arrays and objects too deeply to read: send a flatter document"
+            ) from None
+
+
 class _NamingParameterValidator(ParameterValidator):  # type: ignore[misc]
     """connexion's parameter validator, with messages that name the parameter and leave out the schema."""
 
@@ -221,7 +239,9 @@ class _NamingParameterValidator(ParameterValidator):  # type: ignore[misc]
 
 _VALIDATORS = {
     "parameter": _NamingParameterValidator,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "multipart/form-data": _MultiPartValidator}),
+    "body": MediaTypeDict(
+        {**VALIDATOR_MAP["body"], "*/*json": _JSONValidator, "multipart/form-data": _MultiPartValidator}
+    ),
 }
 
 
