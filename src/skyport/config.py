@@ -72,6 +72,7 @@ class Settings:
     default_time_limit: int = 3600
     max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit
     tes_s3_endpoint: str = ""  # S3 endpoint of TES s3:// inputs and outputs (MinIO, moto); "" = AWS's
+    tes_s3_buckets: tuple[str, ...] = ()  # buckets every user's TES tasks may name; the owner may name any
     tes_http_inputs: tuple[str, ...] = ()  # URL prefixes TES http(s):// inputs may come from; none by default
     metrics_listen: str = ""  # HOST:PORT (loopback) of a plain-HTTP /metrics for a local Prometheus; "" for none
 

@@ -173,3 +173,14 @@ def test_files_on_the_host_are_the_owners_alone_and_other_schemes_are_named() ->
         storage.check("alice", "gs://b/k", "input")
     with pytest.raises(BadRequest, match="s3://BUCKET/KEY"):
         storage.check("alice", "s3://bucket-only", "output", output=True)
+
+
+def test_buckets_are_the_owners_and_those_listed_for_everyone() -> None:
+    storage = Storage(owner="alice", max_size=10, s3_buckets=["shared"])
+
+    storage.check("alice", "s3://private/k", "input")
+    storage.check("bob", "s3://shared/k", "output", output=True)
+    with pytest.raises(Forbidden, match="bucket private, which the daemon's owner does not list in tes_s3_buckets"):
+        storage.check("bob", "s3://private/k", "input")
+    with pytest.raises(Forbidden, match="tes_s3_buckets"):
+        storage.fetch("bob", "s3://private/k", directory=False)

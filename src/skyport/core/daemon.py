@@ -68,6 +68,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
         owner=settings.owner,
         max_size=settings.max_upload,
         s3_endpoint=settings.tes_s3_endpoint,
+        s3_buckets=settings.tes_s3_buckets,
         http_inputs=settings.tes_http_inputs,
     )
     tasks = TaskService(store, service, files, storage)

@@ -8,7 +8,8 @@ skyport.tes.task). Three kinds of storage:
   may name them, as only they may submit a script by ``?path=``.
 - ``s3://bucket/key``: through the AWS credentials the daemon finds (boto3's default chain:
   environment, ``~/.aws``, instance role) and ``tes_s3_endpoint`` in config.yaml (MinIO, say).
-  A folder is every object under ``key/``.
+  They are the daemon's, not the user's, so a user other than the owner may name only the buckets
+  ``tes_s3_buckets`` lists (none by default). A folder is every object under ``key/``.
 - ``http://`` and ``https://`` inputs, only from the URL prefixes ``tes_http_inputs`` in
   config.yaml lists (none by default): the daemon makes no request to an address its owner did
   not allow, and follows no redirect.
@@ -38,10 +39,19 @@ AWS_HINT = "install the AWS extra (pip install 'skyport-hpc[aws]') to read and w
 class Storage:
     """The storage a daemon reaches for TES inputs and outputs."""
 
-    def __init__(self, *, owner: str, max_size: int, s3_endpoint: str = "", http_inputs: Sequence[str] = ()) -> None:
-        self.owner = owner  # only they may name files on the daemon's host
+    def __init__(
+        self,
+        *,
+        owner: str,
+        max_size: int,
+        s3_endpoint: str = "",
+        s3_buckets: Sequence[str] = (),
+        http_inputs: Sequence[str] = (),
+    ) -> None:
+        self.owner = owner  # only they may name files on the daemon's host, and any bucket
         self.max_size = max_size  # bytes one input may have
         self.s3_endpoint = s3_endpoint
+        self.s3_buckets = frozenset(s3_buckets)  # buckets other users may name
         self.http_inputs = [_allowed_prefix(prefix) for prefix in http_inputs]
         self._s3: Any = None
 
@@ -63,7 +73,13 @@ class Storage:
                 raise BadRequest(f"{what} {url!r} is not an absolute path (file:///path/to/file)")
             return
         if scheme == "s3":
-            _bucket_key(url, what)
+            bucket, _ = _bucket_key(url, what)
+            if user != self.owner and bucket not in self.s3_buckets:
+                raise Forbidden(
+                    f"{what} {url!r} is in bucket {bucket}, which the daemon's owner does not list in tes_s3_buckets "
+                    "(config.yaml): the daemon reaches S3 with its own credentials, so other users may name only "
+                    "the buckets listed there"
+                )
             return
         if scheme in ("http", "https") and not output:
             if not any(_under(urllib.parse.urlsplit(url), prefix) for prefix in self.http_inputs):
