@@ -81,6 +81,7 @@ def plan(task: Mapping[str, Any]) -> Plan:
             f"the executors use {len(images)} images ({', '.join(images)}); Skyport runs a task as one job in "
             "one image, so give every executor the same image"
         )
+    _check_dots(task)
     directives, notes = _directives(task)
     lines = ["#!/bin/sh", f"#SWM run-in {shlex.quote(images[0])}", *directives]
     lines += [f"#SWM volume {shlex.quote(path)}" for path in _volumes(task)]
@@ -152,13 +153,22 @@ def _paths(task: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def _check_dots(task: Mapping[str, Any]) -> None:
+    """BadRequest for any path of the task with a '.' or '..' part (a folder's parent would hide it)."""
+    items = [*(task.get("inputs") or []), *(task.get("outputs") or [])]
+    paths = [item[key] for item in items for key in ("path", "path_prefix") if item.get(key)]
+    paths += task.get("volumes") or []
+    paths += [e[key] for e in task["executors"] for key in ("workdir", "stdin", "stdout", "stderr") if e.get(key)]
+    for path in paths:
+        if any(part in (".", "..") for part in path.split("/")):
+            raise BadRequest(f"path {path!r} has a '.' or '..' part; give paths without them")
+
+
 def _volumes(task: Mapping[str, Any]) -> list[str]:
     """The top-level folders of the task's paths (not /tmp, the job's own); BadRequest for a path they miss."""
     tops = set()
     for path in _paths(task):
         parts = PurePosixPath(path).parts
-        if any(part in (".", "..") for part in path.split("/")):
-            raise BadRequest(f"path {path!r} has a '.' or '..' part; give paths without them")
         if len(parts) < 2:
             raise BadRequest(
                 f"a file directly in / ({path!r}) cannot be given a folder of its own; put it in a folder such as /data"
