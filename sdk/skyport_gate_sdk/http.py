@@ -45,6 +45,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._head_bytes += len(data)
         super().data_received(data)
 
+    def shutdown(self) -> None:
+        """The server stops: a connection between requests is cut at once (closing TLS politely waits
+        up to 30 s for the client's close_notify, which an idle client in a pool does not send); one
+        with a request in progress closes after its response, as uvicorn does."""
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.abort()
+        else:
+            super().shutdown()
+
     def on_headers_complete(self) -> None:
         self._head_received()
         super().on_headers_complete()

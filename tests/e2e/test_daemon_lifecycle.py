@@ -45,6 +45,20 @@ def test_a_signal_stops_the_daemon_cleanly(daemon: Daemon, sig: signal.Signals) 
     assert skyport(None, "daemon", "status", home=daemon.home, check=False).returncode == 3
 
 
+def test_an_idle_keep_alive_connection_does_not_hold_up_a_stop(daemon: Daemon) -> None:
+    """A terminal's connection pool keeps a connection open between requests; closing it politely
+    would wait up to 30 s (asyncio's TLS shutdown timeout) for a close_notify the idle client never
+    sends, so `skyport daemon stop` seemed to hang. The idle connection is cut instead."""
+    assert daemon.process is not None
+    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as client:
+        assert client.get("/user/job").status_code == 200  # the connection stays in the pool
+        daemon.process.send_signal(signal.SIGTERM)
+        assert daemon.process.wait(timeout=15) == 0
+        with pytest.raises(httpx.TransportError):
+            client.get("/user/job")
+    assert "skyport daemon stopped" in daemon.log.read_text()
+
+
 def test_daemon_url_appears_once_the_daemon_listens(home: Path, tmp_path: Path) -> None:
     """What scripts/quickstart and scripts/smoke wait for before their first command."""
     port = free_port()
