@@ -219,8 +219,10 @@ def test_the_dry_run_expects_the_users_typical_run_and_shows_partitions_and_the_
         assert fresh["expected_basis"] == "the worst case: none of your jobs has ended yet"
         assert [(o["remote_name"], o["planned"]) for o in fresh["alternatives"]] == [("cheap", True), ("local", False)]
 
-        assert wait_ended(daemon, skyport(daemon, "submit", minute).stdout.strip())["state"] == "F"
-        # A job held on the dearer site keeps a partition there, with a CPU free.
+        # A job that ran, and one held, on the dearer site: its partition there has a CPU free, and
+        # the cheap site has none.
+        ran = skyport(daemon, "submit", script(tmp_path, "ran.sh", "sleep 1", "time 1m", "site local")).stdout
+        assert wait_ended(daemon, ran.strip())["state"] == "F"
         held = skyport(daemon, "submit", script(tmp_path, "held.sh", "sleep 60", "site local")).stdout.strip()
         wait_state(daemon, held, "R")
         plan = dry_run(daemon, script(tmp_path, "array.sh", "sleep 1", "time 1m", "array 1-10%2"))
