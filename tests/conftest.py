@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -179,6 +180,24 @@ def npm_tool(package: str, version: str, binary: str) -> Path:
             command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"{package}@{version}"]
             subprocess.run(command, check=True, capture_output=True)
     return path
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD_CLIENT = _ROOT / "src" / "skyport" / "ui" / "client" / "terminal" / "index.js"
+
+
+@pytest.fixture(scope="session")
+def dashboard_client() -> Path:
+    """The dashboard's compiled client (scripts/build-ui), built when missing or older than the generated one."""
+    typescript = _ROOT / "clients" / "typescript"
+    version = json.loads((typescript / "package.json").read_text())["devDependencies"]["typescript"]
+    with (Path(tempfile.gettempdir()) / "skyport-build-ui.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test worker may be building it right now
+        source = typescript / "src" / "terminal" / "index.ts"
+        if not DASHBOARD_CLIENT.exists() or DASHBOARD_CLIENT.stat().st_mtime < source.stat().st_mtime:
+            tsc = npm_tool("typescript", version, "tsc")
+            subprocess.run([str(_ROOT / "scripts" / "build-ui")], env={**os.environ, "TSC": str(tsc)}, check=True)
+    return DASHBOARD_CLIENT
 
 
 def _postgres_bin() -> Path | None:

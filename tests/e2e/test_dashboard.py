@@ -7,12 +7,9 @@ Screenshots of each page go to the test's tmp_path (the test prints where).
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,28 +19,12 @@ from skyport_client import Client
 from skyport_client.api.tokens import create_login_code
 from skyport_client.tls import context_for_token
 
-from tests.conftest import Daemon, npm_tool
+from tests.conftest import Daemon
 from tests.debian import chromium
 from tests.e2e.test_jobs import submit, wait_for
 from tests.e2e.test_tokens import bob_client, new_token
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILT = ROOT / "src" / "skyport" / "ui" / "client" / "terminal" / "index.js"
-SOURCE = ROOT / "clients" / "typescript" / "src" / "terminal" / "index.ts"
 WAIT_MS = 20_000
-
-
-@pytest.fixture(scope="session")
-def dashboard_client() -> None:
-    """The dashboard's compiled client (scripts/build-ui), built when missing or older than the generated one."""
-    version = json.loads((ROOT / "clients" / "typescript" / "package.json").read_text())["devDependencies"][
-        "typescript"
-    ]
-    with (Path(tempfile.gettempdir()) / "skyport-build-ui.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another test worker may be building it right now
-        if not BUILT.exists() or BUILT.stat().st_mtime < SOURCE.stat().st_mtime:
-            tsc = npm_tool("typescript", version, "tsc")
-            subprocess.run([str(ROOT / "scripts" / "build-ui")], env={**os.environ, "TSC": str(tsc)}, check=True)
 
 
 def ui_url(home: Path, url: str) -> str:
@@ -120,7 +101,7 @@ def test_only_a_user_certificate_creates_login_codes(daemon: Daemon, client: Cli
 
 
 def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end(
-    daemon: Daemon, client: Client, dashboard_client: None, tmp_path: Path
+    daemon: Daemon, client: Client, dashboard_client: Path, tmp_path: Path
 ) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     busy = submit(client, "#!/bin/sh\n#SWM name busy\n#SWM cpus 1\n#SWM time 10m\nsleep 60\n")

@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from skyport_client import ApiError, Client
 from skyport_client.api.accounts import (
@@ -41,7 +42,7 @@ from skyport_client.api.metrics import get_metrics
 from skyport_client.api.nodes import list_nodes
 from skyport_client.api.remotes import list_remotes
 from skyport_client.api.timetable import get_timetable
-from skyport_client.api.tokens import create_token, list_tokens, revoke_token
+from skyport_client.api.tokens import create_login_code, create_token, list_tokens, revoke_token
 from skyport_client.api.usage import list_usage, usage_totals
 from skyport_client.models import (
     Account,
@@ -86,6 +87,7 @@ CALLED = {
     create_token,
     list_tokens,
     revoke_token,
+    create_login_code,
     get_metrics,
     stream_events,
 }
@@ -220,6 +222,14 @@ def test_token_operations_and_a_client_with_a_token(own_client: Client, daemon: 
             return names
 
     assert asyncio.run(run()) == ["gen"]
+
+
+def test_a_login_code_of_the_dashboard_opens_one_session(own_client: Client, daemon: Daemon) -> None:
+    with own_client as client:
+        made = create_login_code.sync(client=client)
+    with httpx.Client(base_url=daemon.url, verify=context_for_token(daemon.home)) as browser:
+        assert browser.get(made.path).status_code == 303
+        assert browser.get(made.path).status_code == 401
 
 
 def test_async_calls_reach_the_same_daemon(own_client: Client) -> None:

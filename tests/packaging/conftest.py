@@ -46,8 +46,8 @@ def pip(bin_dir: Path, *args: str | Path) -> list[str | Path]:
 
 
 @pytest.fixture(scope="session")
-def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The core's sdist, built from this tree."""
+def sdist(tmp_path_factory: pytest.TempPathFactory, dashboard_client: Path) -> Path:
+    """The core's sdist, built from this tree, with the dashboard's client compiled (scripts/build-ui)."""
     out = tmp_path_factory.mktemp("sdist")
     run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", out, ROOT], cwd=out, env=clean_env())
     (built,) = out.glob("skyport_hpc-*.tar.gz")

@@ -49,3 +49,10 @@ def test_wheel_holds_every_codegen_template(wheel: zipfile.ZipFile) -> None:
     templates = ROOT / "src/skyport/codegen/templates"
     expected = {f"skyport/codegen/templates/{p.relative_to(templates)}" for p in templates.rglob("*") if p.is_file()}
     assert expected <= set(wheel.namelist())
+
+
+def test_wheel_holds_the_dashboard_with_its_compiled_client(wheel: zipfile.ZipFile) -> None:
+    page = ROOT / "src/skyport/ui"
+    shipped = {f"skyport/ui/{p.relative_to(page)}" for p in page.rglob("*") if p.is_file()}
+    assert {"skyport/ui/index.html", "skyport/ui/app.js", "skyport/ui/client/terminal/index.js"} <= shipped
+    assert shipped <= set(wheel.namelist())
