@@ -280,6 +280,9 @@ def test_paths_that_leave_their_folder_or_sit_in_root_are_refused_at_the_door(wo
         {"executors": [executor("true", workdir="/w/../../etc")]},
         {"executors": [executor("true", stdout="/x")]},
         {"executors": [executor("true", stdin="/in/../../proc/1/environ")]},
+        {"executors": [executor("sh", "-c", "true\n#SWM cpus 64\n#SWM account other\n")]},
+        {"executors": [executor("true", stdout="/out/a\n#SBATCH --cpus-per-task=64\n")]},
+        {"executors": [executor("true", env={"X": "\n#SWM mem 1G\n"})]},
     ]
     with world.token(world.bob_token) as bob:
         before = job_ids(bob)

@@ -108,6 +108,9 @@ def test_outputs_wildcards_and_folders_are_collected_as_tar_archives(tmp_path: P
             {"outputs": [{"path": "/o/*", "url": "s3://b/o"}], "executors": [{"image": "a", "command": ["x"]}]},
             "path_prefix",
         ),
+        ({"executors": [{"image": "a", "command": ["sh", "-c", "true\n#SWM cpus 64\n"]}]}, "'#SWM cpus 64'"),
+        ({"executors": [{"image": "a", "command": ["x"], "stdout": "/o/a\n#SBATCH -c 8"}]}, "#SBATCH -c 8"),
+        ({"inputs": [{"path": "/d/.", "content": ""}], "executors": [{"image": "a", "command": ["x"]}]}, "'.'"),
     ],
 )
 def test_what_cannot_run_is_refused_naming_it(task: dict[str, Any], says: str) -> None:

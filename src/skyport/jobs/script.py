@@ -432,6 +432,11 @@ def decode(script: bytes) -> str:
         raise ScriptError(script[: exc.start].count(b"\n") + 1, "is not valid UTF-8 text") from None
 
 
+def is_directive(line: str) -> bool:
+    """Whether :func:`parse` reads ``line`` (one of a script's lines) as a ``#SWM`` or ``#SBATCH`` directive."""
+    return bool(_PREFIX.match(line.rstrip()) or _SBATCH.match(line.rstrip()))
+
+
 def parse(script: str, *, max_time_limit: int = Settings.max_time_limit) -> JobRequest:
     """Read the ``#SWM`` (and ``#SBATCH``) directives of ``script``; raise ScriptError naming the first bad line."""
     if not script.strip():

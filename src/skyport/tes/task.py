@@ -29,6 +29,7 @@ from typing import Any
 
 from skyport.errors import BadRequest
 from skyport.jobs.files import check_name
+from skyport.jobs.script import is_directive
 
 EXECUTORS_LOG = "tes-executors"
 MAX_TAG_KEY = 255
@@ -95,7 +96,15 @@ def plan(task: Mapping[str, Any]) -> Plan:
     for index, output in enumerate(task.get("outputs") or []):
         lines += _collect(index, output)
     lines.append('exit "$status"')
-    return Plan("\n".join(lines) + "\n", tuple(notes))
+    script = "\n".join(lines) + "\n"
+    written = {line for line in lines if line.startswith("#SWM ")}
+    for line in script.splitlines():
+        if is_directive(line) and line not in written:
+            raise BadRequest(
+                f"a value of the task puts the line {line[:80]!r} in its job script, which would be read as a "
+                "directive: no line of a command, path or value may start with #SWM or #SBATCH"
+            )
+    return Plan(script, tuple(notes))
 
 
 def job_name(name: str) -> str:
