@@ -433,3 +433,45 @@ def test_huge_deep_and_overfull_bodies_are_4xx_and_the_daemon_keeps_serving(worl
         assert deep_token.status_code in (400, 403, 413), deep_token.text[:500]
         assert job_ids(bob) == before
         assert bob.get(f"{TES}/service-info").status_code == 200
+
+
+# -- events and #SWM storage --------------------------------------------------------------------------
+
+
+def stored_events(client: httpx.Client, headers: dict[str, str], **params: str) -> httpx.Response:
+    """The stored events a stream sends before it would follow (follow=false), read whole."""
+    return client.get("/user/events", params={"follow": "false", **params}, headers=headers)
+
+
+def test_bob_never_gets_alices_events_by_job_last_event_id_or_all_users(world: World) -> None:
+    with world.user("alice") as alice:
+        submitted = alice.post("/user/job", files={"script_content": ("job.sh", b"#!/bin/sh\ntrue\n")})
+        assert submitted.status_code == 200, submitted.text
+        alices = submitted.text.strip().strip('"')
+        assert alices in stored_events(alice, {}, after="0").text
+    with world.token(world.bob_token) as by_token, world.user("hub") as hub:
+        for who, as_bob in ((by_token, {}), (hub, {"X-Skyport-User": "bob"})):
+            for headers, params in (({"Last-Event-ID": "0"}, {}), ({}, {"after": "0"}), ({}, {"tail": "10000"})):
+                seen = stored_events(who, {**as_bob, **headers}, **params)
+                assert seen.status_code == 200, seen.text
+                assert alices not in seen.text and "alice" not in seen.text, seen.text
+            assert_problem(stored_events(who, as_bob, job=alices), 404)
+            assert_problem(stored_events(who, as_bob, all_users="true"), 403, "owner")
+            assert_problem(stored_events(who, as_bob, all_users="true", job=alices), 403, "owner")
+            assert_problem(stored_events(who, {**as_bob, "Last-Event-ID": "0 OR 1=1"}), 400)
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("2000T", "1 PiB"), ("99999999999999999999", "1 PiB"), ("900T", "disk"), ("../etc", "name"), ("x" * 300, "name")],
+)
+def test_swm_storage_out_of_range_beyond_every_flavor_or_no_name_is_a_400_and_stores_nothing(
+    world: World, value: str, says: str
+) -> None:
+    """A size is disk per node up to 1 PiB that some flavor must offer; anything else must be a plain name
+    (Sky Port's storage container, recorded only: docs/jobscript.md)."""
+    with world.token(world.bob_token) as bob:
+        before = job_ids(bob)
+        script = f"#!/bin/sh\n#SWM storage {value}\ntrue\n".encode()
+        assert_problem(bob.post("/user/job", files={"script_content": ("job.sh", script)}), 400, says)
+        assert job_ids(bob) == before
