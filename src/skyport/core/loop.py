@@ -224,9 +224,11 @@ class Loop:
         return {name: self._observations[name] for name in wanted if name in self._observations}
 
     async def _reconcile_jobs(self, jobs: list[Job], observations: dict[str, Observation]) -> list[Job]:
-        """Each job takes its run's state; ended runs a gate may forget in one call are forgotten last, together."""
+        """Each job takes its run's state; the results of ended runs are copied back together (see
+        :meth:`_copy_back`), and ended runs a gate may forget in one call are forgotten last, together."""
         result = []
         forget: dict[str, list[Job]] = {}
+        ended: list[tuple[Job, Gate, GateJob]] = []
         for job in jobs:
             observation = observations.get(job.site or "")
             gate = self.sites.get(job.site or "")
@@ -238,14 +240,14 @@ class Loop:
                 forget.setdefault(gate.name, []).append(job)
                 result.append(job)
                 continue
-            result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name]))
-        forgotten: dict[str, Job] = {}
-        for name, ended in forget.items():
+            result.append(await self._reconcile_job(job, gate, seen, self._observed_at[gate.name], ended))
+        changed = {job.id: job for job in await self._copy_back(ended)}
+        for name, done in forget.items():
             gate = self.sites.get(name)
             assert gate is not None
-            for job in await self._forget_all(gate, ended):
-                forgotten[job.id] = job
-        return [forgotten.get(job.id, job) for job in result]
+            for job in await self._forget_all(gate, done):
+                changed[job.id] = job
+        return [changed.get(job.id, job) for job in result]
 
     def _forgettable(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> bool:
         """Whether ``job`` ended, nothing of it runs on the gate, and the gate forgets runs in batches."""
@@ -273,7 +275,10 @@ class Loop:
             result += await self.service.update_all(chunk, gate_done=True)
         return result
 
-    async def _reconcile_job(self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float) -> Job:
+    async def _reconcile_job(
+        self, job: Job, gate: Gate, seen: GateJob | None, observed_at: float, ended: list[tuple[Job, Gate, GateJob]]
+    ) -> Job:
+        """``job`` with its run's state; a job whose run ended (R or T) is added to ``ended`` instead."""
         if seen is None and self._started_at.get(job.gate_job_id, -math.inf) >= observed_at:
             return job  # started after the gate was last asked: wait for an answer that can know it
         self._started_at.pop(job.gate_job_id, None)
@@ -291,13 +296,10 @@ class Loop:
             return job
         if job.state in PENDING:  # started before a crash, recorded only now
             job = await self.service.change(job, JobState.RUNNING, f"running on {gate.name}", **_run_fields(seen))
-        if job.state == JobState.RUNNING:
-            if seen.state not in _ENDED:
-                return await self.service.update(job, **_run_fields(seen))
-            job = await self.service.change(
-                job, JobState.TRANSFERRING, f"copying results back from {gate.name}", **_end_fields(seen)
-            )
-        return await self._copy_back(job, gate, seen)
+        if job.state == JobState.RUNNING and seen.state not in _ENDED:
+            return await self.service.update(job, **_run_fields(seen))
+        ended.append((job, gate, seen))
+        return job
 
     async def _clean_up(self, job: Job, gate: Gate, seen: GateJob | None) -> Job:
         """Stop what still runs of an ended job on the gate, then have the gate forget it."""
@@ -314,16 +316,31 @@ class Loop:
         self._troubles.pop(job.id, None)
         return job
 
-    async def _copy_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
-        """:meth:`_stage_back`, tried again after a pause when it fails."""
-        if self._held(job, "copy results back", time.time()):
-            return job
-        try:
-            job = await self._stage_back(job, gate, seen)
-        except (GateError, OSError, BadRequest) as exc:
-            return await self._failed(job, "copy results back", exc)
-        self._troubles.pop(job.id, None)
-        return job
+    async def _copy_back(self, ended: list[tuple[Job, Gate, GateJob]]) -> list[Job]:
+        """Copy back the results of these ended runs and end their jobs; the jobs as they are then.
+
+        One store transaction moves the jobs still R to T, and one ends in F or E all those whose
+        results were copied; a copy that fails (:meth:`_stage_back`) is tried again after a pause.
+        """
+        moving = [
+            (job, JobState.TRANSFERRING, f"copying results back from {gate.name}", _end_fields(seen))
+            for job, gate, seen in ended
+            if job.state == JobState.RUNNING
+        ]
+        moved = {job.id: job for job in await self.service.change_all(moving)}
+        result, ends = [], []
+        for old, gate, seen in ended:
+            job = moved.get(old.id, old)
+            if self._held(job, "copy results back", time.time()):
+                result.append(job)
+                continue
+            try:
+                ends.append((job, *await self._stage_back(job, gate, seen)))
+            except (GateError, OSError, BadRequest) as exc:
+                result.append(await self._failed(job, "copy results back", exc))
+                continue
+            self._troubles.pop(job.id, None)
+        return result + await self.service.change_all(ends)
 
     # -- failed steps -----------------------------------------------------------------------------
 
@@ -358,8 +375,9 @@ class Loop:
         details = f"{step} failed (try {trouble.attempts}): {detail}; next try in {delay:g} s"
         return await self.service.update(job, state_details=details)
 
-    async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> Job:
-        """Copy outputs and logs of an ended run to the daemon, then end the job in F or E."""
+    async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> tuple[JobState, str, dict[str, object]]:
+        """Copy outputs and logs of an ended run to the daemon; the state (F or E), the reason and
+        the fields to end the job with."""
         logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
         await asyncio.to_thread(self.files.start_staging, job.id, [stream for stream, size in logs if size == 0])
         notes = [note for stream, size in logs if size != 0 and (note := await self._stage_log(job, gate, stream))]
@@ -376,7 +394,7 @@ class Loop:
             reason = seen.state_details or f"failed on site {gate.name}"
         if seen.signal and state == JobState.ERROR:
             reason = f"killed by signal {seen.signal}" + (f": {seen.state_details}" if seen.state_details else "")
-        return await self.service.change(job, state, "; ".join([reason, *notes]), outputs=kept, **_end_fields(seen))
+        return state, "; ".join([reason, *notes]), {"outputs": kept, **_end_fields(seen)}
 
     async def _stage_log(self, job: Job, gate: Gate, stream: str) -> str:
         """Copy the run's ``stream`` log range by range, cut at max_output; a note when it was cut."""
@@ -564,6 +582,7 @@ class Loop:
             elif placement.new_partition is not None and not _has_partition_coming(job, partitions):
                 changed[job.id] = await self._create_partition(job, placement.new_partition, now, partitions)
         failed = False
+        started: list[tuple[Job, PartitionRecord, GateJob]] = []
         for site, wanted in starts.items():
             gate = self.sites.get(site)
             assert gate is not None
@@ -572,9 +591,11 @@ class Loop:
                     changed[job.id] = await self._failed(job, "start", outcome)
                     failed = True
                     continue
-                changed[job.id] = await self._started(job, partition, outcome)
+                started.append((job, partition, outcome))
                 self._troubles.pop(job.id, None)
                 partitions[partition.id] = dataclasses.replace(partition, used=True, idle_since=None)
+        for job in await self._started(started):
+            changed[job.id] = job
         return changed, failed
 
     async def _start_all(
@@ -721,24 +742,26 @@ class Loop:
             volumes=list(request.volumes) or None,
         )
 
-    async def _started(self, job: Job, partition: PartitionRecord, seen: GateJob) -> Job:
-        """Record that the gate started ``job`` on ``partition``: R."""
-        self._started_at[job.gate_job_id] = time.time()
-        fields = _run_fields(seen)
-        fields.setdefault("start_time", time.time())
-        job = await self.service.change(
-            job,
-            JobState.RUNNING,
-            f"running on {partition.site} ({partition.flavor})",
-            site=partition.site,
-            partition_id=partition.id,
-            flavor=partition.flavor,
-            price=partition.price,
-            **fields,
-        )
-        if not partition.used or partition.idle_since is not None:
-            await self._save_partition(dataclasses.replace(partition, used=True, idle_since=None))
-        return job
+    async def _started(self, started: list[tuple[Job, PartitionRecord, GateJob]]) -> list[Job]:
+        """Record that the gates started these jobs (R), in one store transaction; their partitions are used."""
+        now = time.time()
+        changes = []
+        for job, partition, seen in started:
+            self._started_at[job.gate_job_id] = now
+            fields = {
+                "start_time": now,
+                **_run_fields(seen),
+                "site": partition.site,
+                "partition_id": partition.id,
+                "flavor": partition.flavor,
+                "price": partition.price,
+            }
+            changes.append((job, JobState.RUNNING, f"running on {partition.site} ({partition.flavor})", fields))
+        jobs = await self.service.change_all(changes)
+        for partition in {partition.id: partition for _, partition, _ in started}.values():
+            if not partition.used or partition.idle_since is not None:
+                await self._save_partition(dataclasses.replace(partition, used=True, idle_since=None))
+        return jobs
 
     async def _create_partition(
         self, job: Job, new: scheduler.NewPartition, now: float, partitions: dict[str, PartitionRecord]

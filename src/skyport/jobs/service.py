@@ -18,7 +18,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -41,7 +41,7 @@ from skyport.jobs import script as scripts
 from skyport.jobs.events import Credential, EventHub, Feed, JobEvent
 from skyport.jobs.files import InputSource, JobFiles
 from skyport.jobs.record import Job
-from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, transition
+from skyport.jobs.states import ACTIVE, PENDING, TERMINAL, JobState, Transition, transition
 from skyport.sites.registry import SiteRegistry
 from skyport.store import Store
 from skyport.store import events as event_queries
@@ -479,21 +479,39 @@ class JobService:
         logger.info("%s %s -> %s: %s", job.id, job.state.value, target.value, reason)
         return self._stored(changed)
 
-    async def update_all(self, jobs: Sequence[Job], **fields: Any) -> list[Job]:
-        """:meth:`update` of each of ``jobs`` with the same ``fields``, in one transaction.
+    async def change_all(self, changes: Sequence[tuple[Job, JobState, str, Mapping[str, Any]]]) -> list[Job]:
+        """:meth:`change` of each (job, target, reason, other fields, which may name the ``outputs``
+        staged back as :meth:`change` takes them), all in one transaction.
 
         Those another writer changed first are left as they are, and then JobChanged is raised
         once the others are written.
         """
-        changed = [dataclasses.replace(job, **fields) for job in jobs]
-        written = await self.store.run(queries.save_jobs, [(job, job.state) for job in changed])
-        for job, ok in zip(changed, written, strict=True):
+        rows = []
+        for job, target, reason, fields in changes:
+            step = transition(job.id, job.state, target, reason) if target != job.state else None
+            others = {name: value for name, value in fields.items() if name != "outputs"}
+            changed = dataclasses.replace(job, state=target, state_details=reason, **others)
+            rows.append((changed, step, job.state, tuple(fields.get("outputs", ()))))
+        return await self._save_all(rows)
+
+    async def update_all(self, jobs: Sequence[Job], **fields: Any) -> list[Job]:
+        """:meth:`update` of each of ``jobs`` with the same ``fields``, in one transaction; see :meth:`change_all`."""
+        return await self._save_all([(dataclasses.replace(job, **fields), None, job.state, ()) for job in jobs])
+
+    async def _save_all(self, rows: list[tuple[Job, Transition | None, JobState, tuple[str, ...]]]) -> list[Job]:
+        if not rows:
+            return []
+        written = await self.store.run(queries.save_jobs, rows)
+        self.events.publish([event for _, event in written if event is not None])
+        for (job, step, expected, _), (ok, _) in zip(rows, written, strict=True):
             if ok:
+                if step is not None:
+                    logger.info("%s %s -> %s: %s", job.id, expected.value, job.state.value, job.state_details)
                 self._stored(job)
-        lost = [job.id for job, ok in zip(changed, written, strict=True) if not ok]
+        lost = [job.id for (job, *_), (ok, _) in zip(rows, written, strict=True) if not ok]
         if lost:
             raise JobChanged(lost[0])
-        return changed
+        return [job for job, *_ in rows]
 
     async def update(self, job: Job, **fields: Any) -> Job:
         """Change fields other than the state."""

@@ -189,9 +189,20 @@ def cancel_pending(
     return event_queries.record(connection, rows)
 
 
-def save_jobs(connection: sa.Connection, jobs: Sequence[tuple[Job, JobState]]) -> list[bool]:
-    """:func:`save_job` (no state change) of each job with the state it is expected in; which were written."""
-    return [save_job(connection, job, expected=expected) for job, expected in jobs]
+def save_jobs(
+    connection: sa.Connection, jobs: Sequence[tuple[Job, Transition | None, JobState, Sequence[str]]]
+) -> list[tuple[bool, JobEvent | None]]:
+    """Of each (job, its change of state or None, the state it is expected in, the outputs staged
+    back), :func:`save_change` or :func:`save_job`, in the caller's transaction; per job, whether it
+    was written and the change's event."""
+    result: list[tuple[bool, JobEvent | None]] = []
+    for job, change, expected, outputs in jobs:
+        if change is None:
+            result.append((save_job(connection, job, expected=expected), None))
+        else:
+            event = save_change(connection, job, change, expected=expected, outputs=outputs)
+            result.append((event is not None, event))
+    return result
 
 
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:
