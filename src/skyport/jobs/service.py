@@ -155,7 +155,10 @@ class JobService:
                 f"an array stores its script once per task: {len(tasks)} tasks x {len(script)} bytes is more "
                 f"than the {self.max_upload} bytes the daemon accepts; use fewer tasks or a shorter script"
             )
-        staged = await asyncio.to_thread(self._collect_inputs, user, request, inputs)
+        # Reading and copying input files goes to a thread; a job with none (most) skips both trips.
+        staged = (
+            await asyncio.to_thread(self._collect_inputs, user, request, inputs) if inputs or request.inputs else []
+        )
         self._check_possible(request)
         await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
@@ -181,7 +184,8 @@ class JobService:
         ]
         if dry_run:
             return new[0]
-        await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
+        if staged:
+            await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
         submitted = await self.store.run(queries.insert_jobs, new)
         for job in new:
             self._stored(job)
