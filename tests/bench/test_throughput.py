@@ -4,13 +4,16 @@ per second with the daemon's CPU per submit, and the job listing against the siz
 Run with numbers: ``.venv/bin/pytest tests/bench/test_throughput.py --benchmark-enable``. Without
 ``--benchmark-enable`` (the default test run) each benchmark runs once on a smaller load, as a
 smoke test. ``SKYPORT_BENCH_JOBS=2000`` runs 2,000 trivial jobs instead of 200;
-``SKYPORT_BENCH_STORE=100000`` adds a listing over 100,000 stored jobs to the 100 and 10,000.
+``SKYPORT_BENCH_STORE=100000`` adds a listing over 100,000 stored jobs to the 100 and 10,000. The
+run beside Slurm starts the one-node Slurm of the test fixtures, so it runs only with
+``--benchmark-enable``.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -63,31 +66,70 @@ def listed(client: httpx.Client, states: str, limit: int) -> list[dict[str, obje
     return jobs
 
 
+def trivial_jobs(daemon: Daemon, count: int) -> tuple[float, float, int]:
+    """Submit ``count`` trivial jobs and wait until all are F: (seconds to submit them, seconds to
+    all F, how many ended after the last submit). The daemon must be fresh: every job it lists is
+    one of these. Polling asks for one active job, so it costs the daemon little."""
+    with http(daemon) as client:
+        start = time.perf_counter()
+        for _ in range(count):
+            submit(client, TRUE)
+        submitted = time.perf_counter()
+        ended_by_then = len(listed(client, "F,E,C", 10_000))
+        while listed(client, "Q,W,R,T", 1):
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        assert len(listed(client, "F", 10_000)) == count
+        return submitted - start, seconds, count - ended_by_then
+
+
 def test_trivial_jobs_submit_to_all_finished_and_drain_rate(benchmark: BenchmarkFixture, daemon: Daemon) -> None:
     """(a) First submit to all jobs F through the local gate with 2 CPUs; (d) the drain rate, jobs
-    finished per second from the last submit to the last F. The daemon is fresh, so every job it
-    lists is one of these; polling asks for one active job, so it costs the daemon little."""
+    finished per second from the last submit to the last F."""
     count = load(benchmark, JOBS, 20)
-
-    def run() -> tuple[float, float, int]:
-        with http(daemon) as client:
-            start = time.perf_counter()
-            for _ in range(count):
-                submit(client, TRUE)
-            submitted = time.perf_counter()
-            ended_by_then = len(listed(client, "F,E,C", 10_000))
-            while listed(client, "Q,W,R,T", 1):
-                time.sleep(0.05)
-            seconds = time.perf_counter() - start
-            assert len(listed(client, "F", 10_000)) == count
-            return submitted - start, seconds, count - ended_by_then
-
-    submit_seconds, seconds, drained = benchmark.pedantic(run, rounds=1, iterations=1)
+    submit_seconds, seconds, drained = benchmark.pedantic(trivial_jobs, args=(daemon, count), rounds=1, iterations=1)
     benchmark.extra_info["jobs"] = count
     benchmark.extra_info["submit_seconds"] = round(submit_seconds, 2)
     benchmark.extra_info["seconds_to_all_finished"] = round(seconds, 2)
     benchmark.extra_info["jobs_per_second"] = round(count / seconds, 1)
     benchmark.extra_info["drain_jobs_per_second"] = round(drained / max(seconds - submit_seconds, 1e-6), 1)
+
+
+def slurm_trivial_jobs(slurm_conf: str, count: int, logs: Path) -> float:
+    """Seconds from the first ``sbatch`` of ``count`` trivial jobs to the last one ending."""
+    env = {**os.environ, "SLURM_CONF": slurm_conf}
+    logs.mkdir()
+    start = time.perf_counter()
+    for _ in range(count):
+        command = ["sbatch", "--quiet", "--mem=16M", f"--output={logs}/%j.out", "--wrap", "true"]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+    squeue = ["squeue", "--noheader", "--format=%i"]
+    while subprocess.run(squeue, env=env, check=True, capture_output=True, text=True).stdout.strip():
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    assert len(list(logs.glob("*.out"))) == count
+    return seconds
+
+
+@pytest.mark.slurm
+def test_trivial_jobs_beside_slurm(
+    benchmark: BenchmarkFixture, daemon: Daemon, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """(a) side by side: the same trivial jobs, first submit to all ended, through Skyport's local gate
+    and through the one-node Slurm (2 CPUs, like the local site) that the test fixtures start, with
+    one sbatch per job; ``extra_info`` has the ratio. Only with --benchmark-enable: it starts Slurm."""
+    if benchmark.disabled:
+        pytest.skip("a benchmark, run with --benchmark-enable: it starts Slurm")
+    slurm_conf = request.getfixturevalue("slurm_cluster")
+
+    def run() -> tuple[float, float]:
+        return trivial_jobs(daemon, JOBS)[1], slurm_trivial_jobs(slurm_conf, JOBS, tmp_path / "slurm-logs")
+
+    skyport_seconds, slurm_seconds = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info["jobs"] = JOBS
+    benchmark.extra_info["skyport_seconds"] = round(skyport_seconds, 2)
+    benchmark.extra_info["slurm_seconds"] = round(slurm_seconds, 2)
+    benchmark.extra_info["slurm_to_skyport_ratio"] = round(slurm_seconds / skyport_seconds, 1)
 
 
 @pytest.mark.parametrize("clients", [1, 16])
