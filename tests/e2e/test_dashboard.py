@@ -7,9 +7,8 @@ Screenshots of each page go to the test's tmp_path (the test prints where).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,18 +20,16 @@ from skyport_client.tls import context_for_token
 
 from tests.conftest import Daemon
 from tests.debian import chromium
+from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
 from tests.e2e.test_tokens import bob_client, new_token
 
 WAIT_MS = 20_000
 
 
-def ui_url(home: Path, url: str) -> str:
+def ui_url(daemon: Daemon) -> str:
     """The URL `skyport ui --no-open` prints for alice."""
-    env = {key: value for key, value in os.environ.items() if key not in ("SKYPORT_TOKEN", "SKYPORT_URL")}
-    command = [sys.executable, "-m", "skyport", "--home", str(home), "--url", url, "ui", "--no-open"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr
+    result = skyport(daemon, "ui", "--no-open")
     assert "works once" in result.stderr
     return result.stdout.strip()
 
@@ -62,7 +59,7 @@ def test_a_login_code_opens_one_session_of_its_user_and_only_for_the_dashboard(
     daemon: Daemon, client: Client, anonymous: httpx.Client
 ) -> None:
     job_id = submit(client, "#!/bin/sh\nsleep 30\n")
-    url = ui_url(daemon.home, daemon.url)
+    url = ui_url(daemon)
     session = {"cookie": f"skyport_session={log_in(anonymous, url)}"}
 
     used = anonymous.get(url)
@@ -99,6 +96,22 @@ def test_only_a_user_certificate_creates_login_codes(daemon: Daemon, client: Cli
     submit(client, "#!/bin/sh\ntrue\n")
     assert anonymous.get("/user/job", headers=bob_session).json() == []
 
+    # Revoking bob's certificate ends his sessions, and the event stream his page holds open.
+    lines: list[str] = []
+
+    def follow() -> None:
+        with anonymous.stream("GET", "/user/events", headers=bob_session) as stream:
+            lines.extend(stream.iter_lines())
+
+    reader = threading.Thread(target=follow, daemon=True)
+    reader.start()
+    time.sleep(1)  # connected, waiting for events
+    skyport(None, "user", "revoke", "bob", home=daemon.home)
+    reader.join(10)
+    assert not reader.is_alive(), "a revoked user's session kept its event stream"
+    refused = anonymous.get("/user/job", headers=bob_session)
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+
 
 def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end(
     daemon: Daemon, client: Client, dashboard_client: Path, tmp_path: Path
@@ -118,7 +131,7 @@ def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end
         )  # root: no user namespace sandbox
         try:
             page = browser.new_context(ignore_https_errors=True).new_page()
-            page.goto(ui_url(daemon.home, daemon.url))
+            page.goto(ui_url(daemon))
             page.wait_for_selector("#live.on", timeout=WAIT_MS)  # following the event stream, not polling
             page.wait_for_selector(f'#jobs tr[data-job="{busy}"][data-state="R"]', timeout=WAIT_MS)
             page.wait_for_selector(f'#jobs tr[data-job="{queued}"]', timeout=WAIT_MS)

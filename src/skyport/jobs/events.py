@@ -24,14 +24,17 @@ from skyport.jobs.record import Job
 from skyport.jobs.states import TERMINAL, JobState
 
 QUEUE_SIZE = 10000  # events waiting for one stream's client before the stream is closed
-Credential = tuple[str, str]  # ("certificate", serial number) or ("token", ID) or ("tokens of", user)
+Credential = tuple[str, str]  # ("certificate", serial number), ("token", ID), or ("tokens of", user): tokens, sessions
 
 
-def credentials(user: str, serial: int | None, token: str | None) -> frozenset[Credential]:
-    """What a stream was opened with: the certificate of serial number ``serial``, or the token
-    ``token`` of ``user`` (which dies with its own revocation and with that of ``user``'s certificate)."""
+def credentials(user: str, serial: int | None, token: str | None, session: bool = False) -> frozenset[Credential]:
+    """What a stream was opened with: the certificate of serial number ``serial``, the token ``token``
+    of ``user`` (which dies with its own revocation and with that of ``user``'s certificate), or a
+    dashboard ``session`` of ``user`` (which dies with ``user``'s certificate too)."""
     if token is not None:
         return frozenset({("token", token), ("tokens of", user)})
+    if session:
+        return frozenset({("tokens of", user)})
     return frozenset({("certificate", str(serial))}) if serial is not None else frozenset()
 
 

@@ -23,6 +23,6 @@ async def stream_events(
         after=int(last_seen) if last_seen is not None else after,
         tail=tail,
         follow=follow,
-        credentials=credentials(who.name, peer.serial if peer is not None else None, who.token),
+        credentials=credentials(who.name, peer.serial if peer is not None else None, who.token, who.session),
     )
     return views.EventStream(feed, running.settings.event_heartbeat)
