@@ -36,6 +36,9 @@ SITE = {
 }
 
 
+BIG = b"x" * (3 * 1024 * 1024)  # an allowed http input of 3 MiB; the daemon's max_upload is 4 MiB
+
+
 class Web(http.server.BaseHTTPRequestHandler):
     """/pub/ok.txt, /secret.txt, and /pub/away, a redirect to /secret.txt; every path asked is remembered."""
 
@@ -48,7 +51,7 @@ class Web(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", "/secret.txt")
             self.end_headers()
             return
-        body = {"/pub/ok.txt": b"public\n", "/secret.txt": b"secret\n"}.get(self.path)
+        body = {"/pub/ok.txt": b"public\n", "/secret.txt": b"secret\n", "/pub/big": BIG}.get(self.path)
         self.send_response(200 if body else 404)
         self.send_header("Content-Length", str(len(body or b"")))
         self.end_headers()
@@ -383,6 +386,19 @@ def test_http_inputs_come_only_from_the_allowed_prefix_without_redirects(world: 
         assert allowed.status_code == 200, allowed.text
         assert ended(bob, allowed.json()["id"])["logs"][0]["logs"][0]["stdout"] == "public\n"
     assert "/secret.txt" not in world.asked and all(path.startswith("/pub/") for path in world.asked), world.asked
+
+
+def test_many_large_inputs_are_refused_once_their_total_passes_max_upload_not_all_fetched(world: World) -> None:
+    """Each input alone is within max_upload; 1,000 of them would have been spooled on the daemon's disk
+    (up to 1,000 x max_upload) before the job service refused their total."""
+    big = {"path": "/data/big", "url": f"{world.web}/pub/big"}
+    with world.token(world.bob_token) as bob:
+        before = job_ids(bob)
+        fetched = len(world.asked)
+        inputs = [{**big, "path": f"/data/big{n}"} for n in range(1000)]
+        assert_problem(bob.post(f"{TES}/tasks", json=task(["true"], inputs=inputs)), 413, "max_upload")
+        assert job_ids(bob) == before
+    assert world.asked[fetched:] == ["/pub/big", "/pub/big"]
 
 
 def test_s3_urls_of_a_bucket_the_owner_did_not_name_are_refused_for_bob(world: World) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import os
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO
@@ -84,6 +85,7 @@ class TaskService:
     def _inputs(self, user: str, inputs: Sequence[Mapping[str, Any]]) -> list[tuple[str, BinaryIO]]:
         """Each input as an open file named for the job, content first, else fetched from its URL."""
         opened: list[tuple[str, BinaryIO]] = []
+        total = 0
         try:
             for index, item in enumerate(inputs):
                 name = tasks.input_name(index)
@@ -95,6 +97,13 @@ class TaskService:
                     opened.append((name, io.BytesIO(b"")))
                 else:
                     raise BadRequest(f"input {index} ({item['path']}) has neither content nor url; give one")
+                total += opened[-1][1].seek(0, os.SEEK_END)
+                opened[-1][1].seek(0)
+                if total > self.storage.max_size:  # stop fetching: the job service would refuse them all
+                    raise TooLarge(
+                        f"the task's inputs up to input {index} are {total} bytes; a task may bring at most "
+                        f"{self.storage.max_size} (max_upload) in all"
+                    )
         except BaseException:
             for _, data in opened:
                 data.close()

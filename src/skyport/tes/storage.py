@@ -14,7 +14,7 @@ skyport.tes.task). Three kinds of storage:
   config.yaml lists (none by default): the daemon makes no request to an address its owner did
   not allow, and follows no redirect.
 
-Every fetched input counts against ``max_upload`` as it arrives.
+Every fetched input counts against ``max_upload`` as it arrives, and so do all of a task's inputs together.
 """
 
 from __future__ import annotations
