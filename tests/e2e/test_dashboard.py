@@ -156,7 +156,8 @@ def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end
             page.screenshot(path=tmp_path / "dashboard-job.png", full_page=True)
 
             page.click("#nav-spend")
-            page.wait_for_selector("#spend-site", timeout=WAIT_MS)
+            page.wait_for_selector("#spend-account td:text-is('alice')", timeout=WAIT_MS)
+            assert page.locator("#spend-days rect[fill]").count() >= 2  # a day's bar of alice's account, its key
             page.screenshot(path=tmp_path / "dashboard-spend.png", full_page=True)
 
             bob_page = browser.new_context(ignore_https_errors=True).new_page()

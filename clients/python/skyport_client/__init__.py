@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/package_init.py.jinja).
-# Spec sha256: 8833e6bb3dbd40c692f774914b72d52ad4519317cf4d40cd4c3a3e2da7a2f225
+# Spec sha256: a1c6824062f75365618c1267fbed3b93f8ccc0f6303997739d92ddca1a8148a0
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Skyport core terminal API
 
@@ -17,7 +17,11 @@ sends; one with neither, or with a token that is unknown, revoked or expired, is
 user add hub --acts-for bob`) acts for the users it names: each request names one in
 the header `X-Skyport-User` and is then that user's in every respect; naming anyone else, or
 sending the header with another kind of certificate, is a 403. A user sees and changes only
-their own jobs: another user's job answers 404, as an unknown one does.
+their own jobs: another user's job answers 404, as an unknown one does. The web dashboard
+(`skyport ui`, under `/ui/`, not in this spec) calls this API with the session cookie
+`skyport_session` of a one-time login code (`create_login_code`): as that user, without
+`X-Skyport-User`, and for methods other than GET, HEAD and OPTIONS only with an `Origin` header
+naming the daemon's own address (403 otherwise).
 
 Job states: Q queued, W waiting for resources, R running, T transferring files,
 F finished, E error, C cancelled.

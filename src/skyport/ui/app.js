@@ -271,32 +271,50 @@ function timetableView() {
   );
 }
 
-// Spend: the cost of ended jobs by day, site and account (GET /user/usage/totals).
+// Spend: the cost of ended jobs by day, stacked by account, and by site and account (GET /user/usage/totals).
+const PALETTE = ["#3a7bd5", "#e8a33d", "#4caf7a", "#c2555a", "#8e6bbf", "#5bb8c9", "#9a8b5a"];
+
 async function spendView() {
   const since = new Date(Date.now() - 30 * 86400e3).toISOString();
-  let days, sites, accounts;
+  let sites, accounts, daily;
   try {
-    [days, sites, accounts] = await Promise.all(
-      ["day", "site", "account"].map((by) => api.usageTotals(client, { by, since })),
-    );
+    [sites, accounts] = await Promise.all(["site", "account"].map((by) => api.usageTotals(client, { by, since })));
+    daily = await Promise.all(accounts.map((a) => api.usageTotals(client, { by: "day", since, account: a.key })));
   } catch (error) {
     render(el("h1", {}, "Spend"), problem(error));
     return;
   }
-  const most = Math.max(1e-9, ...days.map((day) => day.cost));
-  const chart = svg("svg", { id: "spend-days", width: 40 + days.length * 30, height: 170, role: "img", "aria-label": "spend by day" });
-  days.forEach((day, index) => {
-    const height = (day.cost / most) * 130;
+  const days = [...new Set(daily.flat().map((day) => day.key))].sort();
+  const totals = days.map((key) => daily.reduce((sum, one) => sum + (one.find((d) => d.key === key)?.cost ?? 0), 0));
+  const most = Math.max(1e-9, ...totals);
+  const chart = svg("svg", {
+    id: "spend-days", width: 60 + days.length * 30 + 200, height: 180, role: "img", "aria-label": "spend by day and account",
+  });
+  days.forEach((key, index) => {
+    let y = 140;
+    daily.forEach((one, which) => {
+      const day = one.find((d) => d.key === key);
+      if (!day) return;
+      const height = (day.cost / most) * 130;
+      y -= height;
+      chart.append(
+        svg("rect", { x: 30 + index * 30, y, width: 22, height, fill: PALETTE[which % PALETTE.length] },
+          svg("title", {}, `${key}, ${accounts[which].key}: ${money(day.cost)}, ${day.jobs} jobs`)),
+      );
+    });
+    chart.append(svg("text", { x: 30 + index * 30, y: 158 }, key.slice(5)));
+  });
+  accounts.forEach((account, which) => {
+    const x = 50 + days.length * 30, y = 20 + which * 16;
     chart.append(
-      svg("rect", { class: "bar-R", x: 30 + index * 30, y: 140 - height, width: 22, height },
-        svg("title", {}, `${day.key}: ${money(day.cost)}, ${day.jobs} jobs`)),
-      svg("text", { x: 30 + index * 30, y: 158 }, day.key.slice(5)),
+      svg("rect", { x, y: y - 10, width: 10, height: 10, fill: PALETTE[which % PALETTE.length] }),
+      svg("text", { x: x + 14, y }, account.key),
     );
   });
-  const table = (title, totals) =>
+  const table = (title, rows) =>
     el("table", { id: `spend-${title}` },
       el("thead", {}, el("tr", {}, el("th", {}, title), el("th", {}, "JOBS"), el("th", {}, "COST"))),
-      el("tbody", {}, ...totals.map((t) => el("tr", {}, el("td", {}, t.key), el("td", {}, t.jobs), el("td", {}, money(t.cost))))));
+      el("tbody", {}, ...rows.map((t) => el("tr", {}, el("td", {}, t.key), el("td", {}, t.jobs), el("td", {}, money(t.cost))))));
   render(
     el("h1", {}, "Spend, last 30 days"),
     chart,

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: 8833e6bb3dbd40c692f774914b72d52ad4519317cf4d40cd4c3a3e2da7a2f225
+# Spec sha256: a1c6824062f75365618c1267fbed3b93f8ccc0f6303997739d92ddca1a8148a0
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/usage/totals``: Totals of ended jobs per user, account, site or day"""
 
