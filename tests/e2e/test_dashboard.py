@@ -60,6 +60,7 @@ def test_a_login_code_opens_one_session_of_its_user_and_only_for_the_dashboard(
 ) -> None:
     job_id = submit(client, "#!/bin/sh\nsleep 30\n")
     url = ui_url(daemon)
+    assert anonymous.post(url).status_code == 400  # and the code is still good
     session = {"cookie": f"skyport_session={log_in(anonymous, url)}"}
 
     used = anonymous.get(url)

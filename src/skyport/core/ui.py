@@ -39,6 +39,8 @@ async def login(scope: MutableMapping[str, Any], sessions: Sessions, send: Send)
     """Exchange the code in the query for a session cookie and redirect to the dashboard."""
     codes = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("code", [])
     try:
+        if scope["method"] != "GET":
+            raise BadRequest(f"{LOGIN_PATH} takes only GET: open the URL `skyport ui` prints in a browser")
         if len(codes) != 1 or not 0 < len(codes[0]) <= 100:
             raise BadRequest("the login URL needs exactly one code: open the URL `skyport ui` prints")
         secret, _ = sessions.exchange(codes[0])
