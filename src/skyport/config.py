@@ -30,12 +30,6 @@ LOCK_FILE = "daemon.lock"  # locked by the running daemon: one per home (skyport
 DEFAULT_PORT = 8443
 
 
-def _login_name() -> str:
-    import getpass  # here: terminal commands read this module's paths, never a Settings
-
-    return getpass.getuser()
-
-
 def default_home() -> Path:
     """``$SKYPORT_HOME`` or ``~/.skyport``."""
     return Path(os.environ.get("SKYPORT_HOME") or Path.home() / ".skyport").expanduser()
@@ -60,7 +54,7 @@ class Settings:
     port: int = DEFAULT_PORT
     store: str = ""  # SQLAlchemy URL; empty means the SQLite file skyport.db in home
     sites: tuple[SiteConfig, ...] = (SiteConfig("local", "local"),)
-    owner: str = dataclasses.field(default_factory=_login_name)  # may submit ?path= scripts
+    owner: str = ""  # may submit ?path= scripts and name host files in TES; "" = the user the home was made for
     loop_interval: float = 1.0  # seconds between scheduling passes when nothing wakes the loop
     idle_timeout: float = 60.0  # seconds an unused partition is kept before it is deleted
     max_upload: int = 256 * 1024 * 1024  # bytes per submission, script and inputs together

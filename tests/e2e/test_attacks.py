@@ -491,3 +491,30 @@ def test_swm_storage_out_of_range_beyond_every_flavor_or_no_name_is_a_400_and_st
         script = f"#!/bin/sh\n#SWM storage {value}\ntrue\n".encode()
         assert_problem(bob.post("/user/job", files={"script_content": ("job.sh", script)}), 400, says)
         assert job_ids(bob) == before
+
+
+def test_a_user_or_delegate_named_as_the_login_running_the_daemon_is_not_its_owner(tmp_path: Path) -> None:
+    """The daemon runs as root here; its owner used to default to that login name, so a delegate acting
+    for a user named root could submit ?path=/etc/... scripts and name host files. The owner is now
+    the user the home was made for (alice), unless config.yaml names another."""
+    home = make_home(tmp_path / "home")
+    skyport(None, "user", "add", "root", home=home)
+    skyport(None, "user", "add", "hub", "--acts-for", "root", home=home)
+    away = [{"name": "away", "kind": "local", "url": f"https://127.0.0.1:{free_port()}"}]  # jobs stay queued
+    secret = tmp_path / "host-only.sh"
+    secret.write_text("#!/bin/sh\ntrue\n")
+    with running_daemon(home, tmp_path / "daemon.log", sites=away) as daemon:
+        for name, headers in (("root", {}), ("hub", {"X-Skyport-User": "root"})):
+            folder = home / pki.USERS / name
+            ssl = daemon.ssl_context(folder / "cert.pem", folder / "key.pem")
+            with httpx.Client(base_url=daemon.url, verify=ssl, timeout=30) as as_root:
+                by_path = as_root.post("/user/job", params={"path": str(secret)}, headers=headers)
+                assert_problem(by_path, 403, "owner (alice)")
+                host_file = as_root.post(
+                    f"{TES}/tasks",
+                    json=task(["true"], inputs=[{"path": "/d/x", "url": f"file://{secret}"}]),
+                    headers=headers,
+                )
+                assert_problem(host_file, 403, "owner (alice)")
+        with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context(), timeout=30) as alice:
+            assert alice.post("/user/job", params={"path": str(secret)}).status_code == 200

@@ -144,16 +144,19 @@ def test_the_daemons_owner_submits_a_script_by_path_and_others_may_not(daemon: D
     data.write_text("from the host\n")
     script = tmp_path / "on-host.sh"
     script.write_text(f"#!/bin/sh\n#SWM input {data}\ncat data.txt\n")
-    owner = pki.issue_user(daemon.home, getpass.getuser())
-    with Client(daemon.url, ssl_context=daemon.ssl_context(owner / "cert.pem", owner / "key.pem")) as client:
+    with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:  # alice, for whom the home was made
         job_id = submit_job.sync(client=client, path=str(script)).decode()
         assert wait_for(client, job_id)["state"] == "F"
         assert job_stdout.sync(client=client, job_id=job_id) == b"from the host\n"
         with pytest.raises(ApiError) as missing:
             submit_job.sync(client=client, path=str(tmp_path / "nowhere.sh"))
         assert missing.value.status_code == 400 and "no job script at" in missing.value.detail
-    with Client(daemon.url, ssl_context=daemon.ssl_context()) as alice, pytest.raises(ApiError) as refused:
-        submit_job.sync(client=alice, path=str(script))
+    login = pki.issue_user(daemon.home, getpass.getuser())  # the login running the daemon is no owner
+    with (
+        Client(daemon.url, ssl_context=daemon.ssl_context(login / "cert.pem", login / "key.pem")) as other,
+        pytest.raises(ApiError) as refused,
+    ):
+        submit_job.sync(client=other, path=str(script))
     assert refused.value.status_code == 403 and "only the daemon's owner" in refused.value.detail
 
 

@@ -45,6 +45,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     files.drop_incomplete(store.call(job_queries.job_ids))
     sites = SiteRegistry(settings)
     manager = pki.owner_name(settings.home)  # the user the home was initialised for manages accounts
+    owner = settings.owner or manager  # submits ?path= scripts and names host files in TES
     accounts = AccountService(store, owner=manager)
     service = JobService(
         store,
@@ -52,7 +53,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
         sites,
         accounts,
         EventHub(settings.max_event_streams),
-        owner=settings.owner,
+        owner=owner,
         max_upload=settings.max_upload,
         max_time_limit=settings.max_time_limit,
         default_time_limit=settings.default_time_limit,
@@ -65,7 +66,7 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     task = asyncio.create_task(loop.run(), name="skyport-loop")
     revoked = asyncio.create_task(_cancel_jobs_of_revoked(settings, service), name="skyport-revoked")
     storage = Storage(
-        owner=settings.owner,
+        owner=owner,
         max_size=settings.max_upload,
         s3_endpoint=settings.tes_s3_endpoint,
         s3_buckets=settings.tes_s3_buckets,
