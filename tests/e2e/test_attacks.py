@@ -518,3 +518,18 @@ def test_a_user_or_delegate_named_as_the_login_running_the_daemon_is_not_its_own
                 assert_problem(host_file, 403, "owner (alice)")
         with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context(), timeout=30) as alice:
             assert alice.post("/user/job", params={"path": str(secret)}).status_code == 200
+
+
+def test_bob_can_neither_list_nor_revoke_alices_tokens(world: World) -> None:
+    with world.user("alice") as alice:
+        mine = alice.get("/user/token").json()
+    assert mine, "alice has a token"
+    with world.token(world.bob_token) as by_token, world.user("bob") as by_cert:
+        for bob in (by_token, by_cert):
+            assert {row["id"] for row in bob.get("/user/token").json()} & {row["id"] for row in mine} == set()
+            for row in mine:
+                assert_problem(bob.delete(f"/user/token/{row['id']}"), 404)
+                if row.get("name"):
+                    assert_problem(bob.delete(f"/user/token/{row['name']}"), 404)
+    with world.token(world.alice_token) as alice:
+        assert alice.get("/user/job").status_code == 200
