@@ -20,6 +20,7 @@ from skyport.accounting.service import AccountService
 from skyport.config import Settings
 from skyport.core.loop import Loop
 from skyport.core.metrics import Metrics
+from skyport.jobs.events import EventHub
 from skyport.jobs.files import JobFiles
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
@@ -47,7 +48,7 @@ def test_a_scrape_of_many_active_jobs_against_the_store_read_it_avoids(
     sites = SiteRegistry(settings)
     accounts = AccountService(store, owner="alice")
     limits = {"max_upload": 1, "max_time_limit": 1, "default_time_limit": 1}
-    service = JobService(store, JobFiles(tmp_path / "jobs"), sites, accounts, owner="alice", **limits)
+    service = JobService(store, JobFiles(tmp_path / "jobs"), sites, accounts, EventHub(1), owner="alice", **limits)
     metrics = Metrics(owner="alice")
     metrics.attach(store, sites, service, Loop(settings, service, sites))
     start = time.perf_counter()

@@ -21,7 +21,7 @@ from skyport_client.models import TokenRequest
 from skyport_client.tls import context_for_token
 
 from skyport import pki
-from skyport.core.auth import Authenticator, Tokens
+from skyport.core.auth import Authenticator, Sessions, Tokens
 from skyport.store import Store
 from tests.conftest import Daemon
 
@@ -63,7 +63,7 @@ def test_the_check_of_a_known_token_against_that_of_a_certificate(benchmark: Ben
     """The daemon's check of a request with a token it has seen; ``extra_info`` has the medians of it and
     of the check of a certificate, interleaved, in microseconds."""
     store = Store(f"sqlite:///{home / 'skyport.db'}")
-    auth = Authenticator(home, Tokens(store))
+    auth = Authenticator(home, Tokens(store), Sessions())
     certificate = {"extensions": {"tls": {"skyport_identity": pki.identity(home / pki.CLIENT_CERT)}}}
     anonymous: dict[str, object] = {}
     loop = asyncio.new_event_loop()

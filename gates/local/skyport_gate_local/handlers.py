@@ -489,19 +489,19 @@ class Handlers:
             job.active = False
         self._save_job(job)
 
-    def _process_ended(self, job_id: str, max_rss: int | None) -> None:
+    def _process_ended(self, job_id: str) -> None:
         """Record how a job's wrapper ended (called by the watcher once it is gone)."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is not None:
-                self._record_exit(job, lost=False, max_rss=max_rss)
+                self._record_exit(job, lost=False)
 
-    def _record_exit(self, job: JobRecord, *, lost: bool, max_rss: int | None = None) -> None:
+    def _record_exit(self, job: JobRecord, *, lost: bool) -> None:
         """Record how the job ended; its largest resident memory is its cgroup's peak where it has
-        one, else ``max_rss`` (that of its process tree, from wait4)."""
+        one, else unknown: wait4's figure for the wrapper would include this gate's own memory, which
+        a forked child counts until it execs."""
         job.active = False
-        peak = Cgroups.peak_memory(job.cgroups) if job.cgroups else None
-        job.max_rss = peak if peak is not None else max_rss
+        job.max_rss = Cgroups.peak_memory(job.cgroups) if job.cgroups else None
         job.exitcode, job.signal = processes.exit_status(self._jobs_dir / job.id / "status")
         job.stdout_size, job.stderr_size = (_size(self._jobs_dir / job.id / stream) for stream in ("stdout", "stderr"))
         out_of_memory = job.exitcode != 0 and job.mem and Cgroups.out_of_memory(job.cgroups)

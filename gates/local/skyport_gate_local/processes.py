@@ -9,11 +9,9 @@ wrapper's exit has been seen, and a gate that restarted (and so is not the wrapp
 the status from it all the same.
 
 One :class:`Watcher` thread per gate waits on a pidfd per job (``os.pidfd_open``; any process can
-be watched, not only children), reaps children it spawned (``os.wait4``, whose resource usage gives
-the largest resident memory of the job's process tree: the wrapper's and that of every descendant
-reaped below it), and runs timers (time limits, the SIGKILL after a grace period). It needs no
-SIGCHLD handler and no event loop, so it works the same under uvicorn, inside the core's loop, or
-in a test.
+be watched, not only children), reaps children it spawned, and runs timers (time limits, the
+SIGKILL after a grace period). It needs no SIGCHLD handler and no event loop, so it works the same
+under uvicorn, inside the core's loop, or in a test.
 """
 
 from __future__ import annotations
@@ -167,13 +165,12 @@ class _Watched:
     pid_start: int | None
     child: bool  # spawned by this gate, so it must reap it
     pidfd: int | None
-    max_rss: int | None = None  # bytes, from wait4 once a child is reaped
 
 
 class Watcher:
     """A thread that reports the end of watched process groups and runs timers."""
 
-    def __init__(self, on_exit: Callable[[str, int | None], None]) -> None:
+    def __init__(self, on_exit: Callable[[str], None]) -> None:
         self._on_exit = on_exit
         self._selector = selectors.DefaultSelector()
         self._wake_read, self._wake_write = os.pipe()
@@ -189,9 +186,7 @@ class Watcher:
         self._thread.start()
 
     def watch(self, job_id: str, pid: int, pid_start: int | None, *, child: bool) -> None:
-        """Call ``on_exit(job_id, max_rss)`` once the wrapper ``pid`` has ended; a ``child`` is reaped first,
-        and ``max_rss`` is the largest resident memory of its process tree in bytes (None for a process
-        this gate did not spawn: only its parent learns that)."""
+        """Call ``on_exit(job_id)`` once the wrapper ``pid`` has ended (and been reaped, if it is a ``child``)."""
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except ProcessLookupError:
@@ -256,10 +251,7 @@ class Watcher:
     def _polled_alive(self, watched: _Watched) -> bool:
         if watched.child:
             with contextlib.suppress(ChildProcessError):
-                pid, _, usage = os.wait4(watched.pid, os.WNOHANG)
-                if pid == 0:
-                    return True
-                watched.max_rss = usage.ru_maxrss * 1024  # KiB on Linux
+                return os.waitpid(watched.pid, os.WNOHANG) == (0, 0)
             return False
         return is_alive(watched.pid, watched.pid_start)
 
@@ -271,12 +263,11 @@ class Watcher:
         # Until the wrapper is reaped its pid stays reserved, so the group is still surely ours:
         # end whatever the script left running in the background.
         signal_group(watched.pid, signal.SIGKILL)
-        if watched.child and watched.max_rss is None:
+        if watched.child:
             with contextlib.suppress(ChildProcessError):
-                _, _, usage = os.wait4(watched.pid, 0)
-                watched.max_rss = usage.ru_maxrss * 1024
+                os.waitpid(watched.pid, 0)
         try:
-            self._on_exit(watched.job_id, watched.max_rss)
+            self._on_exit(watched.job_id)
         except Exception:
             logger.exception("%s: recording the end of the job failed", watched.job_id)
 

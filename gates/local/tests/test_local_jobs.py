@@ -128,15 +128,17 @@ def test_an_ended_job_reports_the_largest_memory_it_held(gate: httpx.Client) -> 
     assert wait_for(gate, "j2", "finished")["max_rss"] < 60 * MIB
 
 
-def test_without_cgroups_the_largest_memory_comes_from_the_process_tree(
+def test_without_cgroups_the_largest_memory_is_unknown(
     site_settings: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The gate as it runs where cgroups cannot be written (not root, no delegation): ``cgroups.find``
-    answers as it does there, so the measure is wait4's of the job's process tree."""
+    answers as it does there. wait4's maximum RSS of the wrapper counts the gate's own memory (a
+    forked child holds it until exec; it read 374 MB for a 60 MB job under pytest), so the job's
+    max_rss is left out (``skyport usage`` says unknown) rather than wrong."""
     monkeypatch.setattr(cgroups, "find", lambda site, state_dir: (None, "cgroups cannot be used (test)"))
     with served_gate(site_settings) as gate:
         assert gate.get("/site").json()["isolation"]["limits"] == "rlimits"
         start(gate, "j1", FILLS_60_MIB)
         job = wait_for(gate, "j1", "finished")
     assert job["exitcode"] == 0
-    assert 60 * MIB <= job["max_rss"] < 200 * MIB
+    assert "max_rss" not in job
