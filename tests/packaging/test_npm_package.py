@@ -153,8 +153,9 @@ def test_a_program_on_it_makes_only_valid_requests_to_the_conformance_core(consu
         run = core.run(["node", "program.mjs", core.url, str(core.home)], cwd=consumer)
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["state"] == "F"
+    assert json.loads(run.stdout)["events"] == ["F"]  # the scenario's one event for the job
     made = report("jobs", [run])
-    assert made.called == {"submit_job", "get_job", "list_jobs", "job_stdout"}
+    assert made.called == {"submit_job", "get_job", "list_jobs", "job_stdout", "stream_events"}
 
 
 def test_a_program_with_an_api_token_and_no_certificate_lists_its_users_jobs(

@@ -394,6 +394,28 @@ class Jobs:
         text = f"# HELP skyport_jobs Jobs by state and site.\n# TYPE skyport_jobs gauge\n{states}"
         return Answer(200, text.encode(), "text/plain; version=0.0.4; charset=utf-8")
 
+    def stream_events(self, call: Call) -> Answer:
+        """The stored events of the caller's jobs (or of ``?job=``): one per job, its latest change; the
+        stream ends after them, as the daemon's does with ``follow=false``."""
+        wanted = call.query.get("job", [None])[0]
+        jobs = [job for job in self.jobs.values() if wanted in (None, job["id"])]
+        if not jobs:
+            return problem(404, "Not found", f"job {wanted} does not exist (or belongs to another user)")
+        frames = ["retry: 2000\n\n"]
+        for number, job in enumerate(jobs, 1):
+            event = {
+                "id": number,
+                "kind": "submitted" if job["state"] == "Q" else "state",
+                "job_id": job["id"],
+                "owner": job["owner"],
+                "name": job["name"],
+                "time": job.get("end_time") or job.get("start_time") or job["submit_time"],
+                "state": job["state"],
+                "reason": job["state_details"],
+            }
+            frames.append(f"id: {number}\ndata: {json.dumps(event)}\n\n")
+        return Answer(200, "".join(frames).encode(), "text/event-stream")
+
     def list_tokens(self, call: Call) -> Answer:
         return Answer(200, [{"id": "t1", "name": "laptop", "created": _at(0), "expires": _at(7776000)}])
 

@@ -98,6 +98,27 @@ def _messages(errors: Sequence[Exception]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+EVENT_STREAM = "text/event-stream"
+
+
+def _events(body: bytes) -> list[dict[str, Any]]:
+    """The events of a Server-Sent Events body, each as the spec's schema for one describes it:
+    its ``id``, ``event`` and ``data`` (strings) and ``retry`` (an integer) fields; comments skipped."""
+    events = []
+    for block in body.decode("utf-8").split("\n\n"):
+        fields: dict[str, Any] = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(":")
+            if name in ("id", "event", "data", "retry"):
+                value = value.removeprefix(" ")
+                fields[name] = fields[name] + "\n" + value if name == "data" and name in fields else value
+        if "retry" in fields and fields["retry"].isdigit():
+            fields["retry"] = int(fields["retry"])
+        if fields:
+            events.append(fields)
+    return events
+
+
 class TerminalCore:
     """The conformance core, served in a thread while the ``with`` block runs."""
 
@@ -114,8 +135,9 @@ class TerminalCore:
         document = specs.load("core-terminal")
         document.pop("security", None)  # who calls is the TLS layer's: a certificate of the core's CA
         self.operations = _operations(document)
-        # openapi-core reads application/json; problem+json is JSON too.
-        config = Config(extra_media_type_deserializers={PROBLEM_JSON: json.loads})
+        # openapi-core reads application/json; problem+json is JSON too, and an event stream's answer is
+        # checked one event at a time (see _answer_problems), each handed over as JSON.
+        config = Config(extra_media_type_deserializers={PROBLEM_JSON: json.loads, EVENT_STREAM: json.loads})
         self.openapi = OpenAPI.from_dict(document, config=config)
         self.exchanges: list[Exchange] = []
         self.lock = threading.Lock()
@@ -213,13 +235,22 @@ class TerminalCore:
                 answer = self.scenario.answer(call)
             except Exception as exc:  # a scenario bug: answered, and reported as an answer outside the spec
                 answer = problem(500, "Internal error", f"the scenario failed on {operation.id}: {exc!r}")
-        response = MockResponse(
-            answer.encoded(), answer.status, headers=dict(answer.headers), content_type=answer.content_type
-        )
-        answer_problems = _messages(list(self.openapi.iter_response_errors(request, response)))
+        answer_problems = self._answer_problems(request, answer)
         if answer.status == 500:
             answer_problems += (answer.detail,)
         return answer, Exchange(operation.id, method, target, answer.status, problems, answer.detail, answer_problems)
+
+    def _answer_problems(self, request: MockRequest, answer: Answer) -> tuple[str, ...]:
+        """What the validator finds wrong with ``answer``; an event stream's events one by one."""
+        if answer.status == 200 and answer.content_type == EVENT_STREAM:
+            bodies = [json.dumps(event).encode() for event in _events(answer.encoded())]
+        else:
+            bodies = [answer.encoded()]
+        problems: tuple[str, ...] = ()
+        for body in bodies:
+            response = MockResponse(body, answer.status, headers=dict(answer.headers), content_type=answer.content_type)
+            problems += _messages(list(self.openapi.iter_response_errors(request, response)))
+        return problems
 
     # The terminal under test
 
