@@ -101,15 +101,17 @@ def serve_gate(kind: str, home: Path, settings: Mapping[str, Any], host: str, po
     name = str(settings.pop("name", kind))
     state_dir = home / "gates" / name
     app = create_gate_app(kind, {**settings, "name": name, "state_dir": str(state_dir)}, site=name)
-    print(f"{kind} gate ({name}) on https://{host}:{port}", file=sys.stderr, flush=True)
-    guarded = GateGuard(app, home)
-    asyncio.run(serve_app(server_config(guarded, home, host, port, protocol=ClientCertProtocol)))
+    config = server_config(GateGuard(app, home), home, host, port, protocol=ClientCertProtocol)
+    asyncio.run(
+        serve_app(config, lambda: print(f"{kind} gate ({name}) on https://{host}:{port}", file=sys.stderr, flush=True))
+    )
 
 
-async def serve_app(config: uvicorn.Config) -> None:
-    """Serve ``config`` (a gate on its own) until SIGINT or SIGTERM."""
+async def serve_app(config: uvicorn.Config, on_started: Callable[[], None] | None = None) -> None:
+    """Serve ``config`` (a gate on its own) until SIGINT or SIGTERM; ``on_started`` once it listens
+    (what scripts wait for before their first request)."""
     with Stopper() as stopper:
-        await stopper.serve(config)
+        await stopper.serve(config, on_started)
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
