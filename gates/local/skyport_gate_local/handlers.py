@@ -415,6 +415,11 @@ class Handlers:
                 for path in (script, workdir, *workdir.iterdir(), *(folder for folder, _ in volumes)):
                     os.chown(path, account.uid, account.gid, follow_symlinks=False)
             workdir.chmod(0o700)
+            if self.settings.sandbox == "none":
+                # Unsandboxed, the job's account walks to its folder itself: let it through the gate's
+                # folders (traverse only), whatever the umask they were made under (the daemon's is 077).
+                for folder in (self.settings.state_dir, self._jobs_dir, job_dir):
+                    folder.chmod(folder.stat().st_mode | 0o111)
             env = sandbox.environment(
                 job_id=job.id,  # the gate's job ID by default; the core sends its own in ``env``, and that wins
                 name=body.get("name") or job.id,

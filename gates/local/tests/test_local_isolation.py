@@ -200,15 +200,21 @@ def test_without_bubblewrap_the_gate_says_how_to_fix_it_and_starts_nothing(
 
 
 def test_sandbox_none_is_the_operators_explicit_choice(served: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the daemon's umask (077), as the gate runs in a real daemon: the folders the gate makes
+    let nobody else through, so it must open the way to the job's folder itself (the test failed
+    when an earlier test in the same worker had run `skyport init` in-process, which sets it)."""
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "the-gate-s-secret")
     # Unsandboxed, the job's account must reach its folder on the host: a state dir all may traverse.
     state_dir = Path(tempfile.mkdtemp(prefix="skyport-unsandboxed-"))
     state_dir.chmod(0o755)
     (state_dir / "visible.txt").write_text("the host")
+    (state_dir / "visible.txt").chmod(0o644)
+    umask = os.umask(0o077)
     try:
         with served(sandbox="none", state_dir=str(state_dir / "state")) as gate:
             assert gate.get("/site").json()["isolation"]["sandbox"] == "none"
             job, output = run(gate, "j1", f"cat {state_dir}/visible.txt; echo; echo ${{AWS_SECRET_ACCESS_KEY:-unset}}")
     finally:
+        os.umask(umask)
         shutil.rmtree(state_dir)
     assert (job["exitcode"], output.split()) == (0, ["the", "host", "unset"])
