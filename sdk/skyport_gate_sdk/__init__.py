@@ -7,6 +7,9 @@
 - :mod:`skyport_gate_sdk.settings`: checks for a site's settings that name the key and the fix;
 - :mod:`skyport_gate_sdk.files` and :mod:`skyport_gate_sdk.outputs`: names, whole-or-nothing writes,
   and outputs read back from a job's work folder without following what the job left there;
+- :mod:`skyport_gate_sdk.bootstrap`: the user-data and job bundle scripts a cloud gate's node runs,
+  fetching its job and putting its results through signed object-storage URLs, and the reading of
+  the markers they leave;
 - :mod:`skyport_gate_sdk.serve`: ``skyport-gate serve KIND``, the gate over HTTPS with mutual TLS,
   admitting only the core certificate of a Skyport home;
 - :mod:`skyport_gate_sdk.conformance`: ``skyport-gate conformance URL``, the checks every gate passes.

@@ -44,7 +44,7 @@ def create_gate_app(kind: str, settings: Mapping[str, Any], *, site: str) -> Any
         known = ", ".join(sorted(gates)) or "none"
         raise BadRequest(
             f"site {site}: no gate of kind {kind!r} is installed (installed: {known}); "
-            f"pip install 'skyport-hpc[aws]' or 'skyport-hpc[slurm]' for Skyport's own, or give the site a url"
+            f"pip install 'skyport-hpc[aws]', '[openstack]' or '[slurm]' for Skyport's own, or give the site a url"
         )
     create_app = gates[kind].load()
     return create_app(settings)

@@ -10,6 +10,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from skyport_gate_sdk import staged
+from skyport_gate_sdk.staged import JobRecord
+
 from skyport_gate_aws.ec2 import TAG_NODE, TAG_OWNER, TAG_PARTITION, tag
 
 # EC2 instance states: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html
@@ -79,31 +82,6 @@ class PartitionRecord:
     next_attempt_at: float = 0.0  # epoch seconds; no launch before this
     job_id: str | None = None  # the one job it runs (single_job)
     deleted_at: float | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class JobRecord:
-    """What the gate remembers of a started job."""
-
-    id: str
-    partition_id: str
-    nodes: int
-    outputs: tuple[str, ...]
-    time_limit: int
-    cancelled_at: str | None = None
-    forgotten_at: float | None = None  # when delete_job_files was called
-
-
-def record_to_json(record: PartitionRecord | JobRecord) -> dict[str, Any]:
-    return dataclasses.asdict(record)
-
-
-def partition_from_json(data: Mapping[str, Any]) -> PartitionRecord:
-    return PartitionRecord(**data)
-
-
-def job_from_json(data: Mapping[str, Any]) -> JobRecord:
-    return JobRecord(**{**data, "outputs": tuple(data["outputs"])})
 
 
 def now_iso() -> str:
@@ -236,54 +214,14 @@ def partition_ids(instances: Iterable[Mapping[str, Any]]) -> dict[str, list[dict
 # -- jobs -------------------------------------------------------------------------------------------
 
 
-def _iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
+def job(record: JobRecord, reported: Mapping[str, Any], instances: list[dict[str, Any]]) -> dict[str, Any]:
+    """A job's state from what its S3 markers say (``skyport_gate_sdk.staged.reported``) and its instances.
 
-
-def job(
-    record: JobRecord,
-    markers: Mapping[str, tuple[int, datetime.datetime]],
-    contents: Mapping[str, bytes],
-    instances: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """A job's state from its S3 markers and its instances.
-
-    ``markers`` are the keys under the job's prefix; ``contents`` the bytes of its ``exit.<rank>``
-    and ``error.<rank>`` markers; ``instances`` those of its partition, described before the markers
-    were listed, so an instance that uploaded its exit status and powered off reads as finished.
+    ``instances`` are those of its partition, described before the markers were read, so an
+    instance that uploaded its exit status and powered off reads as finished.
     """
-    body: dict[str, Any] = {"id": record.id, "partition_id": record.partition_id}
-    ranked = sorted(instances, key=lambda i: int(tag(i, TAG_NODE) or 0))
-    body["node_names"] = [i["InstanceId"] for i in ranked[: record.nodes]]
-    ips = [i.get("PrivateIpAddress") for i in ranked[: record.nodes]]
-    if all(ips):
-        body["node_ips"] = ips
-    started = [markers[f"started.{r}"][1] for r in range(record.nodes) if f"started.{r}" in markers]
-    if started:
-        body["started_at"] = _iso(min(started))
-    exits = {r: markers[f"exit.{r}"] for r in range(record.nodes) if f"exit.{r}" in markers}
-    errors = [contents[f"error.{r}"] for r in range(record.nodes) if f"error.{r}" in contents]
-    if record.cancelled_at:
-        body.update(state="cancelled", ended_at=record.cancelled_at, state_details="cancelled; instances terminated")
-    elif errors:
-        body.update(state="failed", state_details=errors[0].decode(errors="replace").strip())
-    elif len(exits) == record.nodes:
-        body["ended_at"] = _iso(max(moment for _, moment in exits.values()))
-        statuses = [int(contents.get(f"exit.{r}", b"1").strip() or 1) for r in range(record.nodes)]
-        status = statuses[0] or next((s for s in statuses if s), 0)
-        if record.time_limit and status == 124:  # timeout(1) exits 124 when the limit is hit
-            body.update(state="failed", state_details=f"killed: time limit of {record.time_limit} s exceeded")
-        elif status > 128:  # the shell reports death by signal N as 128 + N
-            body.update(state="failed", signal=status - 128, state_details=f"killed by signal {status - 128}")
-        else:
-            body.update(state="finished", exitcode=status)
-    else:
-        lost = [i for i in ranked[: record.nodes] if not INSTANCE_ALIVE.get(i["State"]["Name"], False)]
-        if lost or not instances:
-            reason = end_reason(lost[0]) if lost else "its instances no longer exist"
-            body.update(state="failed", state_details=f"lost before it reported an exit status: {reason}")
-        elif started:
-            body["state"] = "running"
-        else:
-            body["state"] = "pending"
-    return body
+    ranked = sorted(instances, key=lambda i: int(tag(i, TAG_NODE) or 0))[: record.nodes]
+    gone = [i for i in ranked if not INSTANCE_ALIVE.get(i["State"]["Name"], False)]
+    lost = end_reason(gone[0]) if gone else (None if instances else "its instances no longer exist")
+    nodes = [(i["InstanceId"], i.get("PrivateIpAddress")) for i in ranked]
+    return staged.job_view(record, reported, nodes, lost, "cancelled; instances terminated")

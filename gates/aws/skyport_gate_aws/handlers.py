@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import threading
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from skyport_gate_sdk import bootstrap, staged
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
-from skyport_gate_sdk.files import check_name
 from skyport_gate_sdk.images import refuse_image
 from skyport_gate_sdk.outputs import DEFAULT_RANGE
+from skyport_gate_sdk.staged import JobRecord, Records
 
-from skyport_gate_aws import bootstrap, converters
-from skyport_gate_aws.converters import JobRecord, PartitionRecord
+from skyport_gate_aws import converters
+from skyport_gate_aws.converters import PartitionRecord
 from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag
 from skyport_gate_aws.s3 import Staging
 from skyport_gate_aws.settings import AwsSettings, load_prices
@@ -46,11 +45,10 @@ class Handlers:
         self.ec2 = Ec2(settings, clients)
         self.staging = Staging(settings, clients)
         self.prices = load_prices(settings)
+        self.records = Records(settings.state_dir, PartitionRecord)
         self._lock = threading.RLock()
         self._flavors: dict[str, dict[str, Any]] = {}
         self._flavors_at = 0.0
-        for kind in ("partitions", "jobs"):
-            (settings.state_dir / kind).mkdir(parents=True, exist_ok=True)
 
     # -- site -------------------------------------------------------------------------------------
 
@@ -116,9 +114,9 @@ class Handlers:
         # has no record of, which makes this listing the sweeper (see docs/gates/aws.md).
         groups = converters.partition_ids(self.ec2.instances())
         result = []
-        for record in self._partition_records():
+        for record in self.records.partitions():
             if record.deleted_at and time.time() - record.deleted_at > _KEEP_DELETED_PARTITIONS:
-                (self.settings.state_dir / "partitions" / f"{record.id}.json").unlink(missing_ok=True)
+                self.records.drop_partition(record.id)
                 continue
             found = groups.get(record.id, [])
             retried = self._retry_launch_if_due(record, found)
@@ -134,7 +132,7 @@ class Handlers:
 
     def _create_partition(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
         with self._lock:
-            existing = self._partition_record(body["id"])
+            existing = self.records.partition(body["id"])
             if existing is not None:
                 return converters.partition(existing, self.ec2.instances(existing.id)), 200
             flavors = self._flavor_table()
@@ -170,7 +168,7 @@ class Handlers:
     def _check_quota(self, count: int) -> None:
         if self.settings.max_nodes is None:
             return
-        live = sum(r.count for r in self._partition_records() if r.intent == "create")
+        live = sum(r.count for r in self.records.partitions() if r.intent == "create")
         if live + count > self.settings.max_nodes:
             raise Conflict(
                 f"site {self.settings.name} runs at most {self.settings.max_nodes} instances (max_nodes); "
@@ -204,10 +202,10 @@ class Handlers:
                 if code is None:
                     raise
                 record = self._refused(record, code, str(getattr(exc, "response", {}).get("Error", {}).get("Message")))
-                self._save(record)
+                self.records.save(record)
                 return record
         record = dataclasses.replace(record, state_details="", next_attempt_at=0.0)
-        self._save(record)
+        self.records.save(record)
         return record
 
     def _refused(self, record: PartitionRecord, code: str, message: str) -> PartitionRecord:
@@ -235,7 +233,7 @@ class Handlers:
         return await asyncio.to_thread(self._get_partition, partition_id), 200
 
     def _get_partition(self, partition_id: str) -> dict[str, Any]:
-        record = self._partition_record(partition_id)
+        record = self.records.partition(partition_id)
         instances = self.ec2.instances(partition_id)
         if record is None:
             if instances:
@@ -253,7 +251,7 @@ class Handlers:
             self.ec2.terminate(
                 i["InstanceId"] for i in instances if i["State"]["Name"] not in ("terminated", "shutting-down")
             )
-            record = self._partition_record(partition_id)
+            record = self.records.partition(partition_id)
             if record is None:
                 after = self.ec2.instances(partition_id)
                 alive = any(converters.INSTANCE_ALIVE[i["State"]["Name"]] for i in after)
@@ -261,7 +259,7 @@ class Handlers:
                 return {"id": partition_id, "state": state}
             if record.intent != "delete":
                 record = dataclasses.replace(record, intent="delete", deleted_at=time.time(), state_details="deleted")
-                self._save(record)
+                self.records.save(record)
             # Bundles hold presigned URLs; nothing should read them once the instances are gone.
             self.staging.delete_prefix(self.staging.bundle_key(partition_id, 0).rsplit("/", 1)[0] + "/")
             return converters.partition(record, self.ec2.instances(partition_id))
@@ -274,9 +272,9 @@ class Handlers:
     def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
         groups = converters.partition_ids(self.ec2.instances())
         result = []
-        for record in self._job_records():
+        for record in self.records.jobs():
             if record.forgotten_at is not None:
-                self._purge_if_due(record)
+                staged.purge_if_due(self.staging, self.records, record, self.settings.keep_job_files)
             elif partition_id is None or record.partition_id == partition_id:
                 result.append(self._job_view(record, groups.get(record.partition_id, [])))
         return result
@@ -286,11 +284,11 @@ class Handlers:
 
     def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
         with self._lock:
-            existing = self._job_record(body["id"])
+            existing = self.records.job(body["id"])
             if existing is not None:
                 return self._job_view(existing, self.ec2.instances(existing.partition_id)), 200
             refuse_image(self.settings.name, body)
-            partition = self._partition_record(body["partition_id"])
+            partition = self.records.partition(body["partition_id"])
             if partition is None:
                 raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
             instances = self.ec2.instances(partition.id)
@@ -304,64 +302,22 @@ class Handlers:
             nodes = int(body.get("nodes") or 1)
             if nodes > partition.count:
                 raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
-            env = dict(body.get("env") or {})
-            bootstrap.check_env_names(env)
-            record = JobRecord(
-                id=body["id"],
-                partition_id=partition.id,
-                nodes=nodes,
-                outputs=tuple(check_name(name) for name in body.get("outputs") or ()),
-                time_limit=int(body.get("time_limit") or 0),
-            )
-            self._write_bundles(record, body["script"], env)
-            self._save(record)
-            self._save(dataclasses.replace(partition, job_id=record.id))
+            record = staged.new_job(body, partition.id, nodes)
+            staged.write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), "S3")
+            self.records.save(record)
+            self.records.save(dataclasses.replace(partition, job_id=record.id))
             return self._job_view(record, instances), 201
 
-    def _write_bundles(self, record: JobRecord, script: str, env: Mapping[str, str]) -> None:
-        prefix = self.staging.job_prefix(record.id)
-        inputs = {
-            name[len("inputs/") :]: self.staging.get_url(prefix + name)
-            for name in self.staging.listing(prefix)
-            if name.startswith("inputs/")
-        }
-        for rank in range(record.nodes):
-            logs = {s: s if rank == 0 else f"{s}.{rank}" for s in ("stdout", "stderr")}
-            puts = {k: self.staging.put_url(prefix + f"{k}.{rank}") for k in ("started", "exit", "error")}
-            puts.update({k: self.staging.put_url(prefix + key) for k, key in logs.items()})
-            if rank == 0:
-                puts["refused"] = self.staging.put_url(prefix + "refused")
-            outputs = [(n, self.staging.put_url(f"{prefix}outputs/{n}")) for n in record.outputs] if rank == 0 else []
-            bundle = bootstrap.job_bundle(
-                job_id=record.id,
-                partition_id=record.partition_id,
-                rank=rank,
-                nodes=record.nodes,
-                script=script,
-                env=env,
-                time_limit=record.time_limit,
-                inputs=inputs,
-                puts=puts,
-                outputs=outputs,
-            )
-            self.staging.put(self.staging.bundle_key(record.partition_id, rank), bundle.encode())
-
     def _job_view(self, record: JobRecord, instances: list[dict[str, Any]]) -> dict[str, Any]:
-        # Instances are described before the markers are listed: an instance that put its exit
+        # Instances are described before the markers are read: an instance that put its exit
         # status and powered off in between then reads as finished, not lost.
-        markers = self.staging.listing(self.staging.job_prefix(record.id))
-        contents = {
-            key: self.staging.read(self.staging.job_prefix(record.id) + key) or b""
-            for key in markers
-            if key.startswith(("exit.", "error."))
-        }
-        return converters.job(record, markers, contents, instances)
+        return converters.job(record, staged.reported(self.staging, record), instances)
 
     async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
         return await asyncio.to_thread(self._get_job, job_id), 200
 
     def _get_job(self, job_id: str) -> dict[str, Any]:
-        record = self._known_job(job_id)
+        record = self.records.known_job(job_id, self.settings.name)
         return self._job_view(record, self.ec2.instances(record.partition_id))
 
     async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
@@ -369,7 +325,7 @@ class Handlers:
 
     def _cancel_job(self, job_id: str) -> dict[str, Any]:
         with self._lock:
-            record = self._known_job(job_id)
+            record = self.records.known_job(job_id, self.settings.name)
             instances = self.ec2.instances(record.partition_id)
             seen = self._job_view(record, instances)
             if seen["state"] in _ENDED:
@@ -377,7 +333,7 @@ class Handlers:
             # No inbound port reaches the instance: cancelling is terminating it, and the
             # partition is spent anyway (single_job).
             record = dataclasses.replace(record, cancelled_at=converters.now_iso())
-            self._save(record)
+            self.records.save(record)
             self.ec2.terminate(i["InstanceId"] for i in instances)
             return self._job_view(record, self.ec2.instances(record.partition_id))
 
@@ -393,7 +349,7 @@ class Handlers:
 
     def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
         # Node 0 uploads its logs when the job ends; until then there is nothing to read.
-        record = self._known_job(job_id)
+        record = self.records.known_job(job_id, self.settings.name)
         return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
 
     # -- files ----------------------------------------------------------------------------------------
@@ -402,26 +358,13 @@ class Handlers:
         return await asyncio.to_thread(self._upload_input, job_id, name, body), 200
 
     def _upload_input(self, job_id: str, name: str, body: bytes) -> dict[str, Any]:
-        check_name(name)
-        if self._job_record(job_id) is not None:
-            raise Conflict(f"job {job_id} has started; its inputs can no longer change")
-        self.staging.put(f"{self.staging.job_prefix(job_id)}inputs/{name}", body)
-        return {"name": name, "size": len(body), "kind": "input"}
+        return staged.upload_input(self.staging, self.records, job_id, name, body)
 
     async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
         return await asyncio.to_thread(self._list_outputs, job_id), 200
 
     def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
-        record = self._known_job(job_id)
-        prefix = self.staging.job_prefix(record.id)
-        found: dict[str, dict[str, Any]] = {
-            name: {"name": name, "size": size, "kind": "output"}
-            for name, (size, _) in self.staging.listing(f"{prefix}outputs/").items()
-        }
-        refused = bootstrap.refused_outputs(self.staging.read(prefix + "refused") or b"", record.outputs)
-        for name, why in refused.items():
-            found[name] = {"name": name, "size": 0, "kind": "output", "refused": why}
-        return [found[name] for name in sorted(found)]
+        return staged.list_outputs(self.staging, self.records.known_job(job_id, self.settings.name))
 
     async def download_output(
         self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
@@ -429,11 +372,8 @@ class Handlers:
         return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
 
     def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
-        record = self._known_job(job_id)
-        data = self.staging.read(f"{self.staging.job_prefix(record.id)}outputs/{name}", offset, length)
-        if data is None:
-            raise NotFound(f"job {job_id} has no output {name!r}")
-        return data
+        record = self.records.known_job(job_id, self.settings.name)
+        return staged.download_output(self.staging, record, name, offset, length)
 
     async def delete_job_files(self, job_id: str) -> tuple[None, int]:
         await asyncio.to_thread(self._delete_job_files, job_id)
@@ -441,57 +381,4 @@ class Handlers:
 
     def _delete_job_files(self, job_id: str) -> None:
         with self._lock:
-            record = self._job_record(job_id)
-            if record is None:
-                self.staging.delete_prefix(self.staging.job_prefix(job_id))  # inputs of a job never started
-                return
-            if record.forgotten_at is None:
-                record = dataclasses.replace(record, forgotten_at=time.time())
-                self._save(record)
-            self._purge_if_due(record)
-
-    def _purge_if_due(self, record: JobRecord) -> None:
-        """Delete a forgotten job's S3 prefix and record once its retention has passed."""
-        assert record.forgotten_at is not None
-        if time.time() - record.forgotten_at >= self.settings.keep_job_files:
-            self.staging.delete_prefix(self.staging.job_prefix(record.id))
-            (self.settings.state_dir / "jobs" / f"{record.id}.json").unlink(missing_ok=True)
-
-    # -- records ----------------------------------------------------------------------------------------
-
-    def _path(self, record: PartitionRecord | JobRecord) -> Path:
-        kind = "partitions" if isinstance(record, PartitionRecord) else "jobs"
-        return self.settings.state_dir / kind / f"{record.id}.json"
-
-    def _save(self, record: PartitionRecord | JobRecord) -> None:
-        path = self._path(record)
-        partial = path.with_suffix(".part")
-        partial.write_text(json.dumps(converters.record_to_json(record)), encoding="utf-8")
-        partial.replace(path)  # atomic: a crash leaves the old record or the new one
-
-    def _partition_record(self, partition_id: str) -> PartitionRecord | None:
-        path = self.settings.state_dir / "partitions" / f"{partition_id}.json"
-        return converters.partition_from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
-
-    def _partition_records(self) -> list[PartitionRecord]:
-        folder = self.settings.state_dir / "partitions"
-        return [
-            converters.partition_from_json(json.loads(p.read_text(encoding="utf-8")))
-            for p in sorted(folder.glob("*.json"))
-        ]
-
-    def _job_record(self, job_id: str) -> JobRecord | None:
-        path = self.settings.state_dir / "jobs" / f"{job_id}.json"
-        return converters.job_from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
-
-    def _job_records(self) -> list[JobRecord]:
-        folder = self.settings.state_dir / "jobs"
-        return [
-            converters.job_from_json(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))
-        ]
-
-    def _known_job(self, job_id: str) -> JobRecord:
-        record = self._job_record(job_id)
-        if record is None or record.forgotten_at is not None:
-            raise NotFound(f"job {job_id} is not known to site {self.settings.name}")
-        return record
+            staged.delete_job_files(self.staging, self.records, job_id, self.settings.keep_job_files)

@@ -1,15 +1,6 @@
-"""Every S3 call of the gate: job bundles, inputs, outputs, logs and markers, and presigned URLs.
+"""Every S3 call of the gate: the ``skyport_gate_sdk.staged.Staging`` of an aws site, with presigned URLs.
 
-Layout under ``<prefix><site>/`` in the bucket::
-
-    partitions/<partition>/node-<rank>.sh   the job bundle node <rank> polls for (written by start_job)
-    jobs/<job>/inputs/<name>                 uploaded by the core before the job starts
-    jobs/<job>/outputs/<name>                declared outputs, put by node 0 when the job ends
-    jobs/<job>/refused                       declared outputs node 0 refused to put, and why
-    jobs/<job>/stdout, stderr                node 0's logs (node r > 0: stdout.<r>, stderr.<r>)
-    jobs/<job>/started.<rank>                put when the node starts the job
-    jobs/<job>/exit.<rank>                   the node's exit status, put last
-    jobs/<job>/error.<rank>                  why the node could not run the job (an input it could not fetch)
+Keys live under ``<prefix><site>/`` in the bucket, laid out as ``skyport_gate_sdk.staged`` says.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def test_spot_interruption_fails_the_job_saying_so() -> None:
         "Tags": [{"Key": "skyport:node", "Value": "0"}],
     }
 
-    job = converters.job(record, {}, {}, [interrupted])
+    job = converters.job(record, {}, [interrupted])
 
     assert job["state"] == "failed"
     assert "spot instance was interrupted by AWS" in job["state_details"]

@@ -1,21 +1,24 @@
-"""The two POSIX sh scripts an instance runs: its user-data, and the job bundle that user-data fetches.
+"""The two POSIX sh scripts a cloud gate's node runs: its user-data, and the job bundle that user-data fetches.
 
-The instance needs no SSH, no inbound port and no AWS credentials: the user-data holds one
-presigned GET URL of its node's bundle, polls it until start_job has written it, runs it and
-powers off. The bundle holds presigned URLs for everything the job reads and writes. Both scripts
-need only ``sh``, ``curl``, ``base64``, ``date`` and (with a time limit) ``timeout``, which every
-mainstream AMI has.
+Shared by the cloud gates (aws, openstack): the node needs no SSH, no inbound port and no cloud
+credentials. Its user-data holds one signed GET URL of its node's bundle in object storage (an S3
+presigned URL, a Swift temp URL), polls it until start_job has written it, runs it and powers off.
+The bundle holds signed URLs for everything the job reads and writes. Both scripts need only
+``sh``, ``curl``, ``base64``, ``date`` and (with a time limit) ``timeout``, which every mainstream
+cloud image has. :func:`job_state` reads back the markers a bundle leaves.
 
-``SKYPORT_WORKDIR`` and ``SKYPORT_POWEROFF`` exist for the test suite, which plays the instance
-on the test machine; a real instance leaves them unset.
+``SKYPORT_WORKDIR`` and ``SKYPORT_POWEROFF`` exist for the test suites, which play the node on the
+test machine; a real node leaves them unset.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
 
@@ -26,7 +29,7 @@ def user_data(*, site: str, partition_id: str, rank: int, bundle_url: str, poll:
     """The boot script of node ``rank``: wait for its bundle, run it, power off."""
     return f"""#!/bin/sh
 # Skyport bootstrap: site {site}, partition {partition_id}, node {rank}.
-# Polls S3 for this node's job bundle, runs it, and powers off (which terminates the instance).
+# Polls object storage for this node's job bundle, runs it, and powers off.
 dir="${{SKYPORT_WORKDIR:-/var/lib/skyport}}"
 mkdir -p "$dir"
 bundle={shlex.quote(bundle_url)}
@@ -87,6 +90,7 @@ def job_bundle(
     inputs: Mapping[str, str],
     puts: Mapping[str, str],
     outputs: Sequence[tuple[str, str]],
+    storage: str,
 ) -> str:
     """The job as node ``rank`` runs it.
 
@@ -95,7 +99,7 @@ def job_bundle(
     lists (file name, PUT URL) of the declared outputs, which only node 0 uploads. Only a regular
     file is uploaded: for an output that is a symbolic link, a FIFO, a device, a socket or a
     directory, node 0 puts a line "<index of the output>\t<why>" into ``refused`` instead
-    (read back by :func:`refused_outputs`).
+    (read back by :func:`refused_outputs`). ``storage`` names the object store in messages ("S3").
     """
     q = shlex.quote
     variables = {
@@ -121,7 +125,7 @@ def job_bundle(
         "date -u +%Y-%m-%dT%H:%M:%SZ > .skyport-started",
         f"put .skyport-started {q(puts['started'])}",
         *(
-            f"get {q(name)} {q(url)} || fail {q(f'could not fetch input {name} from S3')}"
+            f"get {q(name)} {q(url)} || fail {q(f'could not fetch input {name} from {storage}')}"
             for name, url in inputs.items()
         ),
         f"printf '%s' {q(encoded)} | base64 -d > .skyport-job || fail 'could not write the job script'",
@@ -133,8 +137,49 @@ def job_bundle(
         f"put .skyport-stderr {q(puts['stderr'])}",
         *(f"output {index} {q(name)} {q(url)}" for index, (name, url) in enumerate(outputs)),
         *([f"if [ -s .skyport-refused ]; then put .skyport-refused {q(puts['refused'])}; fi"] if outputs else []),
-        # The exit status goes last: once it is in S3, every other result is too.
+        # The exit status goes last: once it is stored, every other result is too.
         "printf '%s\\n' \"$status\" > .skyport-exit",
         f"put .skyport-exit {q(puts['exit'])}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+def job_state(
+    *,
+    nodes: int,
+    time_limit: int,
+    markers: Mapping[str, tuple[int, datetime.datetime]],
+    contents: Mapping[str, bytes],
+) -> dict[str, Any]:
+    """What a job's markers say, as fields of a spec Job.
+
+    ``markers`` are the keys under the job's prefix (relative to it) -> (size, last modified);
+    ``contents`` the bytes of its ``exit.<rank>`` and ``error.<rank>`` markers. The answer has
+    ``started_at`` once a node started, and ``state`` once the job ended: ``failed`` when a node
+    could not run it, else, when every node put its exit status, ``finished`` with ``exitcode``
+    (``failed`` for a signal or the time limit). Without ``state`` the job is still going, and the
+    gate decides from its nodes whether it is pending, running or lost.
+    """
+    body: dict[str, Any] = {}
+    started = [markers[f"started.{r}"][1] for r in range(nodes) if f"started.{r}" in markers]
+    if started:
+        body["started_at"] = _iso(min(started))
+    exits = {r: markers[f"exit.{r}"] for r in range(nodes) if f"exit.{r}" in markers}
+    errors = [contents[f"error.{r}"] for r in range(nodes) if f"error.{r}" in contents]
+    if errors:
+        body.update(state="failed", state_details=errors[0].decode(errors="replace").strip())
+    elif len(exits) == nodes:
+        body["ended_at"] = _iso(max(moment for _, moment in exits.values()))
+        statuses = [int(contents.get(f"exit.{r}", b"1").strip() or 1) for r in range(nodes)]
+        status = statuses[0] or next((s for s in statuses if s), 0)
+        if time_limit and status == 124:  # timeout(1) exits 124 when the limit is hit
+            body.update(state="failed", state_details=f"killed: time limit of {time_limit} s exceeded")
+        elif status > 128:  # the shell reports death by signal N as 128 + N
+            body.update(state="failed", signal=status - 128, state_details=f"killed by signal {status - 128}")
+        else:
+            body.update(state="finished", exitcode=status)
+    return body
