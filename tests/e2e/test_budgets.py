@@ -116,6 +116,15 @@ def test_usage_by_account_totals_equal_the_sum_of_the_jobs_recorded_costs(priced
     assert "only the daemon's owner (alice) may see the usage of alice" in others.stderr
     table = skyport(priced, "usage", "--by", "account").stdout
     assert "physics" in table and "TOTAL" in table
+    # Each day's spend split by user: the owner sees both users, bob only himself.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    by_day = json.loads(skyport(priced, "--json", "usage", "--by", "day", "--split", "user").stdout)
+    assert {(t["key"], t["split_key"], t["jobs"]) for t in by_day} == {(today, "alice", 2), (today, "bob", 1)}
+    bobs = json.loads(as_bob(priced, "--json", "usage", "--by", "day", "--split", "user").stdout)
+    assert [(t["key"], t["split_key"], t["jobs"]) for t in bobs] == [(today, "bob", 1)]
+    assert "SITE" in skyport(priced, "usage", "--by", "day", "--split", "site").stdout
+    same = skyport(priced, "usage", "--by", "day", "--split", "day", check=False)
+    assert same.returncode == 1 and "split must differ from by" in same.stderr
     csv_lines = skyport(priced, "usage", "--csv").stdout.splitlines()
     assert csv_lines[0].startswith("id,name,user,account,state") and len(csv_lines) == 4
 

@@ -158,7 +158,11 @@ def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end
 
             page.click("#nav-spend")
             page.wait_for_selector("#spend-account td:text-is('alice')", timeout=WAIT_MS)
-            assert page.locator("#spend-days rect[fill]").count() >= 2  # a day's bar of alice's account, its key
+            page.wait_for_selector("#spend-site td:text-is('local')", timeout=WAIT_MS)
+            today = time.strftime("%Y-%m-%d", time.gmtime())
+            assert page.locator(f'#spend-days-site rect[data-day="{today}"][data-site="local"]').count() == 1
+            assert page.locator(f'#spend-days-account rect[data-day="{today}"][data-account="alice"]').count() == 1
+            assert "local: $" in page.text_content('#spend-days-site rect[data-site="local"] title')
             page.screenshot(path=tmp_path / "dashboard-spend.png", full_page=True)
 
             bob_page = browser.new_context(ignore_https_errors=True).new_page()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from skyport.accounting.budgets import ACCOUNT, USER, Account, Budget, Period
 from skyport.accounting.service import spends
+from skyport.errors import BadRequest
 from skyport.jobs.record import Job
 from skyport.jobs.script import JobRequest
 from skyport.jobs.states import JobState, transition
@@ -205,7 +206,7 @@ def test_a_database_of_the_first_schema_gains_the_listing_indexes(tmp_path: Path
     engine.dispose()
 
 
-def test_an_ended_job_records_its_cost_and_the_totals_sum_them(store: Store) -> None:
+def test_an_ended_job_records_its_cost_and_the_totals_sum_them(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     day = 86400.0 * 20000  # 2024-10-04, midnight UTC
     jobs = [
         new_job(
@@ -245,16 +246,26 @@ def test_an_ended_job_records_its_cost_and_the_totals_sum_them(store: Store) -> 
     where = account_queries.usage_filter(day, day + 86400.0)
     idle_where = account_queries.usage_filter(day, day + 86400.0, table=tables.idle_charges)
     by_account = store.call(account_queries.totals, where, idle_where, "account")
-    assert [(key, count, cost, idle) for key, count, _, _, cost, idle in by_account] == [
+    assert [(t.key, t.jobs, t.cost, t.idle_cost) for t in by_account] == [
         ("bob", 1, pytest.approx(3.0), 0.0),
         ("carol", 0, pytest.approx(1.0), pytest.approx(1.0)),
         ("physics", 2, pytest.approx(3.0), pytest.approx(1.0)),
     ]
     by_day = store.call(account_queries.totals, where, idle_where, "day")
     cpu_seconds = 2 * 4.5 * 3600.0  # 2 cpus for 4.5 hours
-    assert [(key, count, cpu, cost) for key, count, _, cpu, cost, _ in by_day] == [
+    assert [(t.key, t.jobs, t.cpu_time, t.cost) for t in by_day] == [
         ("2024-10-04", 3, pytest.approx(cpu_seconds), pytest.approx(7.0))
     ]
+    # Each site's spend on each day: aws's idle partitions are in aws's share.
+    by_day_and_site = store.call(account_queries.totals, where, idle_where, "day", "site")
+    assert [(t.key, t.split, t.jobs, t.cost, t.idle_cost) for t in by_day_and_site] == [
+        ("2024-10-04", "aws", 2, pytest.approx(6.0), pytest.approx(2.0)),
+        ("2024-10-04", "local", 1, pytest.approx(1.0), 0.0),
+    ]
+    with monkeypatch.context() as patch:
+        patch.setattr(account_queries, "MAX_TOTALS", 2)
+        with pytest.raises(BadRequest, match="more than 2: ask for a shorter time"):
+            store.call(account_queries.totals, where, idle_where, "account", "site")
     listed = store.call(account_queries.ended_jobs, account_queries.usage_filter(day, day + 86400.0, ["alice"]), 10)
     assert {job.id for job in listed} == {jobs[0].id, jobs[1].id}
 
@@ -313,8 +324,8 @@ def test_a_requeued_job_costs_its_earlier_runs_while_queued_and_once_cancelled(s
     assert (cancelled.cost(now), cancelled.cpu_time(now)) == (1.5, 7200.0)
     where = account_queries.usage_filter(0.0, math.inf)
     idle_where = account_queries.usage_filter(0.0, math.inf, table=tables.idle_charges)
-    [(_, jobs, _, cpu_time, cost, _)] = store.call(account_queries.totals, where, idle_where, "user")
-    assert (jobs, cpu_time, cost) == (1, 7200.0, 1.5)
+    [total] = store.call(account_queries.totals, where, idle_where, "user")
+    assert (total.jobs, total.cpu_time, total.cost) == (1, 7200.0, 1.5)
     [spend] = store.call(spends, store.call(account_queries.list_budgets), now)
     assert spend.spent == pytest.approx(1.5)
 

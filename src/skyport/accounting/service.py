@@ -312,12 +312,15 @@ class Usage:
         user: str,
         *,
         by: str,
+        split: str | None = None,
         since: float,
         until: float,
         users: Sequence[str] = (),
         account: str | None = None,
-    ) -> list[tuple[str, int, float, float, float, float]]:
-        """(key, jobs, elapsed, CPU time, cost, idle cost) per user, account, site or day; the cost
-        includes the idle time of partitions charged there."""
+    ) -> list[queries.Total]:
+        """The totals per user, account, site or day (and per ``split``, another of these, within each);
+        the cost includes the idle time of partitions charged there."""
+        if split == by:
+            raise BadRequest(f"split must differ from by ({by}): split a total by another key, or leave it out")
         where, idle_where = self._where(user, since, until, users, account)
-        return await self.store.run(queries.totals, where, idle_where, by)
+        return await self.store.run(queries.totals, where, idle_where, by, split)

@@ -25,6 +25,7 @@ from skyport_client.models import (
     Period,
     SetBudgetHolder,
     UsageTotalsBy,
+    UsageTotalsSplit,
 )
 
 from skyport.accounting.budgets import parse_budget
@@ -243,6 +244,11 @@ def _records(client: Client, **query: Any) -> list[dict[str, Any]]:
 @click.option(
     "--by", type=click.Choice(["user", "account", "site", "day"]), help="Totals per user, account, site or day."
 )
+@click.option(
+    "--split",
+    type=click.Choice(["user", "account", "site", "day"]),
+    help="With --by, split each total by this too (--by day --split site: each site's spend each day).",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.pass_obj
 def usage(
@@ -254,11 +260,14 @@ def usage(
     users: tuple[str, ...],
     account: str | None,
     by: str | None,
+    split: str | None,
     as_csv: bool,
 ) -> None:
     """What ended jobs used and cost, like Slurm's sacct: per job, or totals with --by.
 
     You see your own jobs; the daemon's owner sees everyone's unless --user is given."""
+    if split and not by:
+        raise click.UsageError("--split splits the totals of --by: give --by too (--by day --split site)")
     month = dt.datetime.now(dt.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     query: dict[str, Any] = {
         "since": _moment(since, "--since") if since else month.isoformat(),
@@ -268,8 +277,9 @@ def usage(
     }
     with obj.client() as client:
         if by:
-            rows = [t.to_dict() for t in usage_totals.sync(client=client, by=UsageTotalsBy(by), **query)]
-            columns: tuple[str, ...] = _TOTAL_COLUMNS
+            parts = UsageTotalsSplit(split) if split else None
+            rows = [t.to_dict() for t in usage_totals.sync(client=client, by=UsageTotalsBy(by), split=parts, **query)]
+            columns: tuple[str, ...] = _TOTAL_COLUMNS[:1] + ("split_key",) * bool(split) + _TOTAL_COLUMNS[1:]
         else:
             rows = _records(client, **query)
             columns = _USAGE_COLUMNS
@@ -284,6 +294,7 @@ def usage(
         totals: list[tuple[Any, ...]] = [
             (
                 r["key"],
+                *([r.get("split_key", "")] if split else []),
                 r["jobs"],
                 _hours(r["elapsed"]),
                 _hours(r["cpu_time"]),
@@ -295,6 +306,7 @@ def usage(
         totals.append(
             (
                 "TOTAL",
+                *([""] if split else []),
                 sum(r["jobs"] for r in rows),
                 _hours(sum(r["elapsed"] for r in rows)),
                 _hours(sum(r["cpu_time"] for r in rows)),
@@ -302,8 +314,16 @@ def usage(
                 render.money(sum(r["cost"] for r in rows)),
             )
         )
-        header = (by.upper(), "JOBS", "ELAPSED", "CPU TIME", "IDLE PARTITIONS", "COST")
-        return render.table(f"Usage by {by}", header, totals)
+        header = (
+            by.upper(),
+            *([split.upper()] if split else []),
+            "JOBS",
+            "ELAPSED",
+            "CPU TIME",
+            "IDLE PARTITIONS",
+            "COST",
+        )
+        return render.table(f"Usage by {by}" + (f" and {split}" if split else ""), header, totals)
     table = [
         (
             r["id"][:8],

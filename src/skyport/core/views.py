@@ -21,6 +21,7 @@ from skyport.jobs.script import JobRequest, array_tasks
 from skyport.jobs.states import PENDING, JobState
 from skyport.sites.records import PartitionRecord
 from skyport.sites.registry import SiteRegistry, stable_id
+from skyport.store.accounts import Total
 from skyport.store.tokens import Token
 
 _LAST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp()
@@ -296,17 +297,19 @@ def usage(job: Job) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
-def total(row: tuple[str, int, float, float, float, float]) -> dict[str, Any]:
-    """Totals of one user, account, site or day: (key, jobs, elapsed, CPU time, cost, idle cost)."""
-    key, jobs, elapsed, cpu_time, cost, idle_cost = row
-    return {
-        "key": key,
-        "jobs": jobs,
-        "elapsed": round(elapsed, 3),
-        "cpu_time": round(cpu_time, 3),
-        "cost": round(cost, 6),
-        "idle_cost": round(idle_cost, 6),
+def total(row: Total) -> dict[str, Any]:
+    """Totals of one user, account, site or day, or of one of these split by another."""
+    found = {
+        "key": row.key,
+        "jobs": row.jobs,
+        "elapsed": round(row.elapsed, 3),
+        "cpu_time": round(row.cpu_time, 3),
+        "cost": round(row.cost, 6),
+        "idle_cost": round(row.idle_cost, 6),
     }
+    if row.split is not None:
+        found["split_key"] = row.split
+    return found
 
 
 def flavors(sites: SiteRegistry) -> list[dict[str, Any]]:

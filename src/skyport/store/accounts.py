@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
 from skyport.accounting.budgets import ACCOUNT, Account, Budget, Period
+from skyport.errors import BadRequest
 from skyport.jobs.record import Job
 from skyport.sites.records import PartitionRecord
 from skyport.store.jobs import job_from_row
@@ -139,6 +140,20 @@ def ended_jobs(
 
 
 _KEYS = {"user": "owner", "account": "account", "site": "site"}
+MAX_TOTALS = 10_000  # totals one query returns at most
+
+
+class Total(NamedTuple):
+    """Totals of the ended jobs, and idle partitions, of one key (a user, account, site or day in UTC),
+    or of one key and one ``split`` key (the site of a day, say)."""
+
+    key: str
+    jobs: int
+    elapsed: float  # seconds run
+    cpu_time: float  # CPU seconds allocated
+    cost: float  # with the idle cost
+    idle_cost: float
+    split: str | None = None
 
 
 def totals(
@@ -146,58 +161,67 @@ def totals(
     where: list[sa.ColumnElement[bool]],
     idle_where: list[sa.ColumnElement[bool]],
     by: str,
-) -> list[tuple[str, int, float, float, float, float]]:
-    """(key, jobs, elapsed seconds, CPU seconds, cost, idle cost) per ``by`` (user, account, site or day,
-    in UTC): the jobs that ``where`` selects, and the idle stretches of partitions ``idle_where`` does,
-    whose cost is in the cost too."""
-    idle = _idle_totals(connection, idle_where, by)
-    rows = {
-        key: (key, count, elapsed, cpu_time, cost + idle.get(key, 0.0), idle.get(key, 0.0))
-        for key, count, elapsed, cpu_time, cost in _job_totals(connection, where, by)
+    split: str | None = None,
+) -> list[Total]:
+    """The totals per ``by`` (user, account, site or day, in UTC), and per ``split`` within each, of the
+    jobs that ``where`` selects and the idle stretches of partitions ``idle_where`` does, whose cost is
+    in the cost too; by key (and split). BadRequest past MAX_TOTALS."""
+    idle = {
+        keys: float(cost)
+        for keys, (cost,) in _grouped(connection, idle_charges, idle_where, by, split, idle_charges.c.cost)
     }
-    for key, cost in idle.items():
-        rows.setdefault(key, (key, 0, 0.0, 0.0, cost, cost))
-    return [rows[key] for key in sorted(rows)]
+    elapsed = sa.func.coalesce(jobs.c.end_time - jobs.c.start_time, 0.0)
+    rows = {
+        keys: Total(
+            keys[0], int(count), float(run), float(cpu), float(cost) + idle.get(keys, 0.0), idle.get(keys, 0.0), keys[1]
+        )
+        for keys, (count, run, cpu, cost) in _grouped(
+            connection, jobs, where, by, split, None, elapsed, jobs.c.cpu_time, jobs.c.cost
+        )
+    }
+    for keys, cost in idle.items():
+        rows.setdefault(keys, Total(keys[0], 0, 0.0, 0.0, cost, cost, keys[1]))
+    if len(rows) > MAX_TOTALS:
+        raise _too_many()
+    return [rows[keys] for keys in sorted(rows, key=lambda keys: (keys[0], keys[1] or ""))]
+
+
+def _grouped(
+    connection: sa.Connection,
+    table: sa.Table,
+    where: list[sa.ColumnElement[bool]],
+    by: str,
+    split: str | None,
+    *summed: sa.ColumnElement[Any] | None,
+) -> list[tuple[tuple[str, str | None], tuple[Any, ...]]]:
+    """((key, split key), sums) of the rows of ``table`` that ``where`` selects, grouped by ``by`` and
+    ``split``: the sum of each of ``summed`` (None: the count of rows)."""
+    keys = [_key(connection, table, by)] + ([_key(connection, table, split)] if split is not None else [])
+    sums = [sa.func.count() if column is None else sa.func.coalesce(sa.func.sum(column), 0.0) for column in summed]
+    query = sa.select(*keys, *sums).where(*where).group_by(*keys).limit(MAX_TOTALS + 1)
+    found = [
+        ((_name(by, row[0]), _name(split, row[1]) if split is not None else None), tuple(row[len(keys) :]))
+        for row in connection.execute(query)
+    ]
+    if len(found) > MAX_TOTALS:
+        raise _too_many()
+    return found
+
+
+def _too_many() -> BadRequest:
+    return BadRequest(
+        f"the totals asked for are more than {MAX_TOTALS}: ask for a shorter time (since, until), "
+        "or for one user or account"
+    )
 
 
 def _key(connection: sa.Connection, table: sa.Table, by: str) -> sa.ColumnElement[Any]:
     return table.c[_KEYS[by]] if by != "day" else _day_number(connection, table)
 
 
-def _idle_totals(connection: sa.Connection, where: list[sa.ColumnElement[bool]], by: str) -> dict[str, float]:
-    key = _key(connection, idle_charges, by)
-    query = sa.select(key.label("key"), sa.func.sum(idle_charges.c.cost).label("cost")).where(*where).group_by(key)
-    return {_day(row.key) if by == "day" else row.key: float(row.cost) for row in connection.execute(query)}
-
-
-def _job_totals(
-    connection: sa.Connection, where: list[sa.ColumnElement[bool]], by: str
-) -> list[tuple[str, int, float, float, float]]:
-    elapsed = sa.func.coalesce(jobs.c.end_time - jobs.c.start_time, 0.0)
-    key = _key(connection, jobs, by)
-    query = (
-        sa.select(
-            (sa.func.coalesce(key, "") if by == "site" else key).label("key"),
-            sa.func.count().label("jobs"),
-            sa.func.coalesce(sa.func.sum(elapsed), 0.0).label("elapsed"),
-            sa.func.coalesce(sa.func.sum(jobs.c.cpu_time), 0.0).label("cpu_time"),
-            sa.func.coalesce(sa.func.sum(jobs.c.cost), 0.0).label("cost"),
-        )
-        .where(*where)
-        .group_by(key)
-        .order_by(key)
-    )
-    rows = connection.execute(query)
-    return [
-        (
-            _day(row.key) if by == "day" else row.key,
-            int(row.jobs),
-            float(row.elapsed),
-            float(row.cpu_time),
-            float(row.cost),
-        )
-        for row in rows
-    ]
+def _name(by: str, value: Any) -> str:
+    """The ``by`` key of a row as the API shows it."""
+    return _day(value) if by == "day" else value or ""
 
 
 def _day_number(connection: sa.Connection, table: sa.Table) -> sa.ColumnElement[Any]:

@@ -271,56 +271,68 @@ function timetableView() {
   );
 }
 
-// Spend: the cost of ended jobs by day, stacked by account, and by site and account (GET /user/usage/totals).
+// Spend: the cost of ended jobs by day, stacked by site and by account, and totals by site and by
+// account (GET /user/usage/totals, split by the second key).
 const PALETTE = ["#3a7bd5", "#e8a33d", "#4caf7a", "#c2555a", "#8e6bbf", "#5bb8c9", "#9a8b5a"];
+
+function stackedDays(id, what, totals) {
+  const days = [...new Set(totals.map((total) => total.key))].sort();
+  const parts = [...new Set(totals.map((total) => total.split_key))].sort();
+  const sums = days.map((day) => totals.filter((total) => total.key === day).reduce((sum, total) => sum + total.cost, 0));
+  const most = Math.max(1e-9, ...sums);
+  const chart = svg("svg", {
+    id, width: 60 + days.length * 30 + 200, height: 180 + Math.max(0, parts.length * 16 - 140), role: "img",
+    "aria-label": `spend by day and ${what}`,
+  });
+  days.forEach((day, index) => {
+    let y = 140;
+    parts.forEach((part, which) => {
+      const total = totals.find((t) => t.key === day && t.split_key === part);
+      if (!total) return;
+      const height = (total.cost / most) * 130;
+      y -= height;
+      chart.append(
+        svg("rect", { x: 30 + index * 30, y, width: 22, height, fill: PALETTE[which % PALETTE.length], "data-day": day, [`data-${what}`]: part },
+          svg("title", {}, `${day}, ${what} ${part || "(none)"}: ${money(total.cost)}, ${total.jobs} jobs`)),
+      );
+    });
+    chart.append(svg("text", { x: 30 + index * 30, y: 158 }, day.slice(5)));
+  });
+  parts.forEach((part, which) => {
+    const x = 50 + days.length * 30, y = 20 + which * 16;
+    chart.append(
+      svg("rect", { x, y: y - 10, width: 10, height: 10, fill: PALETTE[which % PALETTE.length], class: "key" }),
+      svg("text", { x: x + 14, y }, part || "(none)"),
+    );
+  });
+  return chart;
+}
 
 async function spendView() {
   const since = new Date(Date.now() - 30 * 86400e3).toISOString();
-  let sites, accounts, daily;
+  let sites, accounts, siteDays, accountDays;
   try {
-    [sites, accounts] = await Promise.all(["site", "account"].map((by) => api.usageTotals(client, { by, since })));
-    daily = await Promise.all(accounts.map((a) => api.usageTotals(client, { by: "day", since, account: a.key })));
+    [sites, accounts, siteDays, accountDays] = await Promise.all([
+      api.usageTotals(client, { by: "site", since }),
+      api.usageTotals(client, { by: "account", since }),
+      api.usageTotals(client, { by: "day", split: "site", since }),
+      api.usageTotals(client, { by: "day", split: "account", since }),
+    ]);
   } catch (error) {
     render(el("h1", {}, "Spend"), problem(error));
     return;
   }
-  const days = [...new Set(daily.flat().map((day) => day.key))].sort();
-  const totals = days.map((key) => daily.reduce((sum, one) => sum + (one.find((d) => d.key === key)?.cost ?? 0), 0));
-  const most = Math.max(1e-9, ...totals);
-  const chart = svg("svg", {
-    id: "spend-days", width: 60 + days.length * 30 + 200, height: 180, role: "img", "aria-label": "spend by day and account",
-  });
-  days.forEach((key, index) => {
-    let y = 140;
-    daily.forEach((one, which) => {
-      const day = one.find((d) => d.key === key);
-      if (!day) return;
-      const height = (day.cost / most) * 130;
-      y -= height;
-      chart.append(
-        svg("rect", { x: 30 + index * 30, y, width: 22, height, fill: PALETTE[which % PALETTE.length] },
-          svg("title", {}, `${key}, ${accounts[which].key}: ${money(day.cost)}, ${day.jobs} jobs`)),
-      );
-    });
-    chart.append(svg("text", { x: 30 + index * 30, y: 158 }, key.slice(5)));
-  });
-  accounts.forEach((account, which) => {
-    const x = 50 + days.length * 30, y = 20 + which * 16;
-    chart.append(
-      svg("rect", { x, y: y - 10, width: 10, height: 10, fill: PALETTE[which % PALETTE.length] }),
-      svg("text", { x: x + 14, y }, account.key),
-    );
-  });
   const table = (title, rows) =>
     el("table", { id: `spend-${title}` },
       el("thead", {}, el("tr", {}, el("th", {}, title), el("th", {}, "JOBS"), el("th", {}, "COST"))),
       el("tbody", {}, ...rows.map((t) => el("tr", {}, el("td", {}, t.key), el("td", {}, t.jobs), el("td", {}, money(t.cost))))));
   render(
     el("h1", {}, "Spend, last 30 days"),
-    chart,
     el("h2", {}, "By site"),
+    stackedDays("spend-days-site", "site", siteDays),
     table("site", sites),
     el("h2", {}, "By account"),
+    stackedDays("spend-days-account", "account", accountDays),
     table("account", accounts),
   );
 }

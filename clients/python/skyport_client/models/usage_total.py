@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: a1c6824062f75365618c1267fbed3b93f8ccc0f6303997739d92ddca1a8148a0
+# Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The UsageTotal model."""
 
@@ -12,10 +12,11 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class UsageTotal:
-    """Totals of the ended jobs, and idle partitions, of one user, account, site or day.
+    """Totals of the ended jobs, and idle partitions, of one user, account, site or day (and one split key).
 
     Attributes:
         key: The user, account, site or day (YYYY-MM-DD, UTC).
+        split_key: With `split`, the user, account, site or day within the key that this total is of.
         jobs: Number of jobs.
         elapsed: Seconds run, summed.
         cpu_time: CPU seconds allocated, summed.
@@ -25,6 +26,7 @@ class UsageTotal:
     """
 
     key: str
+    split_key: str | None = None
     jobs: int
     elapsed: float
     cpu_time: float
@@ -36,6 +38,7 @@ class UsageTotal:
         """Build from a decoded JSON object; keys the schema does not name are ignored."""
         return cls(
             key=data["key"],
+            split_key=data.get("split_key"),
             jobs=data["jobs"],
             elapsed=data["elapsed"],
             cpu_time=data["cpu_time"],
@@ -47,6 +50,7 @@ class UsageTotal:
         """The JSON object; optional fields that are None are left out."""
         result: dict[str, Any] = {
             "key": self.key,
+            "split_key": self.split_key,
             "jobs": self.jobs,
             "elapsed": self.elapsed,
             "cpu_time": self.cpu_time,

@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: a1c6824062f75365618c1267fbed3b93f8ccc0f6303997739d92ddca1a8148a0
+// Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -77,6 +77,11 @@ export type SetBudgetHolder = "account" | "user";
  * The values of UsageTotalsBy.
  */
 export type UsageTotalsBy = "user" | "account" | "site" | "day";
+
+/**
+ * The values of UsageTotalsSplit.
+ */
+export type UsageTotalsSplit = "user" | "account" | "site" | "day";
 
 /**
  * An account jobs are charged to.
@@ -609,11 +614,13 @@ export interface UsageRecord {
 }
 
 /**
- * Totals of the ended jobs, and idle partitions, of one user, account, site or day.
+ * Totals of the ended jobs, and idle partitions, of one user, account, site or day (and one split key).
  */
 export interface UsageTotal {
   /** The user, account, site or day (YYYY-MM-DD, UTC). */
   key: string;
+  /** With `split`, the user, account, site or day within the key that this total is of. */
+  split_key?: string;
   /** Number of jobs. */
   jobs: number;
   /** Seconds run, summed. */
@@ -1161,7 +1168,13 @@ export async function listUsage(client: Client, args: { since?: string; until?: 
 /**
  * GET /user/usage/totals: Totals of ended jobs per user, account, site or day
  *
+ * One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+ * of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+ * owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+ * shorter time, or one user or account).
+ *
  * @param args.by What to total by (days in UTC).
+ * @param args.split Split each total by this too (another key than `by`); each total then names it in `split_key`.
  * @param args.since Only jobs that ended at this time or later (default the start of time).
  * @param args.until Only jobs that ended before this time (default now).
  * @param args.user Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
@@ -1173,8 +1186,8 @@ export async function listUsage(client: Client, args: { since?: string; until?: 
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function usageTotals(client: Client, args: { by: UsageTotalsBy; since?: string; until?: string; user?: Array<string>; account?: string; }): Promise<Array<UsageTotal>> {
-  const response = await client.request("GET", `/user/usage/totals`, { "by": args.by, "since": args.since, "until": args.until, "user": args.user?.join(","), "account": args.account }, {}, undefined);
+export async function usageTotals(client: Client, args: { by: UsageTotalsBy; split?: UsageTotalsSplit; since?: string; until?: string; user?: Array<string>; account?: string; }): Promise<Array<UsageTotal>> {
+  const response = await client.request("GET", `/user/usage/totals`, { "by": args.by, "split": args.split, "since": args.since, "until": args.until, "user": args.user?.join(","), "account": args.account }, {}, undefined);
   if (response.status === 200) return (await response.json()) as Array<UsageTotal>;
   return fail(response);
 }

@@ -42,6 +42,7 @@ async def list_usage(
 async def usage_totals(
     *,
     by: str,
+    split: str | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -49,6 +50,6 @@ async def usage_totals(
 ) -> Result:
     start, end = _window(since, until)
     totals = await context.core().usage.totals(
-        context.user(), by=by, since=start, until=end, users=user or (), account=account
+        context.user(), by=by, split=split, since=start, until=end, users=user or (), account=account
     )
     return [views.total(row) for row in totals], 200

@@ -1,7 +1,13 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/endpoint.py.jinja).
-# Spec sha256: a1c6824062f75365618c1267fbed3b93f8ccc0f6303997739d92ddca1a8148a0
+# Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
-"""``GET /user/usage/totals``: Totals of ended jobs per user, account, site or day"""
+"""``GET /user/usage/totals``: Totals of ended jobs per user, account, site or day
+
+One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+shorter time, or one user or account).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import httpx
 
 from ...client import Client
 from ...errors import error_for
-from ...models import UsageTotal, UsageTotalsBy
+from ...models import UsageTotal, UsageTotalsBy, UsageTotalsSplit
 from ...types import Response, build_response, present
 
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({400, 403})
@@ -20,6 +26,7 @@ _DOCUMENTED_ERRORS: frozenset[int] = frozenset({400, 403})
 def _request(
     *,
     by: UsageTotalsBy,
+    split: UsageTotalsSplit | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -31,6 +38,7 @@ def _request(
         "params": present(
             {
                 "by": str(by),
+                "split": None if split is None else str(split),
                 "since": since,
                 "until": until,
                 "user": None if user is None else ",".join(item for item in user),
@@ -50,6 +58,7 @@ def sync_detailed(
     *,
     client: Client,
     by: UsageTotalsBy,
+    split: UsageTotalsSplit | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -57,8 +66,14 @@ def sync_detailed(
 ) -> Response[list[UsageTotal]]:
     """Totals of ended jobs per user, account, site or day
 
+    One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+    of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+    owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+    shorter time, or one user or account).
+
     Args:
         by: What to total by (days in UTC).
+        split: Split each total by this too (another key than `by`); each total then names it in `split_key`.
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
         user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
@@ -75,7 +90,9 @@ def sync_detailed(
         httpx.HTTPError: the request could not be sent or no answer came.
     """
     return _parse(
-        client.get_httpx_client().request(**_request(by=by, since=since, until=until, user=user, account=account))
+        client.get_httpx_client().request(
+            **_request(by=by, split=split, since=since, until=until, user=user, account=account)
+        )
     )
 
 
@@ -83,6 +100,7 @@ def sync(
     *,
     client: Client,
     by: UsageTotalsBy,
+    split: UsageTotalsSplit | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -90,8 +108,14 @@ def sync(
 ) -> list[UsageTotal]:
     """Totals of ended jobs per user, account, site or day
 
+    One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+    of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+    owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+    shorter time, or one user or account).
+
     Args:
         by: What to total by (days in UTC).
+        split: Split each total by this too (another key than `by`); each total then names it in `split_key`.
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
         user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
@@ -107,13 +131,14 @@ def sync(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return sync_detailed(client=client, by=by, since=since, until=until, user=user, account=account).parsed
+    return sync_detailed(client=client, by=by, split=split, since=since, until=until, user=user, account=account).parsed
 
 
 async def asyncio_detailed(
     *,
     client: Client,
     by: UsageTotalsBy,
+    split: UsageTotalsSplit | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -121,8 +146,14 @@ async def asyncio_detailed(
 ) -> Response[list[UsageTotal]]:
     """Totals of ended jobs per user, account, site or day
 
+    One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+    of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+    owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+    shorter time, or one user or account).
+
     Args:
         by: What to total by (days in UTC).
+        split: Split each total by this too (another key than `by`); each total then names it in `split_key`.
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
         user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
@@ -140,7 +171,7 @@ async def asyncio_detailed(
     """
     return _parse(
         await client.get_async_httpx_client().request(
-            **_request(by=by, since=since, until=until, user=user, account=account)
+            **_request(by=by, split=split, since=since, until=until, user=user, account=account)
         )
     )
 
@@ -149,6 +180,7 @@ async def asyncio(
     *,
     client: Client,
     by: UsageTotalsBy,
+    split: UsageTotalsSplit | None = None,
     since: str | None = None,
     until: str | None = None,
     user: list[str] | None = None,
@@ -156,8 +188,14 @@ async def asyncio(
 ) -> list[UsageTotal]:
     """Totals of ended jobs per user, account, site or day
 
+    One total per key of `by`; with `split`, one per key of `by` and key of `split` (the spend
+    of each site on each day: `by=day&split=site`). A user sees their own jobs; the daemon's
+    owner everyone's, or those of `user`. At most 10,000 totals: more is a 400 (ask for a
+    shorter time, or one user or account).
+
     Args:
         by: What to total by (days in UTC).
+        split: Split each total by this too (another key than `by`); each total then names it in `split_key`.
         since: Only jobs that ended at this time or later (default the start of time).
         until: Only jobs that ended before this time (default now).
         user: Only jobs of these users (others than yourself for the daemon's owner only); at most 50, so
@@ -173,4 +211,6 @@ async def asyncio(
         UnexpectedStatus: the server answered with a status the spec does not document.
         httpx.HTTPError: the request could not be sent or no answer came.
     """
-    return (await asyncio_detailed(client=client, by=by, since=since, until=until, user=user, account=account)).parsed
+    return (
+        await asyncio_detailed(client=client, by=by, split=split, since=since, until=until, user=user, account=account)
+    ).parsed

@@ -1,0 +1,15 @@
+# Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/enum.py.jinja).
+# Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
+# Generated, do not edit: change the spec or the template, then run `skyport codegen`.
+"""The UsageTotalsSplit enum."""
+
+from enum import StrEnum
+
+
+class UsageTotalsSplit(StrEnum):
+    """The values of UsageTotalsSplit."""
+
+    USER = "user"
+    ACCOUNT = "account"
+    SITE = "site"
+    DAY = "day"
