@@ -9,6 +9,7 @@ uses, so the scheduler is compiled once. The pure distributions are built with `
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,6 +18,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
+# What a build of the checkout never reads. The sdist is built from a copy without these, so it does
+# not depend on (or race with) anything else writing into the checkout while the tests run.
+SOURCE_ONLY = shutil.ignore_patterns(".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so")
 PURE = ["sdk", "clients/python", "gates/local", "gates/aws", "gates/slurm", "clients/jupyterhub"]
 
 
@@ -47,9 +51,11 @@ def pip(bin_dir: Path, *args: str | Path) -> list[str | Path]:
 
 @pytest.fixture(scope="session")
 def sdist(tmp_path_factory: pytest.TempPathFactory, dashboard_client: Path) -> Path:
-    """The core's sdist, built from this tree, with the dashboard's client compiled (scripts/build-ui)."""
+    """The core's sdist, built from a copy of this tree, with the dashboard's client compiled (scripts/build-ui)."""
     out = tmp_path_factory.mktemp("sdist")
-    run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", out, ROOT], cwd=out, env=clean_env())
+    tree = tmp_path_factory.mktemp("sdist-source") / "skyport"
+    shutil.copytree(ROOT, tree, ignore=SOURCE_ONLY)
+    run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", out, tree], cwd=out, env=clean_env())
     (built,) = out.glob("skyport_hpc-*.tar.gz")
     return built
 
