@@ -62,6 +62,7 @@ class Settings:
     request_timeout: float = 30.0  # seconds a request's head or body may stall before it is answered 408
     max_event_streams: int = 8  # event streams (GET /user/events) one user may have open at once
     event_heartbeat: float = 15.0  # seconds between comments on an idle event stream, so proxies keep it
+    ui_session_lifetime: float = 12 * 3600.0  # seconds a dashboard session lasts from its login (not sliding)
     fair_share_half_life: float = 7 * 86400.0
     default_time_limit: int = 3600
     max_time_limit: int = 365 * 86400  # seconds; a longer #SWM time is refused at submit

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from skyport_client import Client
 from skyport_client.api.tokens import create_login_code
 from skyport_client.tls import context_for_token
 
-from tests.conftest import Daemon
+from tests.conftest import Daemon, running_daemon
 from tests.debian import chromium
 from tests.e2e.test_cli import skyport
 from tests.e2e.test_jobs import submit, wait_for
@@ -112,6 +113,36 @@ def test_only_a_user_certificate_creates_login_codes(daemon: Daemon, client: Cli
     assert not reader.is_alive(), "a revoked user's session kept its event stream"
     refused = anonymous.get("/user/job", headers=bob_session)
     assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+
+
+@pytest.fixture
+def brief(home: Path, tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon whose dashboard sessions last 3 seconds."""
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    (home / "config.yaml").write_text(yaml.safe_dump({**config, "ui_session_lifetime": 3}))
+    with running_daemon(home, tmp_path / "daemon.log") as running:
+        yield running
+
+
+def test_an_open_event_stream_ends_when_its_dashboard_session_expires(brief: Daemon) -> None:
+    with httpx.Client(base_url=brief.url, verify=context_for_token(brief.home), timeout=30) as anonymous:
+        response = anonymous.get(ui_url(brief))
+        assert "Max-Age=3;" in response.headers["set-cookie"]
+        session = {"cookie": f"skyport_session={anonymous.cookies['skyport_session']}"}
+        anonymous.cookies.clear()
+        started = time.monotonic()
+        # The heartbeat (15 s) comes later than the read timeout: a stream left open times out.
+        with anonymous.stream("GET", "/user/events", headers=session, timeout=8) as stream:
+            assert stream.status_code == 200
+            try:
+                lines = list(stream.iter_lines())  # until the daemon ends the response
+            except httpx.ReadTimeout:
+                pytest.fail("the event stream outlived its 3 s dashboard session")
+        took = time.monotonic() - started
+        assert took < 8, f"the stream outlived its 3 s session by {took - 3:.1f} s"
+        assert "retry: 2000" in lines
+        refused = anonymous.get("/user/events", headers=session)
+        assert refused.status_code == 401 and "expired" in refused.json()["detail"]
 
 
 def test_the_dashboard_in_chromium_shows_the_jobs_timetable_and_a_job_to_its_end(

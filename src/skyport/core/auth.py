@@ -22,6 +22,7 @@ import binascii
 import dataclasses
 import datetime as dt
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Mapping
@@ -57,6 +58,7 @@ class Caller:
     token: str | None = None  # the ID of the token the request came with; None with a certificate
     delegate: bool = False  # a delegate's certificate acting for ``name``
     session: bool = False  # a dashboard session's cookie
+    expires: float = math.inf  # when what proved it (certificate, token or session) expires
 
 
 def digest(secret: str) -> str:
@@ -138,7 +140,6 @@ def _add(connection: sa.Connection, token: Token) -> None:
 
 COOKIE = "skyport_session"
 CODE_LIFETIME = 60.0  # seconds a login code of `skyport ui` may be exchanged in, once
-SESSION_LIFETIME = 12 * 3600.0  # seconds a dashboard session lasts from its login, however used (not sliding)
 _MAX_CODES = 1_000  # unexchanged codes kept; the oldest go first
 _MAX_SESSIONS = 10_000
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -155,10 +156,12 @@ class Sessions:
     """One-time login codes of the dashboard and the browser sessions they open, by SHA-256, in memory only.
 
     A code lives CODE_LIFETIME seconds and opens one session of the user who asked for it; a session
-    lasts SESSION_LIFETIME seconds from then. A daemon restart ends every session (log in again).
+    lasts ``lifetime`` seconds from then (ui_session_lifetime, 12 hours), however used. A daemon
+    restart ends every session (log in again).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lifetime: float = 12 * 3600.0) -> None:
+        self.lifetime = lifetime
         self._codes: dict[str, Session] = {}  # by digest; expires_at is the code's
         self._sessions: dict[str, Session] = {}
 
@@ -181,7 +184,7 @@ class Sessions:
             )
         _prune(self._sessions, now, _MAX_SESSIONS)
         secret = secrets.token_urlsafe(32)
-        session = Session(found.user, now, now + SESSION_LIFETIME)
+        session = Session(found.user, now, now + self.lifetime)
         self._sessions[digest(secret)] = session
         return secret, session
 
@@ -249,7 +252,8 @@ class Authenticator:
         on_behalf_of = named.decode("latin-1") if named is not None else None
         peer = peer_of(scope)
         if peer is not None:
-            return Caller(self.door.admit(peer, on_behalf_of), delegate=peer.role == DELEGATE)
+            name = self.door.admit(peer, on_behalf_of)
+            return Caller(name, delegate=peer.role == DELEGATE, expires=peer.expires.timestamp())
         authorization = headers.get(b"authorization")
         cookie = _cookie(headers.get(b"cookie", b""))
         if authorization is None and cookie is not None and dashboard:
@@ -262,14 +266,14 @@ class Authenticator:
                     "(its Origin header must be this daemon's address)"
                 )
             self._check_not_revoked(session.user, session.created_at, "session")
-            return Caller(session.user, session=True)
+            return Caller(session.user, session=True, expires=session.expires_at)
         if authorization is None:
             raise Unauthorized(f"the request has neither a client certificate nor a token: {_HOW}")
         token = await self.tokens.check(_secret(authorization))
         if on_behalf_of not in (None, token.owner):
             raise Forbidden(f"a token of {token.owner} acts only for {token.owner}, not {on_behalf_of}")
         self._check_not_revoked(token.owner, token.created_at, "token")
-        return Caller(token.owner, token=token.id)
+        return Caller(token.owner, token=token.id, expires=token.expires_at)
 
     def _check_not_revoked(self, user: str, since: float, what: str) -> None:
         """Unauthorized when the certificate of ``user`` was revoked after ``since``, when the ``what`` began."""

@@ -20,7 +20,7 @@ from skyport import daemon_lock, pki
 from skyport.accounting.service import AccountService, Usage
 from skyport.config import URL_FILE, Settings
 from skyport.core.app import TerminalApp
-from skyport.core.auth import Tokens
+from skyport.core.auth import Sessions, Tokens
 from skyport.core.context import Core
 from skyport.core.loop import Loop
 from skyport.core.metrics import Metrics, MetricsApp
@@ -76,7 +76,17 @@ async def running_core(settings: Settings) -> AsyncIterator[Core]:
     delivery = asyncio.create_task(tasks.deliver_outputs(settings.loop_interval), name="skyport-tes-outputs")
     try:
         yield Core(
-            settings, store, service, sites, loop, accounts, Usage(store, owner=manager), Tokens(store), tasks, metrics
+            settings,
+            store,
+            service,
+            sites,
+            loop,
+            accounts,
+            Usage(store, owner=manager),
+            Tokens(store),
+            tasks,
+            metrics,
+            Sessions(settings.ui_session_lifetime),
         )
     finally:
         for helper in (revoked, delivery):

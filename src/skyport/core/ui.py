@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from skyport_gate_sdk.tls import refuse
 
-from skyport.core.auth import COOKIE, SESSION_LIFETIME, Sessions
+from skyport.core.auth import COOKIE, Sessions
 from skyport.errors import BadRequest, NotFound, SkyportError
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -43,11 +43,12 @@ async def login(scope: MutableMapping[str, Any], sessions: Sessions, send: Send)
             raise BadRequest(f"{LOGIN_PATH} takes only GET: open the URL `skyport ui` prints in a browser")
         if len(codes) != 1 or not 0 < len(codes[0]) <= 100:
             raise BadRequest("the login URL needs exactly one code: open the URL `skyport ui` prints")
-        secret, _ = sessions.exchange(codes[0])
+        secret, session = sessions.exchange(codes[0])
     except SkyportError as error:
         await refuse(send, error, _HEADERS)
         return
-    cookie = f"{COOKIE}={secret}; Max-Age={int(SESSION_LIFETIME)}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    lifetime = int(session.expires_at - session.created_at)
+    cookie = f"{COOKIE}={secret}; Max-Age={lifetime}; Path=/; Secure; HttpOnly; SameSite=Strict"
     headers = [*_HEADERS, (b"location", UI_PATH.encode()), (b"set-cookie", cookie.encode()), (b"content-length", b"0")]
     await send({"type": "http.response.start", "status": 303, "headers": headers})
     await send({"type": "http.response.body", "body": b""})

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -181,7 +183,9 @@ class EventHub:
 
 class Feed:
     """What one open stream sends: the stored events after its start, then those the hub hands it,
-    each once, in order of ID; None when nothing came for ``heartbeat`` seconds."""
+    each once, in order of ID; None when nothing came for ``heartbeat`` seconds. It ends at
+    ``expires``, when what the stream was opened with (a session, a token, a certificate) expires:
+    a stream is one long request, which the door saw once."""
 
     PAGE = 1000  # events read from the store at a time
 
@@ -194,6 +198,7 @@ class Feed:
         stored: Callable[[int], Awaitable[list[JobEvent]]],
         start: int,
         follow: bool,
+        expires: float = math.inf,
     ) -> None:
         self.hub = hub
         self.user = user
@@ -201,6 +206,7 @@ class Feed:
         self.stored = stored  # the first PAGE stored events after an ID
         self.start = start
         self.follow = follow
+        self.expires = expires
         self._open = True
 
     async def events(self, heartbeat: float) -> AsyncIterator[JobEvent | None]:
@@ -213,10 +219,14 @@ class Feed:
             if len(page) < self.PAGE:
                 break
         while self.follow:
+            left = self.expires - time.time()
+            if left <= 0:
+                return
             try:
-                event: JobEvent | None = await asyncio.wait_for(self.stream.queue.get(), heartbeat)
+                event: JobEvent | None = await asyncio.wait_for(self.stream.queue.get(), min(heartbeat, left))
             except TimeoutError:
-                yield None
+                if time.time() < self.expires:
+                    yield None
                 continue
             if event is None:
                 return

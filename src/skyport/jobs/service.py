@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import math
 import os
 import time
 import uuid
@@ -438,10 +439,12 @@ class JobService:
         tail: int,
         follow: bool,
         credentials: frozenset[Credential] = frozenset(),
+        expires: float = math.inf,
     ) -> Feed:
         """The events of ``user``'s jobs (``everyone``'s: the daemon's owner only), or of one of them,
         after event ``after`` or else the last ``tail`` stored; with ``follow``, then those that happen.
-        ``credentials``: what the request came with; revoking one of them ends the stream.
+        ``credentials``: what the request came with; revoking one of them ends the stream, and so
+        does their expiry at ``expires``.
 
         The stream is open in the hub before the store is read, so nothing written meanwhile is
         missed; the caller closes the feed when its response ends.
@@ -463,7 +466,7 @@ class JobService:
         async def stored(last: int) -> list[JobEvent]:
             return await self.store.run(event_queries.after, last, owner, job_id, Feed.PAGE)
 
-        return Feed(self.events, user=user, stream=stream, stored=stored, start=start, follow=follow)
+        return Feed(self.events, user=user, stream=stream, stored=stored, start=start, follow=follow, expires=expires)
 
     # -- lifecycle (the loop) ---------------------------------------------------------------------
 

@@ -24,5 +24,6 @@ async def stream_events(
         tail=tail,
         follow=follow,
         credentials=credentials(who.name, peer.serial if peer is not None else None, who.token, who.session),
+        expires=who.expires,
     )
     return views.EventStream(feed, running.settings.event_heartbeat)
