@@ -1,0 +1,412 @@
+"""The gate API's operations for one OpenStack site, one method per operationId.
+
+openstacksdk calls block, so every operation runs its work in a thread (``asyncio.to_thread``).
+No call waits for a server to build: create_partition asks Nova for the servers and answers
+``creating``; each later get_partition or list_partitions (the core's loop polls them) reads the
+servers' status, retries a refused build when its backoff has passed, and deletes servers that
+powered off after their job. Records of partitions and jobs are JSON files in the site's state
+directory (``skyport_gate_sdk.staged.Records``); changes to them happen under one lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from skyport_gate_sdk import bootstrap, staged
+from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.images import refuse_image
+from skyport_gate_sdk.outputs import DEFAULT_RANGE
+from skyport_gate_sdk.staged import JobRecord, Records
+
+from skyport_gate_openstack import converters
+from skyport_gate_openstack.cloud import Cloud, http_fault
+from skyport_gate_openstack.converters import PartitionRecord
+from skyport_gate_openstack.settings import OpenStackSettings
+from skyport_gate_openstack.swift import Staging
+
+logger = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+_ENDED = ("finished", "failed", "cancelled")
+_CACHE_SECONDS = 600.0  # flavors and images are asked of Nova and Glance at most this often
+_KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_partitions
+_OCTET = {"Content-Type": "application/octet-stream"}
+
+
+class Handlers:
+    """One OpenStack site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
+
+    def __init__(self, settings: OpenStackSettings, connection: Any) -> None:
+        self.settings = settings
+        self.cloud = Cloud(settings, connection)
+        self.staging = Staging(settings, connection)
+        self.records = Records(settings.state_dir, PartitionRecord)
+        self._lock = threading.RLock()
+        self._flavors: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._images: dict[str, dict[str, Any]] = {}
+        self._cached_at = 0.0
+
+    # -- site -------------------------------------------------------------------------------------
+
+    async def get_site(self) -> tuple[dict[str, Any], int]:
+        site: dict[str, Any] = {
+            "kind": "openstack",
+            "name": self.settings.name,
+            "spot": False,
+            "poll_interval": self.settings.poll_interval,
+            "boot_time": self.settings.boot_time,
+            "single_job": True,
+            "version": VERSION,
+        }
+        if self.settings.max_nodes is not None:
+            site["max_nodes"] = self.settings.max_nodes
+        return site, 200
+
+    async def get_user(self, name: str) -> tuple[dict[str, str], int]:
+        # Every job has servers of its own and runs as their root.
+        return {"name": name, "run_as": "root on the job's own servers"}, 200
+
+    async def list_flavors(self) -> tuple[list[dict[str, Any]], int]:
+        flavors = await asyncio.to_thread(self._flavor_table)
+        return [spec for _, spec in flavors.values()], 200
+
+    async def list_images(self) -> tuple[list[dict[str, Any]], int]:
+        images = await asyncio.to_thread(self._image_table)
+        return [converters.image(name, found) for name, found in images.items()], 200
+
+    def _refresh(self) -> None:
+        """Ask Nova and Glance again once the cache is old."""
+        with self._lock:
+            if self._flavors and time.monotonic() - self._cached_at < _CACHE_SECONDS:
+                return
+            wanted = set(self.settings.flavors)
+            flavors = {
+                f["name"]: (f["id"], converters.flavor(f, self.settings.prices.get(f["name"], 0.0)))
+                for f in self.cloud.flavors()
+                if not wanted or f["name"] in wanted
+            }
+            missing = wanted - set(flavors)
+            if missing:
+                logger.warning("flavors %s of setting 'flavors' are not in Nova: not offered", sorted(missing))
+            found = self.cloud.images()
+            images = {}
+            for name, ref in self.settings.images.items():
+                match = next((i for i in found if ref in (i["id"], i["name"]) and i["status"] == "active"), None)
+                if match is None:
+                    logger.warning("image %s (%s) is not an active Glance image: not offered", name, ref)
+                else:
+                    images[name] = match
+            self._flavors, self._images, self._cached_at = flavors, images, time.monotonic()
+
+    def _flavor_table(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        self._refresh()
+        return self._flavors
+
+    def _image_table(self) -> dict[str, dict[str, Any]]:
+        self._refresh()
+        return self._images
+
+    # -- partitions ---------------------------------------------------------------------------------
+
+    async def list_partitions(self) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_partitions), 200
+
+    def _list_partitions(self) -> list[dict[str, Any]]:
+        # Servers and server groups without a record are listed too: the core deletes every
+        # partition it has no record of, which makes this listing the sweeper (docs/gates/openstack.md).
+        groups = converters.partition_ids(self.cloud.servers())
+        server_groups = self.cloud.server_groups()
+        result = []
+        for record in self.records.partitions():
+            if record.deleted_at and time.time() - record.deleted_at > _KEEP_DELETED_PARTITIONS:
+                self.records.drop_partition(record.id)
+                continue
+            result.append(self._reconciled(record, groups.get(record.id, [])))
+        known = {p["id"] for p in result}
+        orphans = (set(groups) | set(server_groups)) - known
+        result.extend(converters.orphan_partition(pid, groups.get(pid, [])) for pid in sorted(orphans))
+        return result
+
+    async def create_partition(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._create_partition, body)
+
+    def _create_partition(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        with self._lock:
+            existing = self.records.partition(body["id"])
+            if existing is not None:
+                return converters.partition(existing, self.cloud.servers(existing.id)), 200
+            flavors = self._flavor_table()
+            if body["flavor"] not in flavors:
+                raise BadRequest(
+                    f"unknown flavor {body['flavor']!r}; site {self.settings.name} offers {sorted(flavors)}"
+                )
+            images = self._image_table()
+            image = body.get("image") or self.settings.default_image
+            if image is None:
+                raise BadRequest(
+                    f"no image given and site {self.settings.name} has no default_image; images: {sorted(images)}"
+                )
+            if image not in images:
+                raise BadRequest(f"unknown image {image!r}; site {self.settings.name} offers {sorted(images)}")
+            if body.get("spot"):
+                raise BadRequest(f"site {self.settings.name} does not offer spot capacity (OpenStack has none)")
+            self._check_quota(int(body["count"]))
+            record = PartitionRecord(
+                id=body["id"],
+                flavor=body["flavor"],
+                flavor_id=flavors[body["flavor"]][0],
+                image=image,
+                image_id=images[image]["id"],
+                count=int(body["count"]),
+                owner=str(body.get("owner") or "unknown"),
+                created_at=converters.now_iso(),
+            )
+            record = self._build(record, [])
+            return converters.partition(record, self.cloud.servers(record.id)), 201
+
+    def _check_quota(self, count: int) -> None:
+        if self.settings.max_nodes is None:
+            return
+        live = sum(r.count for r in self.records.partitions() if r.intent == "create")
+        if live + count > self.settings.max_nodes:
+            raise Conflict(
+                f"site {self.settings.name} runs at most {self.settings.max_nodes} servers (max_nodes); "
+                f"{live} are in use or starting, {count} more asked for"
+            )
+
+    def _build(self, record: PartitionRecord, servers: list[dict[str, Any]]) -> PartitionRecord:
+        """Ask Nova for the partition's missing servers; a refusal is recorded, retried later or final."""
+        try:
+            if not record.group_id:
+                record = dataclasses.replace(record, group_id=self.cloud.create_server_group(record.id))
+                self.records.save(record)
+            built = {converters.rank(s) for s in servers}
+            for rank in sorted(set(range(record.count)) - built):
+                user_data = bootstrap.user_data(
+                    site=self.settings.name,
+                    partition_id=record.id,
+                    rank=rank,
+                    bundle_url=self.staging.get_url(self.staging.bundle_key(record.id, rank)),
+                    poll=self.settings.bundle_poll_interval,
+                    wait=self.settings.bundle_wait,
+                )
+                self.cloud.create_server(
+                    partition_id=record.id,
+                    rank=rank,
+                    flavor_id=record.flavor_id,
+                    image_id=record.image_id,
+                    group_id=record.group_id,
+                    user_data=user_data,
+                    owner=record.owner,
+                )
+        except Exception as exc:
+            fault = http_fault(exc)
+            if fault is None:
+                raise
+            status, message, retry_after = fault
+            retry, words = converters.build_refusal(status, message)
+            return self._refused(record, retry, words, retry_after)
+        record = dataclasses.replace(record, state_details="", next_attempt_at=0.0)
+        self.records.save(record)
+        return record
+
+    def _refused(self, record: PartitionRecord, retry: bool, words: str, retry_after: float | None) -> PartitionRecord:
+        attempts = record.attempts + 1
+        logger.warning("partition %s: build attempt %d: %s", record.id, attempts, words)
+        if retry and attempts < self.settings.launch_attempts:
+            delay = min(self.settings.launch_backoff * 2 ** (attempts - 1), self.settings.launch_backoff_max)
+            if retry_after is not None:
+                delay = min(max(delay, retry_after), self.settings.launch_backoff_max)
+            details = f"{words}; attempt {attempts} of {self.settings.launch_attempts}, next try in {delay:g} s"
+            record = dataclasses.replace(
+                record, attempts=attempts, next_attempt_at=time.time() + delay, state_details=details
+            )
+        else:
+            tries = f" after {attempts} attempts" if retry else ""
+            details = f"could not start {record.count} x {record.flavor}{tries}: {words}"
+            self._tear_down(record)
+            record = dataclasses.replace(record, intent="failed", attempts=attempts, state_details=details)
+        self.records.save(record)
+        return record
+
+    def _tear_down(self, record: PartitionRecord) -> None:
+        self.cloud.delete_servers(s["id"] for s in self.cloud.servers(record.id))
+        if record.group_id:
+            self.cloud.delete_server_group(record.group_id)
+
+    def _reconciled(self, record: PartitionRecord, servers: list[dict[str, Any]]) -> dict[str, Any]:
+        """The partition as it stands, after the steps its servers call for."""
+        if record.intent == "create":
+            with self._lock:
+                record = self.records.partition(record.id) or record
+                record, servers = self._step(record, servers)
+        return converters.partition(record, servers)
+
+    def _step(
+        self, record: PartitionRecord, servers: list[dict[str, Any]]
+    ) -> tuple[PartitionRecord, list[dict[str, Any]]]:
+        failed = [s for s in servers if s["status"] == "ERROR"]
+        if failed and record.job_id is None:
+            # A server Nova could not build: drop it, and build it again later or give up.
+            retry, words = converters.build_failure(failed[0])
+            self.cloud.delete_servers(s["id"] for s in failed)
+            record = self._refused(record, retry, words, None)
+            return record, self.cloud.servers(record.id)
+        if record.job_id is not None and servers and not any(converters.SERVER_ALIVE.get(s["status"]) for s in servers):
+            # Powered off after its job: on OpenStack a SHUTOFF server still holds its resources.
+            self._tear_down(record)
+            return record, servers
+        if record.next_attempt_at and time.time() >= record.next_attempt_at:
+            record = self._build(record, servers)
+            return record, self.cloud.servers(record.id)
+        return record, servers
+
+    async def get_partition(self, partition_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._get_partition, partition_id), 200
+
+    def _get_partition(self, partition_id: str) -> dict[str, Any]:
+        record = self.records.partition(partition_id)
+        servers = self.cloud.servers(partition_id)
+        if record is None:
+            if servers or partition_id in self.cloud.server_groups():
+                return converters.orphan_partition(partition_id, servers)
+            raise NotFound(f"partition {partition_id} does not exist on site {self.settings.name}")
+        return self._reconciled(record, servers)
+
+    async def delete_partition(self, partition_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._delete_partition, partition_id), 200
+
+    def _delete_partition(self, partition_id: str) -> dict[str, Any]:
+        with self._lock:
+            self.cloud.delete_servers(s["id"] for s in self.cloud.servers(partition_id))
+            group = self.cloud.server_groups().get(partition_id)
+            if group is not None:
+                self.cloud.delete_server_group(group)
+            # Bundles hold temp URLs; nothing should read them once the servers are gone.
+            self.staging.delete_prefix(self.staging.bundle_key(partition_id, 0).rsplit("/", 1)[0] + "/")
+            record = self.records.partition(partition_id)
+            after = self.cloud.servers(partition_id)
+            if record is None:
+                return {"id": partition_id, "state": "deleting" if after else "deleted"}
+            if record.intent != "delete":
+                record = dataclasses.replace(record, intent="delete", deleted_at=time.time(), state_details="deleted")
+                self.records.save(record)
+            return converters.partition(record, after)
+
+    # -- jobs ---------------------------------------------------------------------------------------
+
+    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+
+    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
+        groups = converters.partition_ids(self.cloud.servers())
+        result = []
+        for record in self.records.jobs():
+            if record.forgotten_at is not None:
+                staged.purge_if_due(self.staging, self.records, record, self.settings.keep_job_files)
+            elif partition_id is None or record.partition_id == partition_id:
+                result.append(self._job_view(record, groups.get(record.partition_id, [])))
+        return result
+
+    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._start_job, body)
+
+    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        with self._lock:
+            existing = self.records.job(body["id"])
+            if existing is not None:
+                return self._job_view(existing, self.cloud.servers(existing.partition_id)), 200
+            refuse_image(self.settings.name, body)
+            partition = self.records.partition(body["partition_id"])
+            if partition is None:
+                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
+            servers = self.cloud.servers(partition.id)
+            seen = converters.partition(partition, servers)
+            if seen["state"] != "ready":
+                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
+            if partition.job_id is not None:
+                raise Conflict(
+                    f"partition {partition.id} already ran job {partition.job_id}; an openstack partition runs one job"
+                )
+            nodes = int(body.get("nodes") or 1)
+            if nodes > partition.count:
+                raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
+            record = staged.new_job(body, partition.id, nodes)
+            staged.write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), "Swift")
+            self.records.save(record)
+            self.records.save(dataclasses.replace(partition, job_id=record.id))
+            return self._job_view(record, servers), 201
+
+    def _job_view(self, record: JobRecord, servers: list[dict[str, Any]]) -> dict[str, Any]:
+        # Servers are listed before the markers are read: a server that put its exit status and
+        # powered off in between then reads as finished, not lost.
+        return converters.job(record, staged.reported(self.staging, record), servers)
+
+    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._get_job, job_id), 200
+
+    def _get_job(self, job_id: str) -> dict[str, Any]:
+        record = self.records.known_job(job_id, self.settings.name)
+        return self._job_view(record, self.cloud.servers(record.partition_id))
+
+    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._cancel_job, job_id), 200
+
+    def _cancel_job(self, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            record = self.records.known_job(job_id, self.settings.name)
+            servers = self.cloud.servers(record.partition_id)
+            seen = self._job_view(record, servers)
+            if seen["state"] in _ENDED:
+                return seen
+            # No inbound port reaches the servers: cancelling is deleting them, and the partition
+            # is spent anyway (single_job).
+            record = dataclasses.replace(record, cancelled_at=converters.now_iso())
+            self.records.save(record)
+            self.cloud.delete_servers(s["id"] for s in servers)
+            return self._job_view(record, self.cloud.servers(record.partition_id))
+
+    async def job_stdout(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
+
+    async def job_stderr(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
+
+    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
+        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
+        record = self.records.known_job(job_id, self.settings.name)
+        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
+
+    # -- files ----------------------------------------------------------------------------------------
+
+    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(staged.upload_input, self.staging, self.records, job_id, name, body), 200
+
+    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
+        record = self.records.known_job(job_id, self.settings.name)
+        return await asyncio.to_thread(staged.list_outputs, self.staging, record), 200
+
+    async def download_output(
+        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
+    ) -> tuple[bytes, int, dict[str, str]]:
+        record = self.records.known_job(job_id, self.settings.name)
+        data = await asyncio.to_thread(staged.download_output, self.staging, record, name, offset, length)
+        return data, 200, _OCTET
+
+    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
+        await asyncio.to_thread(self._delete_job_files, job_id)
+        return None, 204
+
+    def _delete_job_files(self, job_id: str) -> None:
+        with self._lock:
+            staged.delete_job_files(self.staging, self.records, job_id, self.settings.keep_job_files)
