@@ -82,6 +82,12 @@ def aws_gate_under_test(aws_gate: httpx.Client) -> GateUnderTest:
 
 
 @pytest.fixture
+def openstack_gate_under_test(openstack_gate: httpx.Client) -> GateUnderTest:
+    """The openstack gate on the stand-in cloud of gates/openstack/tests/openstack_support.py (it plays the servers)."""
+    return GateUnderTest(openstack_gate, flavor="m1.small")
+
+
+@pytest.fixture
 def slurm_gate_under_test(slurm_gate: httpx.Client) -> GateUnderTest:
     """The slurm gate on a real one-node Slurm started by the tests (gates/slurm/tests/slurm_support.py)."""
     return GateUnderTest(slurm_gate, flavor="debug", timeout=60)
@@ -90,6 +96,7 @@ def slurm_gate_under_test(slurm_gate: httpx.Client) -> GateUnderTest:
 GATES = [
     pytest.param("local_gate", id="local"),
     pytest.param("aws_gate_under_test", id="aws", marks=pytest.mark.aws),
+    pytest.param("openstack_gate_under_test", id="openstack"),
     pytest.param("slurm_gate_under_test", id="slurm", marks=pytest.mark.slurm),
 ]
 
