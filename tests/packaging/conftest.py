@@ -20,7 +20,9 @@ import pytest
 ROOT = Path(__file__).parents[2]
 # What a build of the checkout never reads. The sdist is built from a copy without these, so it does
 # not depend on (or race with) anything else writing into the checkout while the tests run.
-SOURCE_ONLY = shutil.ignore_patterns(".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so")
+SOURCE_ONLY = shutil.ignore_patterns(
+    ".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so"
+)
 PURE = ["sdk", "clients/python", "gates/local", "gates/aws", "gates/openstack", "gates/slurm", "clients/jupyterhub"]
 
 
