@@ -1,13 +1,14 @@
 """Fixtures shared across test directories, and how the suite is spread over workers.
 
-The aws gate's moto server and instance player (gates/aws/tests/aws_support.py), the openstack
-gate's stand-in cloud (gates/openstack/tests/openstack_support.py, one per test, in the test's
-process) and the Slurm cluster of the slurm gate (gates/slurm/tests/slurm_support.py) serve the
-gates' own tests, the gate conformance suite and the end-to-end tests, one server process (or
-cluster) per session.
+The aws gate's moto server and instance player (gates/aws/tests/aws_support.py), the azure gate's
+Azurite, ARM stand-in and VM player (gates/azure/tests/azure_support.py), the openstack gate's
+stand-in cloud (gates/openstack/tests/openstack_support.py, one per test, in the test's process)
+and the Slurm cluster of the slurm gate (gates/slurm/tests/slurm_support.py) serve the gates' own
+tests, the gate conformance suite and the end-to-end tests, one server process (or cluster) per
+session.
 
 scripts/test runs the suite on several pytest-xdist workers with ``--dist loadgroup``: the tests
-that share a session's server (Slurm, moto, PostgreSQL) or its built distributions (packaging) go
+that share a session's server (Slurm, moto, Azurite, PostgreSQL) or its built distributions (packaging) go
 to one worker together, so each is started or built once; every other test goes wherever a worker
 is free.
 """
@@ -20,11 +21,18 @@ import pytest
 
 pytest_plugins = [
     "gates.aws.tests.aws_support",
+    "gates.azure.tests.azure_support",
     "gates.openstack.tests.openstack_support",
     "gates.slurm.tests.slurm_support",
 ]
 
-SHARED = {"slurm_cluster": "slurm", "moto_server": "aws", "postgres_url": "postgres", "wheelhouse": "packaging"}
+SHARED = {
+    "slurm_cluster": "slurm",
+    "moto_server": "aws",
+    "azurite": "azure",
+    "postgres_url": "postgres",
+    "wheelhouse": "packaging",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:

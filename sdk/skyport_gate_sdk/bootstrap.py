@@ -1,8 +1,8 @@
 """The two POSIX sh scripts a cloud gate's node runs: its user-data, and the job bundle that user-data fetches.
 
-Shared by the cloud gates (aws, openstack): the node needs no SSH, no inbound port and no cloud
+Shared by the cloud gates (aws, azure, openstack): the node needs no SSH, no inbound port and no cloud
 credentials. Its user-data holds one signed GET URL of its node's bundle in object storage (an S3
-presigned URL, a Swift temp URL), polls it until start_job has written it, runs it and powers off.
+presigned URL, an Azure SAS URL, a Swift temp URL), polls it until start_job has written it, runs it and powers off.
 The bundle holds signed URLs for everything the job reads and writes. Both scripts need only
 ``sh``, ``curl``, ``base64``, ``date`` and (with a time limit) ``timeout``, which every mainstream
 cloud image has. :func:`job_state` reads back the markers a bundle leaves.
@@ -91,6 +91,7 @@ def job_bundle(
     puts: Mapping[str, str],
     outputs: Sequence[tuple[str, str]],
     storage: str,
+    put_headers: Sequence[str] = (),
 ) -> str:
     """The job as node ``rank`` runs it.
 
@@ -99,9 +100,11 @@ def job_bundle(
     lists (file name, PUT URL) of the declared outputs, which only node 0 uploads. Only a regular
     file is uploaded: for an output that is a symbolic link, a FIFO, a device, a socket or a
     directory, node 0 puts a line "<index of the output>\t<why>" into ``refused`` instead
-    (read back by :func:`refused_outputs`). ``storage`` names the object store in messages ("S3").
+    (read back by :func:`refused_outputs`). ``storage`` names the object store in messages ("S3");
+    ``put_headers`` are HTTP headers every PUT sends (Azure Blob Storage wants "x-ms-blob-type: BlockBlob").
     """
     q = shlex.quote
+    headers = "".join(f" -H {q(header)}" for header in put_headers)
     variables = {
         **env,
         "SKYPORT_JOB_ID": job_id,
@@ -118,7 +121,7 @@ def job_bundle(
         f"# Skyport job {job_id}, node {rank} of {nodes} on partition {partition_id}.",
         f'work="${{SKYPORT_WORKDIR:-/var/lib/skyport}}/{job_id}"',
         'mkdir -p "$work" && cd "$work" || exit 1',
-        'put() { curl -fsS --retry 5 -o /dev/null -T "$1" "$2"; }',
+        f'put() {{ curl -fsS --retry 5{headers} -o /dev/null -T "$1" "$2"; }}',
         'get() { curl -fsS --retry 5 -o "$1" "$2"; }',
         f"fail() {{ printf '%s\\n' \"$1\" > .skyport-error; put .skyport-error {q(puts['error'])}; exit 1; }}",
         *([_OUTPUT_FUNCTIONS] if outputs else []),

@@ -39,3 +39,24 @@ def number(kind: str, key: str, value: Any, minimum: float = 0.0, what: str = ""
         unit = f" ({what})" if what else ""
         raise BadRequest(f"{kind} setting {key!r} must be a number >= {minimum:g}{unit}, got {value!r}")
     return float(value)
+
+
+def strings(kind: str, key: str, value: Any) -> tuple[str, ...]:
+    """``value`` if it is a list of strings."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise BadRequest(f"{kind} setting {key!r} must be a list of strings, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def flag(kind: str, key: str, value: Any) -> bool:
+    """``value`` if it is true or false."""
+    if not isinstance(value, bool):
+        raise BadRequest(f"{kind} setting {key!r} must be true or false, got {value!r}")
+    return value
+
+
+def mapping(kind: str, key: str, value: Any, what: str) -> Mapping[Any, Any]:
+    """``value`` if it is a mapping; ``what`` says what it maps to what."""
+    if not isinstance(value, Mapping):
+        raise BadRequest(f"{kind} setting {key!r} must map {what}, got {value!r}")
+    return value

@@ -1,4 +1,4 @@
-"""Jobs staged through object storage, shared by the cloud gates (aws, openstack).
+"""Jobs staged through object storage, shared by the cloud gates (aws, azure, openstack).
 
 A cloud gate's node reaches nothing but signed URLs of the gate's object store (see
 :mod:`skyport_gate_sdk.bootstrap`). What is the same on every cloud lives here: the gate's records
@@ -23,7 +23,7 @@ import dataclasses
 import datetime
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -144,8 +144,17 @@ def new_job(body: Mapping[str, Any], partition_id: str, nodes: int) -> JobRecord
     )
 
 
-def write_bundles(staging: Staging, record: JobRecord, script: str, env: Mapping[str, str], storage: str) -> None:
-    """Put each node's job bundle where its user-data polls for it; ``storage`` names the store in messages."""
+def write_bundles(
+    staging: Staging,
+    record: JobRecord,
+    script: str,
+    env: Mapping[str, str],
+    storage: str,
+    *,
+    put_headers: Sequence[str] = (),
+) -> None:
+    """Put each node's job bundle where its user-data polls for it; ``storage`` names the store in messages,
+    ``put_headers`` are sent with every PUT (see :func:`skyport_gate_sdk.bootstrap.job_bundle`)."""
     prefix = staging.job_prefix(record.id)
     inputs = {
         name[len("inputs/") :]: staging.get_url(prefix + name)
@@ -171,6 +180,7 @@ def write_bundles(staging: Staging, record: JobRecord, script: str, env: Mapping
             puts=puts,
             outputs=outputs,
             storage=storage,
+            put_headers=put_headers,
         )
         staging.put(staging.bundle_key(record.partition_id, rank), bundle.encode())
 

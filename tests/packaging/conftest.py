@@ -23,7 +23,16 @@ ROOT = Path(__file__).parents[2]
 SOURCE_ONLY = shutil.ignore_patterns(
     ".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so"
 )
-PURE = ["sdk", "clients/python", "gates/local", "gates/aws", "gates/openstack", "gates/slurm", "clients/jupyterhub"]
+PURE = [
+    "sdk",
+    "clients/python",
+    "gates/local",
+    "gates/aws",
+    "gates/azure",
+    "gates/openstack",
+    "gates/slurm",
+    "clients/jupyterhub",
+]
 
 
 def run(argv: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:

@@ -19,6 +19,7 @@ PROJECTS = {
     "skyport-hpc-client": ROOT / "clients/python",
     "skyport-hpc-gate-local": ROOT / "gates/local",
     "skyport-hpc-gate-aws": ROOT / "gates/aws",
+    "skyport-hpc-gate-azure": ROOT / "gates/azure",
     "skyport-hpc-gate-openstack": ROOT / "gates/openstack",
     "skyport-hpc-gate-slurm": ROOT / "gates/slurm",
     "skyport-hpc-jupyterhub": ROOT / "clients/jupyterhub",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
-from skyport_gate_sdk.settings import check_keys, number
+from skyport_gate_sdk.settings import check_keys, flag, mapping, number, strings
 
 # Instance types offered when the site names none: small general-purpose and compute shapes
 # that exist in every commercial region and are in the shipped price table.
@@ -74,9 +74,7 @@ class AwsSettings:
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, list | tuple):
-        raise BadRequest(f"aws setting {key!r} must be a list of strings, got {value!r}")
-    return tuple(str(v) for v in value)
+    return strings("aws", key, value)
 
 
 def _filters(key: str, value: Any) -> dict[str, tuple[str, ...]]:
@@ -105,9 +103,7 @@ def _expiry(key: str, value: Any) -> int:
 
 
 def _flag(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise BadRequest(f"aws setting {key!r} must be true or false, got {value!r}")
-    return value
+    return flag("aws", key, value)
 
 
 def _text(key: str, value: Any) -> str:
@@ -120,9 +116,7 @@ def _prefix(key: str, value: Any) -> str:
 
 
 def _mapping(key: str, value: Any, what: str) -> Mapping[Any, Any]:
-    if not isinstance(value, Mapping):
-        raise BadRequest(f"aws setting {key!r} must map {what}, got {value!r}")
-    return value
+    return mapping("aws", key, value, what)
 
 
 def _images(key: str, value: Any) -> dict[str, str]:
