@@ -19,17 +19,21 @@ Layout of a site's keys (``Staging.job_prefix`` / ``Staging.bundle_key`` give th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from skyport_gate_sdk import bootstrap
-from skyport_gate_sdk.errors import Conflict, NotFound
+from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
 from skyport_gate_sdk.files import check_name
+from skyport_gate_sdk.images import refuse_image
+from skyport_gate_sdk.outputs import DEFAULT_RANGE
 
 
 class Staging(Protocol):
@@ -270,3 +274,165 @@ def job_view(
     else:
         body["state"] = "running" if "started_at" in body else "pending"
     return body
+
+
+_OCTET = {"Content-Type": "application/octet-stream"}
+_ENDED = ("finished", "failed", "cancelled")
+
+
+class StagedJobs:
+    """The job and file operations of a cloud gate whose nodes run bundles fetched from object storage.
+
+    A gate's handlers class inherits them. Its ``__init__`` sets the attributes below, and it
+    defines the five cloud hooks (``_nodes`` ... ``_stop``). Each partition runs one job
+    (``single_job``); node records are whatever the cloud lists (dicts), read only by the hooks.
+    """
+
+    site: str  # the site's name, in messages
+    kind: str  # the gate's kind, in messages
+    storage: str  # the object store's name, in the messages a node reports ("S3", "Swift")
+    keep_job_files: float  # seconds a forgotten job's objects are kept
+    staging: Staging
+    records: Records[Any]
+    _lock: threading.RLock
+
+    # -- the cloud's part -------------------------------------------------------------------------
+
+    def _nodes(self, partition_id: str | None) -> list[dict[str, Any]]:
+        """The site's nodes as the cloud lists them (of one partition when given)."""
+        raise NotImplementedError
+
+    def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """Nodes grouped by the partition they are labelled with."""
+        raise NotImplementedError
+
+    def _partition_view(self, record: Any, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+        """A partition record and its nodes as a spec Partition."""
+        raise NotImplementedError
+
+    def _job_view_of(
+        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A spec Job from its markers (:func:`reported`) and its partition's nodes (e.g. with :func:`job_view`)."""
+        raise NotImplementedError
+
+    def _stop(self, nodes: list[dict[str, Any]]) -> None:
+        """End these nodes (terminate or delete them)."""
+        raise NotImplementedError
+
+    # -- jobs ---------------------------------------------------------------------------------------
+
+    def _job_view(self, record: JobRecord, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+        # Nodes are listed before the markers are read: a node that put its exit status and powered
+        # off in between then reads as finished, not lost.
+        return self._job_view_of(record, reported(self.staging, record), nodes)
+
+    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+
+    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
+        groups = self._by_partition(self._nodes(None))
+        result = []
+        for record in self.records.jobs():
+            if record.forgotten_at is not None:
+                purge_if_due(self.staging, self.records, record, self.keep_job_files)
+            elif partition_id is None or record.partition_id == partition_id:
+                result.append(self._job_view(record, groups.get(record.partition_id, [])))
+        return result
+
+    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._start_job, body)
+
+    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        with self._lock:
+            existing = self.records.job(body["id"])
+            if existing is not None:
+                return self._job_view(existing, self._nodes(existing.partition_id)), 200
+            refuse_image(self.site, body)
+            partition = self.records.partition(body["partition_id"])
+            if partition is None:
+                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.site}")
+            nodes = self._nodes(partition.id)
+            seen = self._partition_view(partition, nodes)
+            if seen["state"] != "ready":
+                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
+            if partition.job_id is not None:
+                raise Conflict(
+                    f"partition {partition.id} already ran job {partition.job_id}; "
+                    f"an {self.kind} partition runs one job"
+                )
+            count = int(body.get("nodes") or 1)
+            if count > partition.count:
+                raise BadRequest(f"job asks for {count} nodes; partition {partition.id} has {partition.count}")
+            record = new_job(body, partition.id, count)
+            write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), self.storage)
+            self.records.save(record)
+            self.records.save(dataclasses.replace(partition, job_id=record.id))
+            return self._job_view(record, nodes), 201
+
+    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._get_job, job_id), 200
+
+    def _get_job(self, job_id: str) -> dict[str, Any]:
+        record = self.records.known_job(job_id, self.site)
+        return self._job_view(record, self._nodes(record.partition_id))
+
+    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(self._cancel_job, job_id), 200
+
+    def _cancel_job(self, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            record = self.records.known_job(job_id, self.site)
+            nodes = self._nodes(record.partition_id)
+            seen = self._job_view(record, nodes)
+            if seen["state"] in _ENDED:
+                return seen
+            # No inbound port reaches the nodes: cancelling is ending them, and the partition is
+            # spent anyway (single_job).
+            cancelled_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+            record = dataclasses.replace(record, cancelled_at=cancelled_at)
+            self.records.save(record)
+            self._stop(nodes)
+            return self._job_view(record, self._nodes(record.partition_id))
+
+    async def job_stdout(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
+
+    async def job_stderr(
+        self, job_id: str, offset: int = 0, length: int | None = None
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
+
+    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
+        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
+        record = self.records.known_job(job_id, self.site)
+        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
+
+    # -- files ----------------------------------------------------------------------------------------
+
+    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
+        return await asyncio.to_thread(upload_input, self.staging, self.records, job_id, name, body), 200
+
+    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._list_outputs, job_id), 200
+
+    def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
+        return list_outputs(self.staging, self.records.known_job(job_id, self.site))
+
+    async def download_output(
+        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
+    ) -> tuple[bytes, int, dict[str, str]]:
+        return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
+
+    def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
+        return download_output(self.staging, self.records.known_job(job_id, self.site), name, offset, length)
+
+    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
+        await asyncio.to_thread(self._delete_job_files, job_id)
+        return None, 204
+
+    def _delete_job_files(self, job_id: str) -> None:
+        with self._lock:
+            delete_job_files(self.staging, self.records, job_id, self.keep_job_files)

@@ -1,4 +1,5 @@
-"""The gate API's operations for one AWS site, one method per operationId.
+"""The gate API's operations for one AWS site, one method per operationId (those of jobs and files
+in ``skyport_gate_sdk.staged.StagedJobs``).
 
 boto3 calls block, so every operation runs its work in a thread (``asyncio.to_thread``). Records
 of partitions and jobs are JSON files in the site's state directory; EC2 and S3 are asked for
@@ -16,11 +17,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from skyport_gate_sdk import bootstrap, staged
+from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
-from skyport_gate_sdk.images import refuse_image
-from skyport_gate_sdk.outputs import DEFAULT_RANGE
-from skyport_gate_sdk.staged import JobRecord, Records
+from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_aws import converters
 from skyport_gate_aws.converters import PartitionRecord
@@ -31,17 +30,20 @@ from skyport_gate_aws.settings import AwsSettings, load_prices
 logger = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-_ENDED = ("finished", "failed", "cancelled")
 _FLAVOR_CACHE_SECONDS = 3600.0
 _KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_partitions
-_OCTET = {"Content-Type": "application/octet-stream"}
 
 
-class Handlers:
-    """One AWS site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
+class Handlers(StagedJobs):
+    """One AWS site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on.
+
+    The job and file operations are ``skyport_gate_sdk.staged.StagedJobs``'s, on EC2 instances.
+    """
 
     def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
         self.settings = settings
+        self.site, self.kind, self.storage = settings.name, "aws", "S3"
+        self.keep_job_files = settings.keep_job_files
         self.ec2 = Ec2(settings, clients)
         self.staging = Staging(settings, clients)
         self.prices = load_prices(settings)
@@ -264,121 +266,21 @@ class Handlers:
             self.staging.delete_prefix(self.staging.bundle_key(partition_id, 0).rsplit("/", 1)[0] + "/")
             return converters.partition(record, self.ec2.instances(partition_id))
 
-    # -- jobs ---------------------------------------------------------------------------------------
+    # -- what skyport_gate_sdk.staged.StagedJobs asks of EC2 ----------------------------------------
 
-    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+    def _nodes(self, partition_id: str | None) -> list[dict[str, Any]]:
+        return self.ec2.instances(partition_id)
 
-    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
-        groups = converters.partition_ids(self.ec2.instances())
-        result = []
-        for record in self.records.jobs():
-            if record.forgotten_at is not None:
-                staged.purge_if_due(self.staging, self.records, record, self.settings.keep_job_files)
-            elif partition_id is None or record.partition_id == partition_id:
-                result.append(self._job_view(record, groups.get(record.partition_id, [])))
-        return result
+    def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        return converters.partition_ids(nodes)
 
-    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._start_job, body)
+    def _partition_view(self, record: PartitionRecord, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+        return converters.partition(record, nodes)
 
-    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        with self._lock:
-            existing = self.records.job(body["id"])
-            if existing is not None:
-                return self._job_view(existing, self.ec2.instances(existing.partition_id)), 200
-            refuse_image(self.settings.name, body)
-            partition = self.records.partition(body["partition_id"])
-            if partition is None:
-                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
-            instances = self.ec2.instances(partition.id)
-            seen = converters.partition(partition, instances)
-            if seen["state"] != "ready":
-                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
-            if partition.job_id is not None:
-                raise Conflict(
-                    f"partition {partition.id} already ran job {partition.job_id}; an aws partition runs one job"
-                )
-            nodes = int(body.get("nodes") or 1)
-            if nodes > partition.count:
-                raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
-            record = staged.new_job(body, partition.id, nodes)
-            staged.write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), "S3")
-            self.records.save(record)
-            self.records.save(dataclasses.replace(partition, job_id=record.id))
-            return self._job_view(record, instances), 201
+    def _job_view_of(
+        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return converters.job(record, reported, nodes)
 
-    def _job_view(self, record: JobRecord, instances: list[dict[str, Any]]) -> dict[str, Any]:
-        # Instances are described before the markers are read: an instance that put its exit
-        # status and powered off in between then reads as finished, not lost.
-        return converters.job(record, staged.reported(self.staging, record), instances)
-
-    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._get_job, job_id), 200
-
-    def _get_job(self, job_id: str) -> dict[str, Any]:
-        record = self.records.known_job(job_id, self.settings.name)
-        return self._job_view(record, self.ec2.instances(record.partition_id))
-
-    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._cancel_job, job_id), 200
-
-    def _cancel_job(self, job_id: str) -> dict[str, Any]:
-        with self._lock:
-            record = self.records.known_job(job_id, self.settings.name)
-            instances = self.ec2.instances(record.partition_id)
-            seen = self._job_view(record, instances)
-            if seen["state"] in _ENDED:
-                return seen
-            # No inbound port reaches the instance: cancelling is terminating it, and the
-            # partition is spent anyway (single_job).
-            record = dataclasses.replace(record, cancelled_at=converters.now_iso())
-            self.records.save(record)
-            self.ec2.terminate(i["InstanceId"] for i in instances)
-            return self._job_view(record, self.ec2.instances(record.partition_id))
-
-    async def job_stdout(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
-
-    async def job_stderr(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
-
-    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
-        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
-        record = self.records.known_job(job_id, self.settings.name)
-        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
-
-    # -- files ----------------------------------------------------------------------------------------
-
-    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._upload_input, job_id, name, body), 200
-
-    def _upload_input(self, job_id: str, name: str, body: bytes) -> dict[str, Any]:
-        return staged.upload_input(self.staging, self.records, job_id, name, body)
-
-    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
-        return await asyncio.to_thread(self._list_outputs, job_id), 200
-
-    def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
-        return staged.list_outputs(self.staging, self.records.known_job(job_id, self.settings.name))
-
-    async def download_output(
-        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
-
-    def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
-        record = self.records.known_job(job_id, self.settings.name)
-        return staged.download_output(self.staging, record, name, offset, length)
-
-    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
-        await asyncio.to_thread(self._delete_job_files, job_id)
-        return None, 204
-
-    def _delete_job_files(self, job_id: str) -> None:
-        with self._lock:
-            staged.delete_job_files(self.staging, self.records, job_id, self.settings.keep_job_files)
+    def _stop(self, nodes: list[dict[str, Any]]) -> None:
+        self.ec2.terminate(i["InstanceId"] for i in nodes)

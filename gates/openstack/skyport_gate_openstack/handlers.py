@@ -1,4 +1,5 @@
-"""The gate API's operations for one OpenStack site, one method per operationId.
+"""The gate API's operations for one OpenStack site, one method per operationId (those of jobs and
+files in ``skyport_gate_sdk.staged.StagedJobs``).
 
 openstacksdk calls block, so every operation runs its work in a thread (``asyncio.to_thread``).
 No call waits for a server to build: create_partition asks Nova for the servers and answers
@@ -18,11 +19,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from skyport_gate_sdk import bootstrap, staged
+from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
-from skyport_gate_sdk.images import refuse_image
-from skyport_gate_sdk.outputs import DEFAULT_RANGE
-from skyport_gate_sdk.staged import JobRecord, Records
+from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_openstack import converters
 from skyport_gate_openstack.cloud import Cloud, http_fault
@@ -33,17 +32,20 @@ from skyport_gate_openstack.swift import Staging
 logger = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-_ENDED = ("finished", "failed", "cancelled")
 _CACHE_SECONDS = 600.0  # flavors and images are asked of Nova and Glance at most this often
 _KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_partitions
-_OCTET = {"Content-Type": "application/octet-stream"}
 
 
-class Handlers:
-    """One OpenStack site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
+class Handlers(StagedJobs):
+    """One OpenStack site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on.
+
+    The job and file operations are ``skyport_gate_sdk.staged.StagedJobs``'s, on Nova servers.
+    """
 
     def __init__(self, settings: OpenStackSettings, connection: Any) -> None:
         self.settings = settings
+        self.site, self.kind, self.storage = settings.name, "openstack", "Swift"
+        self.keep_job_files = settings.keep_job_files
         self.cloud = Cloud(settings, connection)
         self.staging = Staging(settings, connection)
         self.records = Records(settings.state_dir, PartitionRecord)
@@ -299,114 +301,21 @@ class Handlers:
                 self.records.save(record)
             return converters.partition(record, after)
 
-    # -- jobs ---------------------------------------------------------------------------------------
+    # -- what skyport_gate_sdk.staged.StagedJobs asks of Nova ----------------------------------------
 
-    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+    def _nodes(self, partition_id: str | None) -> list[dict[str, Any]]:
+        return self.cloud.servers(partition_id)
 
-    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
-        groups = converters.partition_ids(self.cloud.servers())
-        result = []
-        for record in self.records.jobs():
-            if record.forgotten_at is not None:
-                staged.purge_if_due(self.staging, self.records, record, self.settings.keep_job_files)
-            elif partition_id is None or record.partition_id == partition_id:
-                result.append(self._job_view(record, groups.get(record.partition_id, [])))
-        return result
+    def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        return converters.partition_ids(nodes)
 
-    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._start_job, body)
+    def _partition_view(self, record: PartitionRecord, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+        return converters.partition(record, nodes)
 
-    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        with self._lock:
-            existing = self.records.job(body["id"])
-            if existing is not None:
-                return self._job_view(existing, self.cloud.servers(existing.partition_id)), 200
-            refuse_image(self.settings.name, body)
-            partition = self.records.partition(body["partition_id"])
-            if partition is None:
-                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
-            servers = self.cloud.servers(partition.id)
-            seen = converters.partition(partition, servers)
-            if seen["state"] != "ready":
-                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
-            if partition.job_id is not None:
-                raise Conflict(
-                    f"partition {partition.id} already ran job {partition.job_id}; an openstack partition runs one job"
-                )
-            nodes = int(body.get("nodes") or 1)
-            if nodes > partition.count:
-                raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
-            record = staged.new_job(body, partition.id, nodes)
-            staged.write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), "Swift")
-            self.records.save(record)
-            self.records.save(dataclasses.replace(partition, job_id=record.id))
-            return self._job_view(record, servers), 201
+    def _job_view_of(
+        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return converters.job(record, reported, nodes)
 
-    def _job_view(self, record: JobRecord, servers: list[dict[str, Any]]) -> dict[str, Any]:
-        # Servers are listed before the markers are read: a server that put its exit status and
-        # powered off in between then reads as finished, not lost.
-        return converters.job(record, staged.reported(self.staging, record), servers)
-
-    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._get_job, job_id), 200
-
-    def _get_job(self, job_id: str) -> dict[str, Any]:
-        record = self.records.known_job(job_id, self.settings.name)
-        return self._job_view(record, self.cloud.servers(record.partition_id))
-
-    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._cancel_job, job_id), 200
-
-    def _cancel_job(self, job_id: str) -> dict[str, Any]:
-        with self._lock:
-            record = self.records.known_job(job_id, self.settings.name)
-            servers = self.cloud.servers(record.partition_id)
-            seen = self._job_view(record, servers)
-            if seen["state"] in _ENDED:
-                return seen
-            # No inbound port reaches the servers: cancelling is deleting them, and the partition
-            # is spent anyway (single_job).
-            record = dataclasses.replace(record, cancelled_at=converters.now_iso())
-            self.records.save(record)
-            self.cloud.delete_servers(s["id"] for s in servers)
-            return self._job_view(record, self.cloud.servers(record.partition_id))
-
-    async def job_stdout(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
-
-    async def job_stderr(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
-
-    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
-        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
-        record = self.records.known_job(job_id, self.settings.name)
-        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
-
-    # -- files ----------------------------------------------------------------------------------------
-
-    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(staged.upload_input, self.staging, self.records, job_id, name, body), 200
-
-    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
-        record = self.records.known_job(job_id, self.settings.name)
-        return await asyncio.to_thread(staged.list_outputs, self.staging, record), 200
-
-    async def download_output(
-        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
-    ) -> tuple[bytes, int, dict[str, str]]:
-        record = self.records.known_job(job_id, self.settings.name)
-        data = await asyncio.to_thread(staged.download_output, self.staging, record, name, offset, length)
-        return data, 200, _OCTET
-
-    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
-        await asyncio.to_thread(self._delete_job_files, job_id)
-        return None, 204
-
-    def _delete_job_files(self, job_id: str) -> None:
-        with self._lock:
-            staged.delete_job_files(self.staging, self.records, job_id, self.settings.keep_job_files)
+    def _stop(self, nodes: list[dict[str, Any]]) -> None:
+        self.cloud.delete_servers(s["id"] for s in nodes)
