@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
-from skyport_gate_sdk.settings import check_keys, number
+from skyport_gate_sdk.settings import check_keys, mapping, number, strings
 
 KIND = "openstack"
 
@@ -89,24 +89,19 @@ def _path(key: str, value: Any) -> Path:
     return path
 
 
-def _strings(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
-        raise BadRequest(f"{KIND} setting {key!r} must be a non-empty list of names, got {value!r}")
-    return tuple(str(v) for v in value)
-
-
-def _mapping(key: str, value: Any, what: str) -> Mapping[Any, Any]:
-    if not isinstance(value, Mapping):
-        raise BadRequest(f"{KIND} setting {key!r} must map {what}, got {value!r}")
-    return value
+def _names(key: str, value: Any) -> tuple[str, ...]:
+    names = strings(KIND, key, value)
+    if not names:
+        raise BadRequest(f"{KIND} setting {key!r} must name at least one, got {value!r}")
+    return names
 
 
 def _images(key: str, value: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in _mapping(key, value, "image names to Glance image names or IDs").items()}
+    return {str(k): str(v) for k, v in mapping(KIND, key, value, "image names to Glance image names or IDs").items()}
 
 
 def _prices(key: str, value: Any) -> dict[str, float]:
-    raw = _mapping(key, value, "flavor names to prices per hour")
+    raw = mapping(KIND, key, value, "flavor names to prices per hour")
     return {str(k): _number(f"{key}.{k}", v) for k, v in raw.items()}
 
 
@@ -132,7 +127,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "network": _text,
     "security_group": _text,
     "server_group_policy": _policy,
-    "flavors": _strings,
+    "flavors": _names,
     "images": _images,
     "default_image": _text,
     "prices": _prices,
