@@ -9,7 +9,8 @@
   and outputs read back from a job's work folder without following what the job left there;
 - :mod:`skyport_gate_sdk.bootstrap`: the user-data and job bundle scripts a cloud gate's node runs,
   fetching its job and putting its results through signed object-storage URLs, and the reading of
-  the markers they leave;
+  the markers they leave; :mod:`skyport_gate_sdk.staged`: a cloud gate's records and its job and
+  file operations on such a store; :mod:`skyport_gate_sdk.s3`: that store on S3 (presigned URLs);
 - :mod:`skyport_gate_sdk.serve`: ``skyport-gate serve KIND``, the gate over HTTPS with mutual TLS,
   admitting only the core certificate of a Skyport home;
 - :mod:`skyport_gate_sdk.conformance`: ``skyport-gate conformance URL``, the checks every gate passes.

@@ -31,15 +31,6 @@ def _boto3() -> Any:
     return boto3, Config
 
 
-def client_error_code(exc: BaseException) -> str | None:
-    """The AWS error code of a botocore ``ClientError``, None for anything else."""
-    response = getattr(exc, "response", None)
-    if not isinstance(response, Mapping):
-        return None
-    code = response.get("Error", {}).get("Code")
-    return str(code) if code else None
-
-
 def connect(settings: AwsSettings) -> dict[str, Any]:
     """boto3 clients for ``ec2``, ``s3`` and (when configured) ``pricing``, credentials from boto3's chain."""
     boto3, config_class = _boto3()

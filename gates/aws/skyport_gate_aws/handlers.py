@@ -19,12 +19,12 @@ from typing import Any
 
 from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.s3 import S3Staging, client_error_code
 from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_aws import converters
 from skyport_gate_aws.converters import PartitionRecord
-from skyport_gate_aws.ec2 import TAG_NODE, Ec2, client_error_code, tag
-from skyport_gate_aws.s3 import Staging
+from skyport_gate_aws.ec2 import TAG_NODE, Ec2, tag
 from skyport_gate_aws.settings import AwsSettings, load_prices
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class Handlers(StagedJobs):
         self.site, self.kind, self.storage = settings.name, "aws", "S3"
         self.keep_job_files = settings.keep_job_files
         self.ec2 = Ec2(settings, clients)
-        self.staging = Staging(settings, clients)
+        self.staging = S3Staging(clients["s3"], settings.bucket, settings.site_prefix, settings.url_expiry)
         self.prices = load_prices(settings)
         self.records = Records(settings.state_dir, PartitionRecord)
         self._lock = threading.RLock()

@@ -1,48 +1,54 @@
-"""Every S3 call of the gate: the ``skyport_gate_sdk.staged.Staging`` of an aws site, with presigned URLs.
+"""A ``skyport_gate_sdk.staged.Staging`` on S3 or an S3-compatible store, with presigned URLs.
 
-Keys live under ``<prefix><site>/`` in the bucket, laid out as ``skyport_gate_sdk.staged`` says.
+The aws gate stages through S3 with it; the openstack gate through a cloud's S3-compatible
+endpoint (Ceph RGW, Swift's s3api) where configured. The caller makes the boto3 client (this
+module imports no boto3): its credentials come from boto3's chain, never from a setting.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Mapping
 from typing import Any
 
-from skyport_gate_aws.ec2 import client_error_code
-from skyport_gate_aws.settings import AwsSettings
 
-logger = logging.getLogger(__name__)
+def client_error_code(exc: BaseException) -> str | None:
+    """The error code of a botocore ``ClientError``, None for anything else."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, Mapping):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return str(code) if code else None
 
 
-class Staging:
-    """One site's keys in its bucket."""
+class S3Staging:
+    """One site's keys under ``site_prefix`` in ``bucket``; URLs live ``url_expiry`` seconds."""
 
-    def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
-        self.settings = settings
-        self.bucket = settings.bucket
-        self.client = clients["s3"]
+    def __init__(self, client: Any, bucket: str, site_prefix: str, url_expiry: int) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.site_prefix = site_prefix
+        self.url_expiry = url_expiry
 
     # -- keys -----------------------------------------------------------------------------------
 
     def job_prefix(self, job_id: str) -> str:
-        return f"{self.settings.site_prefix}jobs/{job_id}/"
+        return f"{self.site_prefix}jobs/{job_id}/"
 
     def bundle_key(self, partition_id: str, rank: int) -> str:
-        return f"{self.settings.site_prefix}partitions/{partition_id}/node-{rank}.sh"
+        return f"{self.site_prefix}partitions/{partition_id}/node-{rank}.sh"
 
     # -- presigned URLs, the instance's only access ------------------------------------------------
 
     def get_url(self, key: str) -> str:
         url: str = self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.settings.url_expiry
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.url_expiry
         )
         return url
 
     def put_url(self, key: str) -> str:
         url: str = self.client.generate_presigned_url(
-            "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.settings.url_expiry
+            "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.url_expiry
         )
         return url
 
