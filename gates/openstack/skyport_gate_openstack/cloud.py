@@ -61,6 +61,20 @@ def connect(settings: OpenStackSettings) -> Any:
     return openstack.connection.Connection(config=config)
 
 
+def connect_s3(settings: OpenStackSettings) -> Any:
+    """A boto3 S3 client of the cloud's S3-compatible endpoint, credentials from boto3's chain (EC2 credentials)."""
+    try:
+        import boto3  # noqa: PLC0415 - only a site staging through S3 needs boto3
+    except ImportError as exc:
+        raise ImportError(
+            "the openstack gate's 's3' setting needs boto3: pip install 'skyport-hpc-gate-openstack[s3]'"
+        ) from exc
+    verify: Any = str(settings.ca_file) if settings.ca_file else True
+    return boto3.session.Session().client(
+        "s3", endpoint_url=settings.s3["endpoint_url"], region_name=settings.s3.get("region"), verify=verify
+    )
+
+
 def http_fault(exc: BaseException) -> tuple[int, str, float | None] | None:
     """(HTTP status, the service's message, Retry-After seconds) of a refused call; None for anything else."""
     status = getattr(exc, "status_code", None)

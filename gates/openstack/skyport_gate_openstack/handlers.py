@@ -21,13 +21,14 @@ from typing import Any
 
 from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.s3 import S3Staging
 from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_openstack import converters
-from skyport_gate_openstack.cloud import Cloud, http_fault
+from skyport_gate_openstack.cloud import Cloud, connect_s3, http_fault
 from skyport_gate_openstack.converters import PartitionRecord
 from skyport_gate_openstack.settings import OpenStackSettings
-from skyport_gate_openstack.swift import Staging
+from skyport_gate_openstack.swift import Staging as Swift
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,17 @@ class Handlers(StagedJobs):
 
     def __init__(self, settings: OpenStackSettings, connection: Any) -> None:
         self.settings = settings
-        self.site, self.kind, self.storage = settings.name, "openstack", "Swift"
+        self.site, self.kind = settings.name, "openstack"
         self.keep_job_files = settings.keep_job_files
         self.cloud = Cloud(settings, connection)
-        self.staging = Staging(settings, connection)
+        self.staging: Swift | S3Staging
+        if settings.s3:
+            self.storage = "S3"
+            bucket, expiry = settings.s3["bucket"], settings.url_expiry
+            self.staging = S3Staging(connect_s3(settings), bucket, settings.site_prefix, expiry)
+        else:
+            self.storage = "Swift"
+            self.staging = Swift(settings, connection)
         self.records = Records(settings.state_dir, PartitionRecord)
         self._lock = threading.RLock()
         self._flavors: dict[str, tuple[str, dict[str, Any]]] = {}

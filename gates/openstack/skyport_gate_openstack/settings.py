@@ -31,7 +31,8 @@ class OpenStackSettings:
     region: str | None = None
     ca_file: Path | None = None  # CA bundle of a private cloud's TLS certificates; verification stays on
     container: str = "skyport"  # Swift container for bundles, inputs, outputs and logs (created if missing)
-    prefix: str = "skyport/"  # object name prefix inside the container
+    prefix: str = "skyport/"  # object name prefix inside the container (or the S3 bucket)
+    s3: Mapping[str, str] = dataclasses.field(default_factory=dict)  # endpoint_url, bucket[, region]: stage there
     network: str | None = None  # network ID the servers attach to; None: Nova's "auto" allocation
     security_group: str = "skyport-no-inbound"  # created by the gate with no ingress rule
     server_group_policy: str = "soft-affinity"
@@ -113,6 +114,18 @@ def _policy(key: str, value: Any) -> str:
     return str(value)
 
 
+def _s3(key: str, value: Any) -> dict[str, str]:
+    raw = {str(k): str(v) for k, v in mapping(KIND, key, value, "endpoint_url, bucket and region to values").items()}
+    unknown = sorted(set(raw) - {"endpoint_url", "bucket", "region"})
+    missing = [k for k in ("endpoint_url", "bucket") if not raw.get(k)]
+    if unknown or missing:
+        raise BadRequest(
+            f"{KIND} setting {key!r} takes endpoint_url and bucket (required) and region; "
+            f"unknown: {unknown}, missing: {missing}"
+        )
+    return raw
+
+
 def _expiry(key: str, value: Any) -> int:
     return int(_number(key, value, minimum=60))
 
@@ -124,6 +137,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ca_file": _path,
     "container": _text,
     "prefix": _prefix,
+    "s3": _s3,
     "network": _text,
     "security_group": _text,
     "server_group_policy": _policy,
