@@ -38,7 +38,8 @@ def test_one_install_brings_the_client_and_the_local_gate_and_not_ruff(venv: Pat
     listing = run(pip(venv, "list", "--format", "json"), venv, clean_env())
     names = {row["name"].lower() for row in json.loads(listing)}
     assert {"skyport-hpc", "skyport-hpc-client", "skyport-hpc-gate-local"} <= names
-    assert not names & {"skyport", "ruff", "skyport-hpc-gate-aws", "skyport-hpc-gate-azure", "skyport-hpc-gate-slurm"}
+    gates = {"skyport-hpc-gate-aws", "skyport-hpc-gate-azure", "skyport-hpc-gate-openstack", "skyport-hpc-gate-slurm"}
+    assert not names & {"skyport", "ruff", *gates}
 
 
 def test_installed_skyport_runs_a_job_with_an_input_file_and_fetches_its_output(venv: Path, tmp_path: Path) -> None:
