@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from gates.openstack.tests.openstack_support import StandIn
+from gates.openstack.tests.openstack_support import PASSWORD, StandIn
 from gates.openstack.tests.test_openstack_site import wait_for
 
 ENDED = ("finished", "failed", "cancelled")
@@ -114,3 +114,18 @@ def test_delete_job_files_forgets_the_job_and_its_objects(openstack_gate: httpx.
 
     assert openstack_gate.get("/jobs/j1").status_code == 404
     assert not [name for name in stand_in.containers["skyport"]["objects"] if "/jobs/j1/" in name]
+
+
+def test_no_credential_reaches_a_server_or_the_gate_api(openstack_gate: httpx.Client, stand_in: StandIn) -> None:
+    """The password and the Keystone tokens stay in the gate: not in user-data, bundles, objects or answers."""
+    ready_partition(openstack_gate)
+    openstack_gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "env; echo done"})
+    wait_for(openstack_gate, "/jobs/j1", ENDED)
+    answers = [openstack_gate.get(path).text for path in ("/site", "/partitions", "/jobs", "/jobs/j1/stdout")]
+
+    secrets = [PASSWORD, *stand_in.tokens]
+    assert stand_in.tokens
+    seen = [*stand_in.user_data.values(), *answers]
+    seen += [o["data"].decode(errors="replace") for c in stand_in.containers.values() for o in c["objects"].values()]
+    assert not [text for text in seen for secret in secrets if secret in text]
+    assert "done" in answers[-1]
