@@ -2,13 +2,13 @@
 
 The aws gate's moto server and instance player (gates/aws/tests/aws_support.py), the azure gate's
 Azurite, ARM stand-in and VM player (gates/azure/tests/azure_support.py), the openstack gate's
-stand-in cloud (gates/openstack/tests/openstack_support.py, one per test, in the test's process)
-and the Slurm cluster of the slurm gate (gates/slurm/tests/slurm_support.py) serve the gates' own
-tests, the gate conformance suite and the end-to-end tests, one server process (or cluster) per
-session.
+stand-in cloud (gates/openstack/tests/openstack_support.py, one per test, in the test's process),
+the Slurm cluster of the slurm gate (gates/slurm/tests/slurm_support.py) and a podman store
+holding a test image (tests/containers.py) serve the gates' own tests, the gate conformance suite
+and the end-to-end tests, one server process (or cluster, or store) per session.
 
 scripts/test runs the suite on several pytest-xdist workers with ``--dist loadgroup``: the tests
-that share a session's server (Slurm, moto, Azurite, PostgreSQL) or its built distributions (packaging) go
+that share a session's server (Slurm, moto, Azurite, PostgreSQL, podman) or its built distributions (packaging) go
 to one worker together, so each is started or built once; every other test goes wherever a worker
 is free.
 """
@@ -24,6 +24,7 @@ pytest_plugins = [
     "gates.azure.tests.azure_support",
     "gates.openstack.tests.openstack_support",
     "gates.slurm.tests.slurm_support",
+    "tests.containers",
 ]
 
 SHARED = {
@@ -32,6 +33,7 @@ SHARED = {
     "azurite": "azure",
     "postgres_url": "postgres",
     "wheelhouse": "packaging",
+    "podman_store": "podman",
 }
 
 

@@ -59,7 +59,9 @@ def test_a_script_in_the_shape_sky_port_s_jupyterhub_spawner_writes_runs(daemon:
     assert _wait(api, job_id, "FEC") == "F"
     assert api.get_job_stdout(job_id).payload.read() == b"Start single user jupyter server\n"
     comment = get_job.sync(client=client, job_id=job_id).comment
-    assert "container-image registry.example.org/jupyter/pytorch-notebook:cuda12-hub-5.2.1 not used" in comment
+    assert (
+        "container-image registry.example.org/jupyter/pytorch-notebook:cuda12-hub-5.2.1: the job runs in it" in comment
+    )
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="Sky Port's reference scripts (../shared/reference) are absent")

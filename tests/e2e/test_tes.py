@@ -1,7 +1,9 @@
 """The TES endpoint of a real daemon over mutual TLS: tasks are jobs on the sandboxed local site.
 
 The local site runs the image ``ubuntu:22.04`` on the host (``host_images``), in bubblewrap, so
-the tasks' absolute paths are folders of the job's own; any other image is refused by the site.
+the tasks' absolute paths are folders of the job's own; it has no container runtime
+(``container_runtime: none``), so any other image is refused by the site (tests/e2e/test_containers.py
+runs images with podman).
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ ENDED = {"COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED"}
 SITE = {
     "name": "local",
     "kind": "local",
-    "settings": {"cpus": 2, "mem": 2048, "users": TEST_USERS, "read_only": PYTHON, "host_images": ["ubuntu:*"]},
+    "settings": {
+        "cpus": 2,
+        "mem": 2048,
+        "users": TEST_USERS,
+        "read_only": PYTHON,
+        "host_images": ["ubuntu:*"],
+        "container_runtime": "none",
+    },
 }
 
 

@@ -20,6 +20,7 @@ import fnmatch
 import logging
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -33,7 +34,7 @@ from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound, SkyportError
 from skyport_gate_sdk.files import check_name, read_from, write_atomic
 from skyport_gate_sdk.outputs import DEFAULT_RANGE, output_listing, read_output
 
-from skyport_gate_local import cgroups, processes, records, sandbox
+from skyport_gate_local import cgroups, containers, processes, records, sandbox
 from skyport_gate_local.cgroups import Cgroups
 from skyport_gate_local.records import ENDED, JobRecord, PartitionRecord
 from skyport_gate_local.settings import LocalSettings
@@ -70,6 +71,11 @@ class Handlers:
         self._cgroups, why = cgroups.find(settings.name, settings.state_dir)
         if why:
             logger.warning("site %s: %s", settings.name, why)
+        self._podman, self._runtime_problem = containers.find(settings.container_runtime, settings.podman_options)
+        if self._runtime_problem:
+            logger.error(
+                "site %s runs no job in an image until this is fixed: %s", settings.name, self._runtime_problem
+            )
         self._reload()
 
     def close(self) -> None:
@@ -127,7 +133,11 @@ class Handlers:
         ], 200
 
     async def list_images(self) -> tuple[list[dict[str, Any]], int]:
-        return [{"name": IMAGE, "kind": "host", "comment": "jobs run directly on this machine"}], 200
+        host = {"name": IMAGE, "kind": "host", "comment": "jobs run directly on this machine"}
+        if self._podman is None:
+            return [host], 200
+        names = await asyncio.to_thread(self._podman.images)
+        return [host, *({"name": name, "kind": "container", "comment": "run with podman"} for name in names)], 200
 
     # -- partitions -------------------------------------------------------------------------------
 
@@ -311,6 +321,8 @@ class Handlers:
             if job is not None and job.cgroups:
                 self._remove_cgroups(job_id, job.cgroups)
             (job_dir / "job.json").unlink(missing_ok=True)
+        if job is not None and job.container and self._podman is not None:
+            self._podman.remove(job.container)
         shutil.rmtree(job_dir, ignore_errors=True)
         logger.info("%s: files deleted", job_id)
 
@@ -366,13 +378,16 @@ class Handlers:
             raise BadRequest(
                 f"job {body['id']} asks for {body['storage']} MiB of disk; site {site.name} has {disk} MiB ({where})"
             )
-        image = body.get("image")
-        if image is not None and not any(fnmatch.fnmatchcase(image, pattern) for pattern in site.host_images):
+        image = self._container_image(body)
+        if image and self._podman is None:
+            why = self._runtime_problem or "it has no container runtime"
             raise BadRequest(
-                f"site {site.name} cannot run image {image!r}: it has no container runtime, and its setting "
-                f"host_images ({', '.join(site.host_images) or 'empty'}) does not name the image as one to run "
-                "on this machine's system"
+                f"site {site.name} cannot run image {image!r}: {why}, and its setting host_images "
+                f"({', '.join(site.host_images) or 'empty'}) does not name the image as one to run on this "
+                "machine's system"
             )
+        if image and (problem := containers.env_problem(body.get("env", {}))):
+            raise BadRequest(f"job {body['id']}: {problem}")
         volumes = body.get("volumes", [])
         if volumes and site.sandbox == "none":
             raise BadRequest(f"site {site.name} runs jobs without a sandbox (sandbox: none), so it has no volumes")
@@ -381,6 +396,13 @@ class Handlers:
             if problem:
                 raise BadRequest(f"job {body['id']}: {problem} on site {site.name}")
         return cpus, mem
+
+    def _container_image(self, body: Mapping[str, Any]) -> str:
+        """The image a job runs in with the container runtime; empty when it runs on this machine's system."""
+        image = body.get("image")
+        if image is None or any(fnmatch.fnmatchcase(image, pattern) for pattern in self.settings.host_images):
+            return ""
+        return str(image)
 
     def _disk(self) -> int:
         """MiB of disk a job may use: the setting, or what is free where job folders are made now."""
@@ -428,12 +450,15 @@ class Handlers:
                 workdir=workdir,
                 requested=body.get("env", {}),
             )
+            command = self._sandbox.command(account, workdir, script, processes.script_command(script), volumes)
+            if image := self._container_image(body):
+                command, env = self._in_container(job, image, account=account, script=script, volumes=volumes, env=env)
             if self._cgroups is not None:
                 job.cgroups = self._cgroups.create(job.id, job.cpu_set, job.mem, self.settings.max_processes)
             launch = processes.Launch(
                 job_id=job.id,
                 workdir=workdir,
-                command=self._sandbox.command(account, workdir, script, processes.script_command(script), volumes),
+                command=command,
                 status=job_dir / "status",
                 stdout=job_dir / "stdout",
                 stderr=job_dir / "stderr",
@@ -463,6 +488,48 @@ class Handlers:
         processes.release(go)
         logger.info("%s: started, pid %s", job.id, pid)
 
+    def _in_container(
+        self,
+        job: JobRecord,
+        image: str,
+        *,
+        account: sandbox.Account,
+        script: Path,
+        volumes: list[tuple[Path, str]],
+        env: dict[str, str],
+    ) -> tuple[list[str], dict[str, str]]:
+        """The command running the job's script in ``image`` with podman, and podman's own environment.
+
+        Raises NotFound naming the site's images when its store does not hold ``image``.
+        """
+        assert self._podman is not None
+        if not self._podman.has(image):
+            have = ", ".join(self._podman.images()) or "none"
+            raise NotFound(
+                f"site {self.settings.name} has no image {image!r} (it pulls none; its images: {have}); "
+                "ask its operator to add it, or name one of those"
+            )
+        job_dir = self._jobs_dir / job.id
+        containers.write_env_file(job_dir / "env", env)
+        job.container = containers.container_name(job.id)
+        command = self._podman.command(
+            name=job.container,
+            image=image,
+            uid=account.uid,
+            gid=account.gid,
+            workdir=job_dir / "work",
+            script_file=script,
+            script=processes.script_command(script),
+            volumes=volumes,
+            env_file=job_dir / "env",
+            cpu_set=job.cpu_set,
+            mem=job.mem,
+            max_processes=self.settings.max_processes,
+            open_files=resource.getrlimit(resource.RLIMIT_NOFILE)[0],
+        )
+        gate_env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+        return command, gate_env
+
     def _arm_time_limit(self, job: JobRecord, delay: float) -> None:
         pid = job.pid
         self._watcher.call_later(max(delay, 0.0), lambda: self._time_limit_reached(job.id, pid))
@@ -487,6 +554,11 @@ class Handlers:
             job = self._jobs.get(job_id)
             if job is not None and job.pid == pid and job.active:
                 processes.signal_group(pid, signal.SIGKILL)
+
+    def _remove_container(self, job: JobRecord) -> None:
+        """Remove the job's container, in the background: killing podman's client leaves it running."""
+        if job.container and self._podman is not None:
+            threading.Thread(target=self._podman.remove, args=(job.container,), daemon=True).start()
 
     def _end(self, job: JobRecord, state: str, details: str) -> None:
         job.state, job.state_details, job.ended_at = state, details, records.now_iso()
@@ -527,6 +599,7 @@ class Handlers:
         self._save_job(job)
         if job.cgroups:
             self._remove_cgroups(job.id, job.cgroups)
+        self._remove_container(job)
         logger.info("%s: %s", job.id, job.state_details)
 
     def _remove_cgroups(self, job_id: str, paths: list[str], tries: int = 100) -> None:

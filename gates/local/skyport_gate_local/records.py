@@ -76,6 +76,7 @@ class JobRecord:
     stdout_size: int | None = None  # bytes of its logs, set once it has ended
     stderr_size: int | None = None
     max_rss: int | None = None  # bytes: the largest resident memory it used, once it has ended, when measured
+    container: str = ""  # the name of its container, when it runs in an image (removed once it has ended)
 
     def to_wire(self, node: dict[str, str]) -> dict[str, Any]:
         """The job as the gate API shows it."""

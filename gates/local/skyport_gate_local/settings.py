@@ -11,6 +11,8 @@ from typing import Any
 from skyport_gate_sdk.errors import BadRequest
 from skyport_gate_sdk.settings import check_keys, number, whole
 
+from skyport_gate_local.containers import RUNTIMES
+
 _KNOWN = (
     "name",
     "state_dir",
@@ -25,6 +27,8 @@ _KNOWN = (
     "price",
     "storage",
     "host_images",
+    "container_runtime",
+    "podman_options",
 )
 SANDBOXES = ("bubblewrap", "none")
 
@@ -51,6 +55,8 @@ class LocalSettings:
     price: float = 0.0  # per node-hour, what a job is charged for this machine (budgets, usage)
     storage: int | None = None  # MiB of disk a job may use; None = the free disk of state_dir, read when asked
     host_images: tuple[str, ...] = ()  # image names (fnmatch patterns) run on this machine's system, sandboxed
+    container_runtime: str | None = None  # "podman" or "none"; None: podman when it is installed
+    podman_options: tuple[str, ...] = ()  # podman's global options for every call (--root, --runtime ...)
 
 
 def load(raw: Mapping[str, Any]) -> LocalSettings:
@@ -75,6 +81,12 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
     host_images = raw.get("host_images") or []
     if not isinstance(host_images, list) or not all(isinstance(p, str) and p for p in host_images):
         raise BadRequest(f"local setting 'host_images' must be a list of image names or patterns, got {host_images!r}")
+    runtime = raw.get("container_runtime")
+    if runtime is not None and runtime not in RUNTIMES:
+        raise BadRequest(f"local setting 'container_runtime' must be one of {', '.join(RUNTIMES)}, got {runtime!r}")
+    podman_options = raw.get("podman_options") or []
+    if not isinstance(podman_options, list) or not all(isinstance(o, str) and o for o in podman_options):
+        raise BadRequest(f"local setting 'podman_options' must be a list of podman options, got {podman_options!r}")
     return LocalSettings(
         name=str(raw["name"]),
         state_dir=Path(raw["state_dir"]).expanduser(),
@@ -89,4 +101,6 @@ def load(raw: Mapping[str, Any]) -> LocalSettings:
         price=price,
         storage=whole("local", "storage", raw["storage"], 0) if "storage" in raw else None,
         host_images=tuple(host_images),
+        container_runtime=runtime,
+        podman_options=tuple(podman_options),
     )

@@ -738,7 +738,7 @@ class Loop:
             nodes=request.nodes,
             time_limit=request.time_limit,
             outputs=list(request.outputs),
-            image=request.run_in or None,
+            image=request.run_in or _container_image(request.container_image, gate) or None,
             volumes=list(request.volumes) or None,
         )
 
@@ -973,6 +973,13 @@ def _slots(
         )
         for index in range(record.count)
     ]
+
+
+def _container_image(image: str, gate: Gate) -> str:
+    """A job's ``container-image`` when its site's container runtime has that image; empty otherwise
+    (the job then runs on the site's system, as its comment says)."""
+    offered = gate.offer.images if gate.offer else []
+    return image if any(i.name == image and i.kind == "container" for i in offered) else ""
 
 
 def _environment(job: Job) -> dict[str, str]:

@@ -47,10 +47,13 @@ def _resources(request: JobRequest) -> list[dict[str, Any]]:
 
 
 def no_container(image: str) -> str:
-    """Why a job's ``container-image`` is not used, said in its comment."""
+    """Where a job's ``container-image`` is used, said in its comment."""
     if not image:
         return ""
-    return f"container-image {image} not used: no site has a container runtime, the job runs on the site's system"
+    return (
+        f"container-image {image}: the job runs in it on a site whose container runtime has it (skyport images), "
+        "and on the site's system elsewhere"
+    )
 
 
 def job(

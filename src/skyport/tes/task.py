@@ -32,6 +32,12 @@ from skyport.jobs.files import check_name
 from skyport.jobs.script import is_directive
 
 EXECUTORS_LOG = "tes-executors"
+# The time in RFC 3339 with microseconds where date has GNU's %N, in whole seconds elsewhere
+# (busybox's date prints %N as it is, so an image such as busybox or alpine gets seconds).
+NOW = (
+    "now() { t=$(date -u +%Y-%m-%dT%H:%M:%S.%6N); "
+    'case "$t" in *[!0-9T:.-]*) t=$(date -u +%Y-%m-%dT%H:%M:%S);; esac; echo "${t}Z"; }'
+)
 MAX_TAG_KEY = 255
 DEFAULT_NAME = "tes-task"
 # backend_parameters Skyport reads (keys are case-insensitive), and the #SWM directive each sets.
@@ -90,7 +96,7 @@ def plan(task: Mapping[str, Any]) -> Plan:
     outputs += [EXECUTORS_LOG, *(output_name(n) for n in range(len(task.get("outputs") or [])))]
     lines += [f"#SWM output {' '.join(outputs)}", 'W="$PWD"', "set -e"]
     lines += _stage_inputs(task.get("inputs") or [])
-    lines += ["set +e", f': > "$W/{EXECUTORS_LOG}"', "status=0"]
+    lines += ["set +e", f': > "$W/{EXECUTORS_LOG}"', "status=0", NOW]
     for index, executor in enumerate(executors):
         lines += _run(index, executor)
     for index, output in enumerate(task.get("outputs") or []):
@@ -213,13 +219,12 @@ def _run(index: int, executor: Mapping[str, Any]) -> list[str]:
     workdir = shlex.quote(executor["workdir"]) if executor.get("workdir") else '"$W"'
     stdin = shlex.quote(executor["stdin"]) if executor.get("stdin") else "/dev/null"
     out, err = f'"$W/{log_name(index, "stdout")}"', f'"$W/{log_name(index, "stderr")}"'
-    clock = "date -u +%Y-%m-%dT%H:%M:%S.%6NZ"
     lines = [
         'if [ "$status" -eq 0 ]; then',
-        f"  start=$({clock})",
+        "  start=$(now)",
         f"  ( mkdir -p {workdir} && cd {workdir} && exec {argv} ) < {stdin} > {out} 2> {err}",
         "  code=$?",
-        f'  echo "{index} $start $({clock}) $code" >> "$W/{EXECUTORS_LOG}"',
+        f'  echo "{index} $start $(now) $code" >> "$W/{EXECUTORS_LOG}"',
     ]
     for stream, target in (("stdout", out), ("stderr", err)):
         if executor.get(stream):
