@@ -25,7 +25,7 @@ import datetime
 import json
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -319,6 +319,35 @@ class StagedJobs:
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         """End these nodes (terminate or delete them)."""
         raise NotImplementedError
+
+    # -- partitions -----------------------------------------------------------------------------------
+
+    def _checked_partition(
+        self,
+        body: Mapping[str, Any],
+        flavors: Collection[str],
+        images: Collection[str],
+        default_image: str | None,
+        max_nodes: int | None,
+    ) -> str:
+        """The image a create_partition body asks for (or the default), once its flavor, image and node
+        count are ones the site offers; else a 400 naming what it offers, or a 409 past ``max_nodes``."""
+        if body["flavor"] not in flavors:
+            raise BadRequest(f"unknown flavor {body['flavor']!r}; site {self.site} offers {sorted(flavors)}")
+        image: str | None = body.get("image") or default_image
+        if image is None:
+            raise BadRequest(f"no image given and site {self.site} has no default_image; images: {sorted(images)}")
+        if image not in images:
+            raise BadRequest(f"unknown image {image!r}; site {self.site} offers {sorted(images)}")
+        count = int(body["count"])
+        if max_nodes is not None:
+            live = sum(r.count for r in self.records.partitions() if r.intent == "create")
+            if live + count > max_nodes:
+                raise Conflict(
+                    f"site {self.site} runs at most {max_nodes} nodes (max_nodes); "
+                    f"{live} are in use or starting, {count} more asked for"
+                )
+        return image
 
     # -- jobs ---------------------------------------------------------------------------------------
 

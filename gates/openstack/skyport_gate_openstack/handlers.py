@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skyport_gate_sdk import bootstrap
-from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.errors import BadRequest, NotFound
 from skyport_gate_sdk.s3 import S3Staging
 from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
@@ -151,22 +151,10 @@ class Handlers(StagedJobs):
             existing = self.records.partition(body["id"])
             if existing is not None:
                 return converters.partition(existing, self.cloud.servers(existing.id)), 200
-            flavors = self._flavor_table()
-            if body["flavor"] not in flavors:
-                raise BadRequest(
-                    f"unknown flavor {body['flavor']!r}; site {self.settings.name} offers {sorted(flavors)}"
-                )
-            images = self._image_table()
-            image = body.get("image") or self.settings.default_image
-            if image is None:
-                raise BadRequest(
-                    f"no image given and site {self.settings.name} has no default_image; images: {sorted(images)}"
-                )
-            if image not in images:
-                raise BadRequest(f"unknown image {image!r}; site {self.settings.name} offers {sorted(images)}")
+            flavors, images = self._flavor_table(), self._image_table()
+            image = self._checked_partition(body, flavors, images, self.settings.default_image, self.settings.max_nodes)
             if body.get("spot"):
                 raise BadRequest(f"site {self.settings.name} does not offer spot capacity (OpenStack has none)")
-            self._check_quota(int(body["count"]))
             record = PartitionRecord(
                 id=body["id"],
                 flavor=body["flavor"],
@@ -179,16 +167,6 @@ class Handlers(StagedJobs):
             )
             record = self._build(record, [])
             return converters.partition(record, self.cloud.servers(record.id)), 201
-
-    def _check_quota(self, count: int) -> None:
-        if self.settings.max_nodes is None:
-            return
-        live = sum(r.count for r in self.records.partitions() if r.intent == "create")
-        if live + count > self.settings.max_nodes:
-            raise Conflict(
-                f"site {self.settings.name} runs at most {self.settings.max_nodes} servers (max_nodes); "
-                f"{live} are in use or starting, {count} more asked for"
-            )
 
     def _build(self, record: PartitionRecord, servers: list[dict[str, Any]]) -> PartitionRecord:
         """Ask Nova for the partition's missing servers; a refusal is recorded, retried later or final."""
