@@ -2,7 +2,7 @@
 jobs run with no inbound port.
 
 ``create_app(settings)`` is the entry point ``azure`` of the group ``skyport.gates``. The Azure SDK
-is imported when the app is made, not when this package is.
+is imported with the gate's first call to Azure, not when the gate starts.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from skyport_gate_sdk.apps import gate_app
 
 from skyport_gate_azure import settings as settings_module
+from skyport_gate_azure.arm import Arm, Credential
+from skyport_gate_azure.blobs import Staging
 from skyport_gate_azure.handlers import VERSION, Handlers
 
 __all__ = ["VERSION", "Handlers", "create_app"]
@@ -23,9 +25,6 @@ if TYPE_CHECKING:  # imported at run time by skyport_gate_sdk.apps, which import
 
 def create_app(settings: Mapping[str, Any]) -> AsyncApp:
     """A connexion app serving spec/core-gate.yaml for one Azure site; see docs/gates/azure.md for settings."""
-    from skyport_gate_azure.arm import Arm, credential  # noqa: PLC0415 - the Azure SDK loads only here
-    from skyport_gate_azure.blobs import Staging  # noqa: PLC0415
-
     azure = settings_module.load(settings)
-    token_credential = credential(azure)
-    return gate_app(Handlers(azure, Arm(azure, token_credential), Staging(azure, token_credential)))
+    credential = Credential(azure)
+    return gate_app(Handlers(azure, Arm(azure, credential), Staging(azure, credential)))

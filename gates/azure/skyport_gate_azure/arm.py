@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import logging
+import types
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,17 +83,16 @@ class _Initial:
 
     def __init__(self) -> None:
         self.url: str | None = None
-        self.status = 0
 
     def initialize(self, client: Any, initial_response: Any, deserialization_callback: Any) -> None:
         response = initial_response.http_response
-        self.status = response.status_code
-        self.url = response.headers.get("Azure-AsyncOperation") or response.headers.get("Location")
+        location = response.headers.get("Location") if response.status_code in (201, 202) else None
+        self.url = response.headers.get("Azure-AsyncOperation") or location
 
     def run(self) -> None:
         return None
 
-    def status(self) -> str:  # type: ignore[no-redef]  # azure-core calls status(); the attribute is set per call
+    def status(self) -> str:
         return "Succeeded"
 
     def finished(self) -> bool:
@@ -117,45 +118,71 @@ def _azure() -> Any:
             "the azure gate needs the Azure SDK: pip install skyport-hpc-gate-azure "
             "(azure-identity, azure-mgmt-compute, azure-mgmt-network, azure-mgmt-resource, azure-storage-blob)"
         ) from exc
-    fields = ["service_error", "error", "not_found", "request", "credential", "compute", "network", "resource"]
-    return dataclasses.make_dataclass("Sdk", fields)(
-        AzureError,
-        HttpResponseError,
-        ResourceNotFoundError,
-        HttpRequest,
-        DefaultAzureCredential,
-        ComputeManagementClient,
-        NetworkManagementClient,
-        ResourceManagementClient,
+    return types.SimpleNamespace(
+        service_error=AzureError,
+        error=HttpResponseError,
+        not_found=ResourceNotFoundError,
+        request=HttpRequest,
+        credential=DefaultAzureCredential,
+        compute=ComputeManagementClient,
+        network=NetworkManagementClient,
+        resource=ResourceManagementClient,
     )
 
 
-def credential(settings: AzureSettings) -> Any:
-    """DefaultAzureCredential, pointed at the site's authority host when one is set."""
-    sdk = _azure()
-    kwargs = {"authority": settings.authority_host} if settings.authority_host else {}
-    return sdk.credential(**kwargs)
+class Credential:
+    """DefaultAzureCredential (pointed at the site's authority host when one is set), made on first use.
+
+    azure-identity and the management SDK take seconds to import; a gate starts without them and
+    loads them with its first request to Azure.
+    """
+
+    def __init__(self, settings: AzureSettings) -> None:
+        self.settings = settings
+
+    @functools.cached_property
+    def _credential(self) -> Any:
+        kwargs = {"authority": self.settings.authority_host} if self.settings.authority_host else {}
+        return _azure().credential(**kwargs)
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        return self._credential.get_token(*scopes, **kwargs)
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        return self._credential.get_token_info(*scopes, options=options)
 
 
 class Arm:
     """The ARM side of one site: VM sizes, resource groups and what a partition's group holds."""
 
-    def __init__(self, settings: AzureSettings, token_credential: Any) -> None:
+    def __init__(self, settings: AzureSettings, credential: Credential) -> None:
         self.settings = settings
-        self.sdk = _azure()
+        self.credential = credential
         # azure-core retries 429 and 5xx answers itself, honouring Retry-After; the gate's own,
-        # slower backoff for refused VMs sits on top (handlers.Handlers._create_vms).
-        options: dict[str, Any] = {
+        # slower backoff for refused VMs sits on top (handlers.Handlers._refused).
+        self._options: dict[str, Any] = {
             "base_url": settings.arm_endpoint,
             "credential_scopes": [f"{settings.arm_endpoint}/.default"],
             "retry_total": settings.api_max_attempts - 1,
         }
         if settings.ca_bundle is not None:
-            options["connection_verify"] = str(settings.ca_bundle)
-        subscription = settings.subscription_id
-        self.compute = self.sdk.compute(token_credential, subscription, **options)
-        self.network = self.sdk.network(token_credential, subscription, **options)
-        self.resource = self.sdk.resource(token_credential, subscription, **options)
+            self._options["connection_verify"] = str(settings.ca_bundle)
+
+    @functools.cached_property
+    def sdk(self) -> Any:
+        return _azure()
+
+    @functools.cached_property
+    def compute(self) -> Any:
+        return self.sdk.compute(self.credential, self.settings.subscription_id, **self._options)
+
+    @functools.cached_property
+    def network(self) -> Any:
+        return self.sdk.network(self.credential, self.settings.subscription_id, **self._options)
+
+    @functools.cached_property
+    def resource(self) -> Any:
+        return self.sdk.resource(self.credential, self.settings.subscription_id, **self._options)
 
     # -- what the site offers -------------------------------------------------------------------
 
@@ -173,7 +200,7 @@ class Arm:
             start(*args, polling=polling)
         except self.sdk.error as exc:
             raise _refusal(exc) from exc
-        return polling.url if polling.status in (201, 202) else None
+        return polling.url
 
     def operation(self, url: str) -> Operation:
         """Where the operation behind ``url`` (Azure-AsyncOperation or Location) stands now.

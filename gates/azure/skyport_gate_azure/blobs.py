@@ -13,9 +13,11 @@ site names one (``storage_key_env``), else with a user delegation key the gate's
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
 import threading
+import types
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
@@ -34,31 +36,45 @@ def _storage() -> Any:
         from azure.storage.blob import BlobSasPermissions, BlobServiceClient, generate_blob_sas  # noqa: PLC0415
     except ImportError as exc:
         raise ImportError("the azure gate needs azure-storage-blob: pip install skyport-hpc-gate-azure") from exc
-    return HttpResponseError, ResourceNotFoundError, BlobSasPermissions, BlobServiceClient, generate_blob_sas
+    return types.SimpleNamespace(
+        error=HttpResponseError,
+        missing=ResourceNotFoundError,
+        permissions=BlobSasPermissions,
+        service=BlobServiceClient,
+        sign=generate_blob_sas,
+    )
 
 
 class Staging:
     """One site's blobs in its container."""
 
-    def __init__(self, settings: AzureSettings, token_credential: Any) -> None:
+    def __init__(self, settings: AzureSettings, credential: Any) -> None:
         self.settings = settings
-        (self._error, self._missing, self._permissions, service_class, self._sign) = _storage()
         self._key: str | None = None
+        self._credential: Any = credential
         if settings.storage_key_env:
             self._key = os.environ.get(settings.storage_key_env)
             if not self._key:
                 raise BadRequest(
                     f"azure setting 'storage_key_env': the environment variable {settings.storage_key_env} is not set"
                 )
-            credential: Any = {"account_name": settings.storage_account, "account_key": self._key}
-        else:
-            credential = token_credential
-        self.service = service_class(
-            settings.blob_url, credential=credential, retry_total=settings.api_max_attempts - 1
-        )
-        self.container = self.service.get_container_client(settings.container)
+            self._credential = {"account_name": settings.storage_account, "account_key": self._key}
         self._delegation: Any = None
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def _sdk(self) -> Any:
+        """azure-storage-blob, imported with the first call to Blob Storage (see arm.Credential)."""
+        return _storage()
+
+    @functools.cached_property
+    def service(self) -> Any:
+        retries = self.settings.api_max_attempts - 1
+        return self._sdk.service(self.settings.blob_url, credential=self._credential, retry_total=retries)
+
+    @functools.cached_property
+    def container(self) -> Any:
+        return self.service.get_container_client(self.settings.container)
 
     # -- names ------------------------------------------------------------------------------------
 
@@ -74,16 +90,16 @@ class Staging:
     # -- SAS URLs, a node's only access ------------------------------------------------------------
 
     def get_url(self, name: str) -> str:
-        return self._url(name, self._permissions(read=True))
+        return self._url(name, self._sdk.permissions(read=True))
 
     def put_url(self, name: str) -> str:
-        return self._url(name, self._permissions(create=True, write=True))
+        return self._url(name, self._sdk.permissions(create=True, write=True))
 
     def _url(self, name: str, permission: Any) -> str:
         now = datetime.datetime.now(datetime.UTC)
         expiry = now + datetime.timedelta(seconds=self.settings.url_expiry)
         signer: dict[str, Any] = {"account_key": self._key} if self._key else {"user_delegation_key": self._user_key()}
-        token = self._sign(
+        token = self._sdk.sign(
             account_name=self.settings.storage_account,
             container_name=self.settings.container,
             blob_name=name,
@@ -117,9 +133,9 @@ class Staging:
         try:
             ranged = offset or length is not None
             data: bytes = self.container.download_blob(name, offset=offset if ranged else None, length=length).readall()
-        except self._missing:
+        except self._sdk.missing:
             return None
-        except self._error as exc:
+        except self._sdk.error as exc:
             if getattr(exc, "status_code", None) == 416:  # offset at or past the end: nothing more to read
                 return b""
             raise

@@ -175,7 +175,13 @@ class Handlers:
     def _check_quota(self, count: int) -> None:
         if self.settings.max_nodes is None:
             return
-        live = sum(r.count for r in self.records.partitions() if r.intent == "create")
+        # A partition whose job ended is on its way out once its VMs powered off: asking for it
+        # starts its deletion (see _end_if_powered_off), and its VMs count no more.
+        live = sum(
+            r.count
+            for r in self.records.partitions()
+            if r.intent == "create" and (r.job_id is None or self._view(r)["state"] not in ("deleting", "deleted"))
+        )
         if live + count > self.settings.max_nodes:
             raise Conflict(
                 f"site {self.settings.name} runs at most {self.settings.max_nodes} VMs (max_nodes); "
