@@ -29,6 +29,7 @@ from skyport_client.api.jobs import cancel_job, get_job, list_jobs
 
 from skyport import pki
 from tests.conftest import TEST_USERS, Daemon, free_port, npm_tool, running_daemon
+from tests.debian import chromium
 from tests.e2e.test_jobs import submit, wait_for
 
 pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (pip install -e clients/jupyterhub)")
@@ -209,7 +210,10 @@ def test_each_hub_user_s_notebook_is_a_job_of_their_own_skyport_user(hub: Hub, d
 
 def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, daemon: Daemon, tmp_path: Path) -> None:
     """The options form lists the site and its flavor with its price, and when a notebook would start there
-    and what it may cost (the daemon's dry run for bob); a named server started with options (site, flavor,
+    and what it may cost (the daemon's dry run for bob); the hub's estimate endpoint answers the same for
+    what bob types (time, CPUs, site, flavor), with the hub's login cookie and XSRF token or a hub token,
+    refuses a bad option, a missing XSRF token, a form post and another user's server, and in Chromium
+    the form shows the new estimate as bob types a time limit; a named server started with options (site, flavor,
     CPUs, time limit) becomes a job asking for them; while the site is full, the hub's progress events say
     the notebook is queued and why. An option that is not one word starts nothing. A server whose time
     limit passes is stopped, and its page in the hub says so."""
@@ -225,12 +229,31 @@ def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, 
         assert "local at local: 2 CPUs, 2048 MiB, 0 GPUs, $0.60 per hour" in form.text
         assert all(f'name="{name}"' in form.text for name in ("site", "flavor", "cpus", "mem", "gpus", "time"))
         assert 'placeholder="10m"' in form.text  # the hub's default time limit
-        estimate = re.search(r'<p id="skyport-estimate" data-estimates="([^"]*)">([^<]*)</p>', form.text)
+        estimate = re.search(r'<p id="skyport-estimate" data-url="([^"]*)">([^<]*)</p>', form.text)
         assert estimate, form.text[-3000:]
-        estimates = json.loads(html.unescape(estimate[1]))
-        # 10 minutes at $0.60 per hour
-        assert estimates["|"] == estimates["local|local"] == "Starts now on local (local); costs up to $0.10"
-        assert html.unescape(estimate[2]) == estimates["|"]
+        assert html.unescape(estimate[2]) == "Starts now on local (local); costs up to $0.10"  # 10 minutes at $0.60/h
+        url = html.unescape(estimate[1])
+        assert url == "/hub/api/skyport/estimate/bob/"
+        typed = typed_estimates(browser, url, form.text)
+        too_many = typed.pop("3 CPUs")
+        assert too_many.startswith("A notebook cannot start: ") and "2" in too_many, too_many  # the daemon's 400
+        word = "is not one word of letters, digits, '.', '_', ':' or '-'"
+        assert typed == {
+            "20 minutes": "Starts now on local (local); costs up to $0.20",
+            "1 hour on local": "Starts now on local (local); costs up to $0.60",
+            "not one word": (400, f"Memory '4G\\n#SWM site elsewhere' {word}"),
+            "unknown option": (
+                400,
+                "unknown notebook options colour; the options are site, flavor, cpus, mem, gpus, time",
+            ),
+            "no XSRF token": 403,
+            "carol's server": 404,
+            "a cross-site form": 403,
+        }, typed
+        # The hub's own tokens may ask too (the test service holds admin:servers).
+        by_token = hub.api.post("/skyport/estimate/bob/", json={"time": "30m"})
+        assert by_token.json() == {"estimate": "Starts now on local (local); costs up to $0.30"}, by_token.text
+        assert browser_estimate(hub, "bob", "20m") == "Starts now on local (local); costs up to $0.20"
 
         hub.api.post("/users/bob/servers/odd", json={"mem": "4G\n#SWM site elsewhere"})  # not one word: no job
         deadline = time.monotonic() + TIMEOUT
@@ -281,3 +304,51 @@ def test_a_named_server_gets_the_options_chosen_and_says_why_it_waits(hub: Hub, 
     assert re.search(said, page.text), page.text[-3000:]
     assert f"(Skyport job {jobs['jupyter-bob-short'].id})" in page.text
     assert "Notebook server short of bob ended: Your server short was stopped" in log.read_text()
+
+
+def typed_estimates(browser: httpx.Client, url: str, page: str) -> dict[str, Any]:
+    """What the hub's estimate endpoint answers bob (logged in, with the form's XSRF token) for options
+    typed in the form, and what it refuses (status, message)."""
+    found = re.search(r'action="[^"]*[?&]_xsrf=([^"&]+)', page)
+    assert found, page[-3000:]
+    xsrf = {"X-XSRFToken": html.unescape(found[1])}
+
+    def answer(response: httpx.Response) -> Any:
+        if response.status_code == 200:
+            return response.json()["estimate"]
+        message = response.json().get("message", "") if response.status_code == 400 else ""
+        return (response.status_code, message) if message else response.status_code
+
+    asked = {
+        "20 minutes": browser.post(url, json={"time": "20m", "cpus": ""}, headers=xsrf),
+        "1 hour on local": browser.post(url, json={"time": "1h", "site": "local", "flavor": "local"}, headers=xsrf),
+        "3 CPUs": browser.post(url, json={"cpus": "3"}, headers=xsrf),
+        "not one word": browser.post(url, json={"mem": "4G\n#SWM site elsewhere"}, headers=xsrf),
+        "unknown option": browser.post(url, json={"colour": "red"}, headers=xsrf),
+        "no XSRF token": browser.post(url, json={"time": "20m"}),
+        "carol's server": browser.post("/hub/api/skyport/estimate/carol/", json={}, headers=xsrf),
+        "a cross-site form": browser.post(url, data={"time": "20m"}, headers=xsrf),
+    }
+    return {name: answer(response) for name, response in asked.items()}
+
+
+def browser_estimate(hub: Hub, user: str, time_limit: str) -> str:
+    """The estimate the options form shows in Chromium once ``user`` has typed ``time_limit``."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/hub/login")
+            page.fill("input[name=username]", user)
+            page.click("input[type=submit], button[type=submit]")
+            page.goto(f"{hub.url}/hub/spawn/{user}")
+            shown = page.locator("#skyport-estimate")
+            before = shown.inner_text()
+            page.fill("input[name=time]", time_limit)
+            page.wait_for_function(
+                "before => document.getElementById('skyport-estimate').textContent !== before", arg=before
+            )
+            return shown.inner_text()
+        finally:
+            browser.close()

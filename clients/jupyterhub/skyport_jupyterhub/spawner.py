@@ -9,10 +9,14 @@ import json
 import os
 import re
 import shlex
-from collections.abc import AsyncIterator
+import urllib.parse
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from jupyterhub import apihandlers
+from jupyterhub.apihandlers import APIHandler
+from jupyterhub.scopes import needs_scope
 from jupyterhub.spawner import Spawner
 from jupyterhub.utils import random_port
 from skyport_client import ApiError, Client
@@ -21,12 +25,14 @@ from skyport_client.api.jobs import cancel_job, dry_run, get_job, submit_job
 from skyport_client.api.remotes import list_remotes
 from skyport_client.models import DryRun, Job
 from skyport_client.tls import context_from_home
+from tornado import web
 from traitlets import List, Unicode, default
 
 ENDED = ("F", "E", "C")
 PROGRESS = {"Q": 20, "W": 40, "T": 60, "R": 90}  # how far a notebook job in each pending state has come
 # The options a user may choose, as #SWM directives; the daemon checks each value and says what to fix.
 OPTIONS = {"site": "Site", "flavor": "Flavor", "cpus": "CPUs", "mem": "Memory", "gpus": "GPUs", "time": "Time limit"}
+MAX_ESTIMATE_BODY = 4096  # bytes of options an estimate takes: six one-word values fit many times
 _WORD = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")  # one word of a directive line: no space, quote or line break
 
 
@@ -89,17 +95,11 @@ class SkyportSpawner(Spawner):
 
     async def render_options_form(self) -> str:
         """The form: the sites and flavors (with prices) the user may choose, the resources to ask for, and
-        when and at what cost the notebook would start (the daemon's dry run for this user, shown for the
-        site and flavor chosen)."""
+        when and at what cost the notebook would start (the daemon's dry run for this user), made again
+        through the hub (:class:`EstimateHandler`) each time the user changes a field."""
         with self._client() as client:
             remotes = await asyncio.to_thread(list_remotes.sync, client=client)
             flavors = await asyncio.to_thread(list_flavors.sync, client=client)
-            try:
-                plan: DryRun | str = await asyncio.to_thread(
-                    dry_run.sync, client=client, script_content=self.job_script(dry=True).encode()
-                )
-            except ApiError as exc:
-                plan = exc.detail or str(exc)
         sites = {remote.id: remote.name or "" for remote in remotes}
         site_options = [("", "any site")] + [(name, name) for name in sorted(sites.values())]
         flavor_options = [("", "any flavor")] + [
@@ -115,13 +115,27 @@ class SkyportSpawner(Spawner):
         placeholders = {"cpus": "1", "mem": "4G", "gpus": "0", "time": "8h"}
         given = dict(directive.partition(" ")[::2] for directive in self.directives)
         fields += [_input(name, given.get(name) or placeholder) for name, placeholder in placeholders.items()]
-        fields.append(_estimates(plan, [name for name, _ in site_options], [name for name, _ in flavor_options]))
+        server = "/".join(urllib.parse.quote(name, safe="") for name in (self.user.name, self.name))
+        url = f"{self.hub.base_url}api/skyport/estimate/{server}"
+        fields.append(_estimate_line(await self.estimate({}), url))
         return "\n".join(fields)
 
-    def job_script(self, *, dry: bool = False) -> str:
-        """The notebook job: directives, the hub's environment for the server, then the server.
+    async def estimate(self, options: Mapping[str, Any]) -> str:
+        """When and at what cost this server would start with ``options`` (the form's fields so far), in
+        words, from the daemon's dry run for this user; ValueError naming an option that is not one word."""
+        script = self.job_script(options, dry=True).encode()
+        with self._client() as client:
+            try:
+                plan = await asyncio.to_thread(dry_run.sync, client=client, script_content=script)
+            except ApiError as exc:
+                return f"A notebook cannot start: {exc.detail or exc}"
+        return _estimate(plan, str(options.get("site") or ""), str(options.get("flavor") or ""))
 
-        ``dry``: only the directives of the defaults (no options, no environment), for the dry run."""
+    def job_script(self, options: Mapping[str, Any], *, dry: bool = False) -> str:
+        """The notebook job: directives, the ``options`` chosen, the hub's environment for the server, then
+        the server.
+
+        ``dry``: only the directives (no environment), for the dry run."""
         server = f"{self.user.name}-{self.name}" if self.name else self.user.name
         lines = [
             "#!/bin/sh",
@@ -129,9 +143,9 @@ class SkyportSpawner(Spawner):
             f"#SWM comment JupyterHub server {self.name or '(default)'} of {self.user.name}",
         ]
         lines += [f"#SWM {directive}" for directive in self.directives]
+        lines += [f"#SWM {name} {value}" for name, value in chosen(options).items()]
         if dry:
             return "\n".join([*lines, "true"]) + "\n"
-        lines += [f"#SWM {name} {value}" for name, value in chosen(self.user_options).items()]
         lines += [f"export {key}={shlex.quote(value)}" for key, value in sorted(self.get_env().items())]
         lines.append("exec " + " ".join(shlex.quote(part) for part in [*self.cmd, *self.get_args()]))
         return "\n".join(lines) + "\n"
@@ -142,7 +156,7 @@ class SkyportSpawner(Spawner):
         # The server may run on another node, so it listens on every address; the hub's OAuth guards it.
         self.ip = self.ip or "0.0.0.0"
         self.ended = ""
-        script = self.job_script().encode()
+        script = self.job_script(self.user_options).encode()
         with self._client() as client:
             self.job_id = (await asyncio.to_thread(submit_job.sync, client=client, script_content=script)).decode()
             self.log.info("Skyport job %s runs the server of %s", self.job_id, self.user.name)
@@ -254,31 +268,66 @@ def _duration(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def _estimates(plan: DryRun | str, sites: list[str], flavors: list[str]) -> str:
-    """A line saying when a notebook would start and what it may cost, for the site and flavor chosen; the
-    lines for each choice are in the element's data, and a script shows the one chosen."""
-    texts = {}
-    for site in sites:
-        for flavor in flavors:
-            texts[f"{site}|{flavor}"] = _estimate(plan, site, flavor)
+class EstimateHandler(APIHandler):
+    """``POST /hub/api/skyport/estimate/USER/SERVER`` (SERVER empty for the default server) with the
+    options as JSON, ``{"time": "2h", "cpus": "4"}``: ``{"estimate": TEXT}``, when and at what cost that
+    server would start with them.
+
+    An API of the hub's own: its tokens, or its login cookie with its XSRF token (the options form
+    calls it so), for a user who may start that server; the daemon's dry run is asked as that user.
+    """
+
+    @needs_scope("servers")
+    async def post(self, user_name: str, server_name: str) -> None:
+        if len(self.request.body) > MAX_ESTIMATE_BODY:
+            raise web.HTTPError(413, f"the options are more than {MAX_ESTIMATE_BODY} bytes")
+        options = self.get_json_body() or {}
+        if not isinstance(options, dict):
+            raise web.HTTPError(400, 'send the options as a JSON object, {"time": "2h"}')
+        user = self.find_user(user_name)
+        if user is None or server_name not in user.orm_spawners:
+            raise web.HTTPError(404, f"no server {server_name!r} of user {user_name!r}; open its options form first")
+        spawner = user.spawners[server_name]
+        if not isinstance(spawner, SkyportSpawner):
+            raise web.HTTPError(404, f"server {server_name!r} of {user_name!r} is not started by Skyport")
+        try:
+            text = await spawner.estimate({name: value for name, value in options.items() if value not in ("", None)})
+        except ValueError as exc:
+            raise web.HTTPError(400, str(exc)) from exc
+        self.finish({"estimate": text})
+
+
+# Registered as batchspawner registers its API: JupyterHub loads the spawner class before its handlers.
+apihandlers.default_handlers.append(
+    (r"/api/skyport/estimate/(?P<user_name>[^/]+)/(?P<server_name>[^/]*)", EstimateHandler)
+)
+
+
+def _estimate_line(text: str, url: str) -> str:
+    """The estimate, and a script that asks ``url`` for it again when a field of the form changes."""
     script = (
         "(function () {"
-        " var out = document.getElementById('skyport-estimate'), texts = JSON.parse(out.dataset.estimates);"
-        " var pick = function (name) { return document.querySelector('select[name=' + name + ']'); };"
-        " var show = function () { out.textContent = texts[pick('site').value + '|' + pick('flavor').value]; };"
-        " pick('site').addEventListener('change', show); pick('flavor').addEventListener('change', show);"
+        " var out = document.getElementById('skyport-estimate'), form = out.closest('form'), asked = 0, timer;"
+        " var xsrf = new URL(form.action, location.href).searchParams.get('_xsrf') || '';"
+        f" var names = {json.dumps(list(OPTIONS))};"
+        " var ask = function () {"
+        "  var mine = ++asked, options = {};"
+        "  names.forEach(function (n) { var f = form.elements[n]; if (f && f.value) { options[n] = f.value; } });"
+        "  fetch(out.dataset.url, {method: 'POST', body: JSON.stringify(options), credentials: 'same-origin',"
+        "   headers: {'Content-Type': 'application/json', 'X-XSRFToken': xsrf}})"
+        "  .then(function (r) { return r.json().then(function (b) {"
+        "   if (mine === asked) { out.textContent = b.estimate || b.message || ('HTTP ' + r.status); } }); })"
+        "  .catch(function (e) { if (mine === asked) { out.textContent = 'No estimate: ' + e; } });"
+        " };"
+        " var later = function () { clearTimeout(timer); timer = setTimeout(ask, 300); };"
+        " form.addEventListener('input', later); form.addEventListener('change', later);"
         "})();"
     )
-    return (
-        f'<p id="skyport-estimate" data-estimates="{html.escape(json.dumps(texts))}">{html.escape(texts["|"])}</p>'
-        f"<script>{script}</script>"
-    )
+    return f'<p id="skyport-estimate" data-url="{html.escape(url)}">{html.escape(text)}</p><script>{script}</script>'
 
 
-def _estimate(plan: DryRun | str, site: str, flavor: str) -> str:
-    """When and at what cost the default notebook would start on ``site`` and ``flavor`` ("": any)."""
-    if isinstance(plan, str):
-        return f"A notebook cannot start: {plan}"
+def _estimate(plan: DryRun, site: str, flavor: str) -> str:
+    """When and at what cost the notebook would start on ``site`` and ``flavor`` ("": any)."""
     if (not site or site == plan.remote_name) and (not flavor or flavor == plan.flavor_name) and plan.placed:
         start = _when(plan.start_time)
         return f"Starts {start} on {plan.remote_name} ({plan.flavor_name}); costs up to ${plan.worst_case_cost:.2f}"
