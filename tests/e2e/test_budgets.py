@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from skyport_client import Client
+from skyport_client.api.jobs import dry_run as plan_of
 from skyport_client.api.jobs import submit_job
 
 from skyport import pki
@@ -23,6 +25,7 @@ from tests.conftest import PYTHON, TEST_USERS, Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 
 PRICE = 36.0  # per node-hour: a job of one second costs a cent
+ENDS = ("array_end_time", "array_expected_end_time")
 
 
 @pytest.fixture
@@ -238,9 +241,8 @@ def test_the_dry_run_expects_the_users_typical_run_and_shows_partitions_and_the_
         ratio = plan["expected_cost"] / plan["worst_case_cost"]
         assert 1 / 60 <= ratio <= 10 / 60  # it ran about a second of its minute
         assert plan["expected_basis"].startswith(f"the worst case x {ratio:.2f}: the median run time / time limit")
-        assert (plan["array_tasks"], plan["array_throttle"]) == (10, 2)
-        assert plan["array_worst_case_cost"] == pytest.approx(10 * plan["worst_case_cost"])
-        assert plan["array_expected_cost"] == pytest.approx(10 * plan["expected_cost"], abs=1e-5)
+        assert (plan["array_tasks"], plan["array_throttle"], plan["array_waves"]) == (10, 2, 5)
+        assert plan["array_expected_cost"] == pytest.approx(plan["array_worst_case_cost"] * ratio, abs=1e-5)
         options = plan["alternatives"]
         assert [o["price"] for o in options] == sorted(o["price"] for o in options)
         assert [o.get("partition_id") is not None for o in options if o["remote_name"] == "local"] == [False, True]
@@ -258,6 +260,53 @@ def test_the_dry_run_expects_the_users_typical_run_and_shows_partitions_and_the_
         assert "array: 10 tasks, at most 2 at once" in text and "expected cost: $" in text
         assert "Where it could run" in text and "planned" in text
         skyport(daemon, "cancel", held)
+
+
+def test_an_arrays_dry_run_follows_its_throttle_waves(home: Path, tmp_path: Path) -> None:
+    """Six tasks of one CPU for 10 minutes on a site of two CPUs at PRICE per hour, whose partition is up
+    (a job of about a second of its minute just ran there; idle partitions are kept 10 minutes): with %2
+    they run in 3 waves, with %1 in 6, each task at most its time limit; the expected end and cost follow
+    the user's typical run (that job's)."""
+    config = yaml.safe_load((home / "config.yaml").read_text())
+    (home / "config.yaml").write_text(yaml.safe_dump({**config, "idle_timeout": 600}))
+    settings = {"cpus": 2, "mem": 2048, "users": TEST_USERS, "read_only": PYTHON, "price": PRICE}
+    sites = [{"name": "local", "kind": "local", "settings": settings}]
+    with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
+        waves(daemon, tmp_path)
+
+
+def waves(priced: Daemon, tmp_path: Path) -> None:
+    ran = skyport(priced, "submit", script(tmp_path, "ran.sh", "sleep 1", "time 1m")).stdout.strip()
+    assert wait_ended(priced, ran)["state"] == "F"
+
+    def planned(name: str, array: str) -> tuple[dict[str, Any], float, float, float]:
+        path = script(tmp_path, f"{name}.sh", "sleep 1", "cpus 1", "time 10m", f"array {array}")
+        with Client(priced.url, ssl_context=priced.ssl_context()) as client:  # the CLI's --json, without its start
+            plan = plan_of.sync(client=client, script_content=Path(path).read_bytes()).to_dict()
+        assert "array_end_time" in plan, plan
+        start = dt.datetime.fromisoformat(plan["start_time"]).timestamp()
+        end, expected = (dt.datetime.fromisoformat(plan[key]).timestamp() - start for key in ENDS)
+        return plan, end, expected, plan["expected_cost"] / plan["worst_case_cost"]
+
+    task = PRICE * 10 / 60  # one task's worst case
+    two, end, expected_end, ratio = planned("two", "1-6%2")
+    assert 1 / 60 <= ratio <= 10 / 60  # it ran about a second of its minute
+    assert (two["array_tasks"], two["array_throttle"], two["array_waves"]) == (6, 2, 3)
+    assert two["array_worst_case_cost"] == pytest.approx(6 * task)
+    assert two["array_expected_cost"] == pytest.approx(6 * task * ratio, abs=1e-5)
+    assert end == pytest.approx(3 * 600, abs=2)
+    assert expected_end == pytest.approx(3 * 600 * ratio, abs=2)
+    one, end, expected_end, _ = planned("one", "1-6%1")
+    assert (one["array_waves"], one["array_worst_case_cost"]) == (6, pytest.approx(6 * task))
+    assert (end, expected_end) == (pytest.approx(6 * 600, abs=2), pytest.approx(6 * 600 * ratio, abs=2))
+    # No throttle (or one above its tasks): all six placed as the scheduler would, two now and one holding a
+    # reservation at the end of their time limit (the others are past the reservation depth of 1): 2 waves.
+    for name, array in (("all", "1-6"), ("wide", "1-6%10")):
+        wide, end, _, _ = planned(name, array)
+        assert (wide["array_waves"], end) == (2, pytest.approx(3 * 600, abs=2)), (name, wide)
+    text = skyport(priced, "submit", "--dry-run", str(tmp_path / "two.sh")).stdout
+    assert "array: 6 tasks, at most 2 at once in 3 waves; all of them: worst case $36.00" in text, text
+    assert "array ends: " in text and " at the latest, " in text, text
 
 
 def wait_state(daemon: Daemon, job_id: str, states: str, seconds: float = 60) -> dict[str, Any]:

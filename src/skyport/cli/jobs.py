@@ -313,10 +313,16 @@ def _dry_run(obj: Context, content: bytes, files: list[tuple[str, bytes]]) -> No
         click.echo(f"expected cost: {render.money(plan['expected_cost'])} ({plan.get('expected_basis', '')})")
     if "array_tasks" in plan:
         throttle = f", at most {plan['array_throttle']} at once" if "array_throttle" in plan else ""
+        waves = f" in {plan['array_waves']} waves" if plan.get("array_waves", 1) > 1 else ""
         click.echo(
-            f"array: {plan['array_tasks']} tasks{throttle}; all of them: worst case "
+            f"array: {plan['array_tasks']} tasks{throttle}{waves}; all of them: worst case "
             f"{render.money(plan['array_worst_case_cost'])}, expected {render.money(plan['array_expected_cost'])}"
         )
+        if "array_end_time" in plan:
+            click.echo(
+                f"array ends: {render.when(plan['array_end_time'])} at the latest, "
+                f"{render.when(plan['array_expected_end_time'])} as expected"
+            )
     for budget in plan["budgets"]:
         click.echo(
             f"draws on {budget['name']}: {render.money(max(0.0, budget['left']))} left {budget.get('period', '')}"

@@ -546,17 +546,27 @@ class Loop:
             if not failed:
                 return jobs
 
-    async def dry_run(self, job: Job) -> tuple[scheduler.Placement, scheduler.Snapshot]:
-        """Where and when ``job`` would be placed were it submitted now, beside the active jobs, and the
-        snapshot that plan was made from; nothing is changed."""
+    async def dry_run(self, tasks: list[Job]) -> tuple[list[scheduler.Placement], scheduler.Snapshot]:
+        """Where and when a job (or an array's ``tasks``) would be placed were it submitted now, beside the
+        active jobs, and the snapshot that plan was made from; nothing is changed.
+
+        An array's first wave is planned: as many of its tasks as its throttle lets run at once (all of
+        them without one); the placements are theirs, in task order.
+        """
         now = time.time()
-        jobs = [*self.service.active_jobs(), job]
+        throttle = scripts.array_tasks(tasks[0].request.array)[1] if tasks[0].array_id is not None else 0
+        wave = tasks[: throttle or len(tasks)]
+        jobs = [*self.service.active_jobs(), *wave]
         pending = [j for j in jobs if j.state in PENDING and not self._held(j, "start", now)]
         partitions = self._live_partitions()
         snapshot = await self._snapshot(pending, jobs, partitions, now)
-        placement = scheduler.plan(snapshot, self.scheduler_settings).for_job(job.id)
-        assert placement is not None
-        return placement, snapshot
+        timetable = scheduler.plan(snapshot, self.scheduler_settings)
+        placements = []
+        for task in wave:
+            placement = timetable.for_job(task.id)
+            assert placement is not None
+            placements.append(placement)
+        return placements, snapshot
 
     async def _act(
         self, ready: list[Job], partitions: dict[str, PartitionRecord], now: float

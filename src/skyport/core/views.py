@@ -151,20 +151,22 @@ def plan(placement: scheduler.Placement, job: Job, nodes: Mapping[str, scheduler
 
 
 def dry_run(
-    job: Job,
-    placement: scheduler.Placement,
+    tasks: list[Job],
+    wave: list[scheduler.Placement],
     snapshot: scheduler.Snapshot,
     default_time_limit: int,
     typical: tuple[float, int],
 ) -> dict[str, Any]:
-    """What the scheduler would do with ``job`` now: the plan, its worst and expected cost, the budgets
-    it draws on, its array, and every allowed flavor (as a new partition) and existing partition that
-    could hold it, cheapest first, marked where cheaper or sooner than the plan.
+    """What the scheduler would do with a job (or an array's ``tasks``) now: the plan, its worst and
+    expected cost, the budgets it draws on, its array, and every allowed flavor (as a new partition) and
+    existing partition that could hold it, cheapest first, marked where cheaper or sooner than the plan.
 
+    ``wave`` holds the placements of the first task, or of an array's first wave (see :func:`_array`).
     ``typical`` is the user's median run time / time limit and the number of ended jobs it is from.
     """
+    job, placement = tasks[0], wave[0]
     wanted = next(d for d in snapshot.jobs if d.id == job.id)
-    hours = min(job.request.time_limit or default_time_limit, scheduler.MAX_DURATION) / 3600
+    limit = min(job.request.time_limit or default_time_limit, scheduler.MAX_DURATION)
     nodes = {node.id: node for node in snapshot.nodes}
     body: dict[str, Any] = {
         "placed": placement.placed,
@@ -186,11 +188,14 @@ def dry_run(
         body.update(remote_name=first.site, flavor_name=first.flavor)
         planned = (first.site, first.flavor, first.partition_id)
     options = _options(wanted, snapshot)
-    if not placement.placed and options:  # what it may cost once it can start: the cheapest that holds it
-        body["worst_case_cost"] = round(options[0][3] * hours, 6)
+    # What one task may cost once it can start, when it cannot now: on the cheapest that holds it.
+    waiting = options[0][3] * limit / 3600 if options else 0.0
+    if not placement.placed:
+        body["worst_case_cost"] = round(waiting, 6)
     worst = body["worst_case_cost"]
     body["alternatives"] = [
-        _option(option, hours, planned, worst, placement.start_time if placement.placed else None) for option in options
+        _option(option, limit / 3600, planned, worst, placement.start_time if placement.placed else None)
+        for option in options
     ]
     ratio, runs = typical
     body["expected_cost"] = round(worst * ratio, 6)
@@ -200,14 +205,39 @@ def dry_run(
         else "the worst case: none of your jobs has ended yet"
     )
     if job.array_id is not None:
-        tasks, throttle = array_tasks(job.request.array)
-        body.update(
-            array_tasks=len(tasks),
-            array_throttle=throttle or None,
-            array_worst_case_cost=round(worst * len(tasks), 6),
-            array_expected_cost=round(worst * ratio * len(tasks), 6),
-        )
+        body.update(_array(job, len(tasks), wave, limit=limit, ratio=ratio, waiting=waiting))
     return {key: value for key, value in body.items() if value is not None}
+
+
+def _array(
+    job: Job, count: int, wave: list[scheduler.Placement], *, limit: int, ratio: float, waiting: float
+) -> dict[str, Any]:
+    """An array of ``count`` tasks, whose first wave is planned as ``wave``: its throttle, waves, worst and
+    expected cost, and when its last task would end.
+
+    The first wave is as many tasks as the throttle lets run at once (all of them without one). The
+    places the scheduler gives it now (starting, or holding a reservation: past the reservation depth
+    a start is only an estimate) run the tasks one after another, task i at place i mod (places), in
+    ceil(count / places) waves. At worst each task runs its whole time limit; expected, the time limit
+    x ``ratio``. ``waiting`` is the worst case of a task when no task of the wave can be placed, on the
+    cheapest flavor that holds it.
+    """
+    throttle = array_tasks(job.request.array)[1]
+    places = [p for p in wave if p.placed and p.start_time is not None]  # starting, or holding a reservation
+    runs = [len(range(place, count, len(places))) for place in range(len(places))]
+    worst = sum((p.estimated_cost if p.placed else waiting) * n for p, n in zip(places, runs, strict=True))
+    body: dict[str, Any] = {
+        "array_tasks": count,
+        "array_throttle": throttle or None,
+        "array_waves": math.ceil(count / (len(places) or len(wave))),
+        "array_worst_case_cost": round(worst if places else waiting * count, 6),
+        "array_expected_cost": round((worst if places else waiting * count) * ratio, 6),
+    }
+    if places:
+        starts = [(p.start_time or 0.0, n) for p, n in zip(places, runs, strict=True)]
+        body["array_end_time"] = timestamp(max(start + n * limit for start, n in starts))
+        body["array_expected_end_time"] = timestamp(max(start + n * limit * ratio for start, n in starts))
+    return body
 
 
 Option = tuple[str, str, str | None, float, float]  # site, flavor, existing partition, price per hour, ready

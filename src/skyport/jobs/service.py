@@ -127,20 +127,37 @@ class JobService:
     # -- user-facing ------------------------------------------------------------------------------
 
     async def submit(
-        self,
-        user: str,
-        script: bytes | None,
-        inputs: Sequence[tuple[str, BinaryIO]],
-        path: str | None = None,
-        *,
-        dry_run: bool = False,
+        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None = None
     ) -> Job:
         """Parse, check and store a new job with its input files (open files, copied in chunks); it starts in Q.
 
         A script with an ``array`` directive stores one job per task, all in one transaction, and
-        returns the first; its ``array_id`` names the array. With ``dry_run``, the (first) job is
-        checked and returned, and nothing is stored.
+        returns the first; its ``array_id`` names the array.
         """
+        new, staged = await self._checked(user, script, inputs, path)
+        if staged:
+            await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
+        submitted = await self.store.run(queries.insert_jobs, new)
+        for job in new:
+            self._stored(job)
+        self.events.publish(submitted)
+        if new[0].array_id:
+            logger.info("array %s of %d tasks submitted by %s: %s", new[0].array_id, len(new), user, new[0].name)
+        else:
+            logger.info("%s submitted by %s: %s", new[0].id, user, new[0].name)
+        self.wake()
+        return new[0]
+
+    async def dry_run(self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]]) -> list[Job]:
+        """The jobs submitting ``script`` would store (one, or an array's tasks in task order), after the
+        same checks; nothing is stored."""
+        new, _ = await self._checked(user, script, inputs, None)
+        return new
+
+    async def _checked(
+        self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None
+    ) -> tuple[list[Job], list[tuple[str, InputSource]]]:
+        """The jobs of a submission, checked, and its input files read; refusals raise, nothing is stored."""
         if path is not None:
             script = await asyncio.to_thread(self._read_local_script, user, path)
         if script is None:
@@ -183,20 +200,7 @@ class JobService:
             )
             for position, task in enumerate(tasks or [None])
         ]
-        if dry_run:
-            return new[0]
-        if staged:
-            await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
-        submitted = await self.store.run(queries.insert_jobs, new)
-        for job in new:
-            self._stored(job)
-        self.events.publish(submitted)
-        if array_id:
-            logger.info("array %s of %d tasks submitted by %s: %s", array_id, len(new), user, new[0].name)
-        else:
-            logger.info("%s submitted by %s: %s", new[0].id, user, new[0].name)
-        self.wake()
-        return new[0]
+        return new, staged
 
     def _read_local_script(self, user: str, path: str) -> bytes:
         if user != self.owner:

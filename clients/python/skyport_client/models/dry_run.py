@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
+# Spec sha256: bba433ab53db225b1d23e809bb920035be265e512a1f0790d6819a54cba8233f
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The DryRun model."""
 
@@ -36,8 +36,18 @@ class DryRun:
     expected_basis: How expected_cost was estimated, in words.
     array_tasks: For a job array, its number of tasks (the plan is its first task's).
     array_throttle: For a job array with a throttle (%N), how many of its tasks may run at once.
-    array_worst_case_cost: For a job array, the worst case of all its tasks.
-    array_expected_cost: For a job array, the expected cost of all its tasks.
+    array_waves: For a job array, the waves its tasks run in: ceil(tasks / places), the places being those
+    the scheduler gives its first wave now (as many tasks as its throttle %N lets run at once,
+    all of them without one), starting or holding a reservation, each running its tasks one
+    after another.
+
+    array_worst_case_cost: For a job array, the worst case of all its tasks, each on the place its wave plans for it.
+    array_expected_cost: For a job array, the expected cost of all its tasks (the worst case x the ratio of
+    expected_cost).
+    array_end_time: For a job array, when its last task would end at the latest: each task running its whole
+    time limit, wave after wave. Absent when no task of its first wave has a planned start.
+
+    array_expected_end_time: For a job array, when its last task would end with each task running the expected time.
     """
 
     placed: bool
@@ -53,8 +63,11 @@ class DryRun:
     expected_basis: str | None = None
     array_tasks: int | None = None
     array_throttle: int | None = None
+    array_waves: int | None = None
     array_worst_case_cost: float | None = None
     array_expected_cost: float | None = None
+    array_end_time: str | None = None
+    array_expected_end_time: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DryRun:
@@ -73,8 +86,11 @@ class DryRun:
             expected_basis=data.get("expected_basis"),
             array_tasks=data.get("array_tasks"),
             array_throttle=data.get("array_throttle"),
+            array_waves=data.get("array_waves"),
             array_worst_case_cost=data.get("array_worst_case_cost"),
             array_expected_cost=data.get("array_expected_cost"),
+            array_end_time=data.get("array_end_time"),
+            array_expected_end_time=data.get("array_expected_end_time"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,7 +109,10 @@ class DryRun:
             "expected_basis": self.expected_basis,
             "array_tasks": self.array_tasks,
             "array_throttle": self.array_throttle,
+            "array_waves": self.array_waves,
             "array_worst_case_cost": self.array_worst_case_cost,
             "array_expected_cost": self.array_expected_cost,
+            "array_end_time": self.array_end_time,
+            "array_expected_end_time": self.array_expected_end_time,
         }
         return {key: value for key, value in result.items() if value is not None}

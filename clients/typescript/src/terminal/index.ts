@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
+// Spec sha256: bba433ab53db225b1d23e809bb920035be265e512a1f0790d6819a54cba8233f
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -181,10 +181,16 @@ export interface DryRun {
   array_tasks?: number;
   /** For a job array with a throttle (%N), how many of its tasks may run at once. */
   array_throttle?: number;
-  /** For a job array, the worst case of all its tasks. */
+  /** For a job array, the waves its tasks run in: ceil(tasks / places), the places being those the scheduler gives its first wave now (as many tasks as its throttle %N lets run at once, all of them without one), starting or holding a reservation, each running its tasks one after another.  */
+  array_waves?: number;
+  /** For a job array, the worst case of all its tasks, each on the place its wave plans for it. */
   array_worst_case_cost?: number;
-  /** For a job array, the expected cost of all its tasks. */
+  /** For a job array, the expected cost of all its tasks (the worst case x the ratio of expected_cost). */
   array_expected_cost?: number;
+  /** For a job array, when its last task would end at the latest: each task running its whole time limit, wave after wave. Absent when no task of its first wave has a planned start.  */
+  array_end_time?: string;
+  /** For a job array, when its last task would end with each task running the expected time. */
+  array_expected_end_time?: string;
 }
 
 /**

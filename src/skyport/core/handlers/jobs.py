@@ -39,10 +39,10 @@ async def dry_run(
 ) -> Result:
     running = core()
     script, inputs = await _form(script_content, input_files, body)
-    job = await running.jobs.submit(user(), script, inputs, dry_run=True)
-    placement, snapshot = await running.loop.dry_run(job)
-    typical = await running.usage.typical_run(job.owner, running.settings.default_time_limit)
-    return views.dry_run(job, placement, snapshot, running.settings.default_time_limit, typical), 200
+    tasks = await running.jobs.dry_run(user(), script, inputs)
+    wave, snapshot = await running.loop.dry_run(tasks)
+    typical = await running.usage.typical_run(tasks[0].owner, running.settings.default_time_limit)
+    return views.dry_run(tasks, wave, snapshot, running.settings.default_time_limit, typical), 200
 
 
 async def _form(

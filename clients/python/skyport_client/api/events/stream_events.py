@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/stream.py.jinja).
-# Spec sha256: 587d2bf31aa0d1f17c74c632ea5e59dd41c7d651c2a8645690efe79a3ef54696
+# Spec sha256: bba433ab53db225b1d23e809bb920035be265e512a1f0790d6819a54cba8233f
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/events``: Job events as they happen
 
