@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from gates.slurm.tests.slurm_support import TMP_DISK
 from tests.conftest import Daemon, running_daemon
 from tests.e2e.test_cli import skyport
 
@@ -73,3 +74,35 @@ def test_an_sbatch_array_script_runs_each_task_as_a_batch_job_seeing_its_task_id
         skyport(slurm_daemon, "fetch", f"{array_id}_{task}", "--dest", str(tmp_path / "out"))
         line = (tmp_path / "out" / f"task-{task}.out").read_text()
         assert line.startswith(f"task {task} of {array_id}, slurm job "), line
+
+
+def test_usage_shows_the_largest_memory_a_slurm_job_held_as_sacct_recorded_it(
+    slurm_daemon: Daemon, tmp_path: Path
+) -> None:
+    """The cluster's accounting (slurmdbd, memory gathered every second) records MaxRSS; the gate reads
+    it from sacct once the job has ended, and `skyport usage` shows it."""
+    script = tmp_path / "fill.job"
+    fills = "python3 -c 'import time; block = b\"x\" * (50 * 1024 * 1024); time.sleep(3)'"
+    script.write_text(f"#!/bin/sh\n{fills}\n")
+    job = json.loads(skyport(slurm_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
+    assert job["state"] == "F", job
+    [record] = json.loads(skyport(slurm_daemon, "--json", "usage").stdout)
+    assert 50 * 2**20 <= record.get("max_rss", 0) < 200 * 2**20, record
+    assert f"{record['max_rss'] / 2**20:.1f}M" in skyport(slurm_daemon, "usage").stdout
+
+
+def test_disk_asked_for_beyond_the_nodes_tmp_disk_is_refused_and_within_it_runs(
+    slurm_daemon: Daemon, tmp_path: Path
+) -> None:
+    """The node has TmpDisk (TMP_DISK MiB): the site offers it as its flavor's disk, a job asking for more is
+    refused at submit naming it, and one within it runs with sbatch --tmp."""
+    flavors = json.loads(skyport(slurm_daemon, "--json", "flavors").stdout)
+    assert [(f["name"], f["storage"]) for f in flavors] == [("debug", TMP_DISK)]
+    big, small = tmp_path / "big.job", tmp_path / "small.job"
+    big.write_text(f"#!/bin/sh\n#SWM storage {TMP_DISK + 1}M\ntrue\n")
+    small.write_text("#!/bin/sh\n#SBATCH --tmp=512M\necho fits\n")
+    refused = skyport(slurm_daemon, "submit", str(big), check=False)
+    assert refused.returncode == 1 and "the most offered is 1 GB disk" in refused.stderr, refused.stderr
+    job = json.loads(skyport(slurm_daemon, "--json", "submit", str(small), "--wait", check=False).stdout)
+    assert job["state"] == "F", job
+    assert skyport(slurm_daemon, "logs", job["id"]).stdout == "fits\n"

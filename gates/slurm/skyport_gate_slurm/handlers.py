@@ -217,6 +217,8 @@ class Handlers:
             partition = self._partition(body["partition_id"])
             if partition["state"] != "ready":
                 raise Conflict(f"partition {partition['id']} is {partition['state']}; jobs start on ready ones")
+            if body.get("storage"):
+                await self._check_disk(body, partition["flavor"])
             outputs = [check_name(name) for name in body.get("outputs", [])]
             folder = self._folder(body["id"])
             folder.mkdir(exist_ok=True)
@@ -238,6 +240,17 @@ class Handlers:
             )
             self._save_job(job)
         return job.to_wire(), 201
+
+    async def _check_disk(self, body: dict[str, Any], flavor: str) -> None:
+        """Refuse (409) a job asking for more disk per node than the Slurm partition's TmpDisk, which
+        sbatch --tmp would refuse too, saying how much there is."""
+        shape = {p.name: p for p in await asyncio.to_thread(self._offered)}.get(flavor)
+        disk = shape.disk if shape is not None else 0
+        if body["storage"] > disk:
+            raise Conflict(
+                f"job {body['id']} asks for {body['storage']} MiB of disk per node (sbatch --tmp); the nodes of "
+                f"Slurm partition {flavor} have {disk} MiB (TmpDisk in slurm.conf)"
+            )
 
     def _options(self, body: dict[str, Any], partition: dict[str, Any], folder: Path) -> list[str]:
         options = [

@@ -13,6 +13,7 @@ from skyport_gate_slurm import create_app, settings
 from skyport_gate_slurm.slurm import PartitionInfo, parse_max_rss, parse_sinfo
 
 from gates.local.tests.local_gate_support import serving
+from gates.slurm.tests.slurm_support import TMP_DISK
 from skyport.errors import BadRequest
 
 pytestmark = pytest.mark.slurm
@@ -45,7 +46,7 @@ def test_a_flavor_is_a_slurm_partition_with_its_node_shape_and_configured_price(
         site = gate.get("/site").json()
     assert (flavor["name"], flavor["cpus"], flavor["gpus"], flavor["price"]) == ("debug", 2, 0, 0.25)
     assert flavor["mem"] > 0
-    assert flavor["storage"] == 0  # the test cluster's node sets no TmpDisk
+    assert flavor["storage"] == TMP_DISK  # the test cluster's node's TmpDisk
     assert (site["kind"], site["max_nodes"], site["single_job"]) == ("slurm", 1, False)
 
 
@@ -55,9 +56,20 @@ def test_the_job_runs_as_a_slurm_batch_job_with_its_environment(slurm_gate: http
     ended = wait_for(slurm_gate, "j1", ("finished", "failed", "cancelled"))
     assert (ended["state"], ended["exitcode"]) == ("finished", 0)
     assert slurm_gate.get("/jobs/j1/stdout").content == f"it's me from {slurm_id}\n".encode()
-    # The test cluster keeps no accounting (AccountingStorageType=accounting_storage/none), so sacct
-    # has no MaxRSS for the job: the gate leaves max_rss out, and the core shows it as unknown.
-    assert "max_rss" not in ended
+
+
+def test_a_job_asking_for_more_disk_than_the_nodes_tmp_disk_is_refused_saying_why(slurm_gate: httpx.Client) -> None:
+    """sbatch --tmp beyond the node's TmpDisk: Slurm refuses it, and the gate says so; within it, it runs."""
+    slurm_gate.post("/partitions", json={"id": "p1", "flavor": "debug", "count": 1})
+    job = {"partition_id": "p1", "script": "#!/bin/sh\necho fits\n"}
+    refused = slurm_gate.post("/jobs", json={**job, "id": "big", "storage": TMP_DISK + 1})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["detail"] == (
+        f"job big asks for {TMP_DISK + 1} MiB of disk per node (sbatch --tmp); the nodes of Slurm partition debug "
+        f"have {TMP_DISK} MiB (TmpDisk in slurm.conf)"
+    )
+    assert slurm_gate.post("/jobs", json={**job, "id": "fits", "storage": TMP_DISK}).status_code == 201
+    assert wait_for(slurm_gate, "fits", ("finished", "failed", "cancelled"))["state"] == "finished"
 
 
 def test_a_job_cancelled_in_slurm_is_cancelled(slurm_gate: httpx.Client, slurm_cluster: str) -> None:
