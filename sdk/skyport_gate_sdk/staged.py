@@ -291,6 +291,7 @@ class StagedJobs:
     site: str  # the site's name, in messages
     kind: str  # the gate's kind, in messages
     storage: str  # the object store's name, in the messages a node reports ("S3", "Swift")
+    put_headers: Sequence[str] = ()  # HTTP headers each PUT of a node sends (see bootstrap.job_bundle)
     keep_job_files: float  # seconds a forgotten job's objects are kept
     staging: Staging
     records: Records[Any]
@@ -394,7 +395,8 @@ class StagedJobs:
             if count > partition.count:
                 raise BadRequest(f"job asks for {count} nodes; partition {partition.id} has {partition.count}")
             record = new_job(body, partition.id, count)
-            write_bundles(self.staging, record, body["script"], dict(body.get("env") or {}), self.storage)
+            env = dict(body.get("env") or {})
+            write_bundles(self.staging, record, body["script"], env, self.storage, put_headers=self.put_headers)
             self.records.save(record)
             self.records.save(dataclasses.replace(partition, job_id=record.id))
             return self._job_view(record, nodes), 201

@@ -351,6 +351,7 @@ class Arm:
             found.append(
                 {
                     "name": machine.name,
+                    "partition": partition_id,
                     "rank": int((machine.tags or {}).get("skyport-node", "0")),
                     "provisioning": machine.provisioning_state or "",
                     "power": power,

@@ -21,11 +21,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from skyport_gate_sdk import bootstrap, staged
+from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
-from skyport_gate_sdk.images import refuse_image
-from skyport_gate_sdk.outputs import DEFAULT_RANGE
-from skyport_gate_sdk.staged import JobRecord, Records
+from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_azure import converters, prices
 from skyport_gate_azure.arm import Arm, Refusal, restricted
@@ -36,17 +34,18 @@ from skyport_gate_azure.settings import AzureSettings, load_prices
 logger = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-_ENDED = ("finished", "failed", "cancelled")
 _FLAVOR_CACHE_SECONDS = 3600.0
 _KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_partitions
-_OCTET = {"Content-Type": "application/octet-stream"}
 
 
-class Handlers:
+class Handlers(StagedJobs):
     """One Azure site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
 
     def __init__(self, settings: AzureSettings, arm: Arm, staging: Staging) -> None:
         self.settings = settings
+        self.site, self.kind, self.storage = settings.name, "azure", "Blob Storage"
+        self.put_headers = PUT_HEADERS
+        self.keep_job_files = settings.keep_job_files
         self.arm = arm
         self.staging = staging
         self.prices = load_prices(settings)
@@ -143,19 +142,8 @@ class Handlers:
             existing = self.records.partition(body["id"])
             if existing is not None:
                 return self._view(existing), 200
-            flavors = self._flavor_table()
-            if body["flavor"] not in flavors:
-                raise BadRequest(
-                    f"unknown flavor {body['flavor']!r}; site {self.settings.name} offers {sorted(flavors)}"
-                )
             images = self.settings.images
-            image = body.get("image") or self.settings.default_image
-            if image is None:
-                raise BadRequest(
-                    f"no image given and site {self.settings.name} has no default_image; images: {sorted(images)}"
-                )
-            if image not in images:
-                raise BadRequest(f"unknown image {image!r}; site {self.settings.name} offers {sorted(images)}")
+            image = self._checked_partition(body, self._flavor_table(), images, self.settings.default_image, None)
             spot = bool(body.get("spot", False))
             if spot and not self.settings.spot:
                 raise BadRequest(f"site {self.settings.name} does not offer Spot VMs (setting spot: false)")
@@ -374,119 +362,30 @@ class Handlers:
             self.staging.delete_prefix(self.staging.bundles_prefix(partition_id))
             return self._view(record)
 
-    # -- jobs ---------------------------------------------------------------------------------------
+    # -- what skyport_gate_sdk.staged.StagedJobs asks of the cloud -----------------------------------
 
-    async def list_jobs(self, partition_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        return await asyncio.to_thread(self._list_jobs, partition_id), 200
+    def _nodes(self, partition_id: str | None) -> list[dict[str, Any]]:
+        """The VMs of one partition, or of every partition a job record names."""
+        if partition_id is not None:
+            return self.arm.vms(partition_id)
+        partitions = sorted({record.partition_id for record in self.records.jobs() if record.forgotten_at is None})
+        return [vm for pid in partitions for vm in self.arm.vms(pid)]
 
-    def _list_jobs(self, partition_id: str | None) -> list[dict[str, Any]]:
-        result = []
-        for record in self.records.jobs():
-            if record.forgotten_at is not None:
-                staged.purge_if_due(self.staging, self.records, record, self.settings.keep_job_files)
-            elif partition_id is None or record.partition_id == partition_id:
-                result.append(self._job_view(record, self.arm.vms(record.partition_id)))
-        return result
+    def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for vm in nodes:
+            groups.setdefault(vm["partition"], []).append(vm)
+        return groups
 
-    async def start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._start_job, body)
+    def _partition_view(self, record: Any, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+        return converters.partition(record, nodes)
 
-    def _start_job(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-        with self._lock:
-            existing = self.records.job(body["id"])
-            if existing is not None:
-                return self._job_view(existing, self.arm.vms(existing.partition_id)), 200
-            refuse_image(self.settings.name, body)
-            partition = self.records.partition(body["partition_id"])
-            if partition is None:
-                raise NotFound(f"partition {body['partition_id']} does not exist on site {self.settings.name}")
-            seen = self._view(partition)
-            if seen["state"] != "ready":
-                raise Conflict(f"partition {partition.id} is {seen['state']}: {seen.get('state_details', '')}")
-            if partition.job_id is not None:
-                raise Conflict(
-                    f"partition {partition.id} already ran job {partition.job_id}; an azure partition runs one job"
-                )
-            nodes = int(body.get("nodes") or 1)
-            if nodes > partition.count:
-                raise BadRequest(f"job asks for {nodes} nodes; partition {partition.id} has {partition.count}")
-            record = staged.new_job(body, partition.id, nodes)
-            env = dict(body.get("env") or {})
-            staged.write_bundles(self.staging, record, body["script"], env, "Blob Storage", put_headers=PUT_HEADERS)
-            self.records.save(record)
-            self.records.save(dataclasses.replace(self.records.partition(partition.id) or partition, job_id=record.id))
-            return self._job_view(record, self.arm.vms(partition.id)), 201
+    def _job_view_of(
+        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return converters.job(record, reported, nodes)
 
-    def _job_view(self, record: JobRecord, vms: list[dict[str, Any]]) -> dict[str, Any]:
-        # VMs are listed before the markers are read: a VM that put its exit status and powered off
-        # in between then reads as finished, not lost.
-        return converters.job(record, staged.reported(self.staging, record), vms)
-
-    async def get_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._get_job, job_id), 200
-
-    def _get_job(self, job_id: str) -> dict[str, Any]:
-        record = self.records.known_job(job_id, self.settings.name)
-        return self._job_view(record, self.arm.vms(record.partition_id))
-
-    async def cancel_job(self, job_id: str) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._cancel_job, job_id), 200
-
-    def _cancel_job(self, job_id: str) -> dict[str, Any]:
-        with self._lock:
-            record = self.records.known_job(job_id, self.settings.name)
-            seen = self._job_view(record, self.arm.vms(record.partition_id))
-            if seen["state"] in _ENDED:
-                return seen
-            # No inbound port reaches the VMs: cancelling is deleting them, and the partition is
-            # spent anyway (single_job).
-            record = dataclasses.replace(record, cancelled_at=converters.now_iso())
-            self.records.save(record)
-            self._delete_partition(record.partition_id)
-            return self._job_view(record, [])
-
-    async def job_stdout(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stdout", offset, length), 200, _OCTET
-
-    async def job_stderr(
-        self, job_id: str, offset: int = 0, length: int | None = None
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._log, job_id, "stderr", offset, length), 200, _OCTET
-
-    def _log(self, job_id: str, stream: str, offset: int, length: int | None) -> bytes:
-        # Node 0 uploads its logs when the job ends; until then there is nothing to read.
-        record = self.records.known_job(job_id, self.settings.name)
-        return self.staging.read(self.staging.job_prefix(record.id) + stream, offset, length) or b""
-
-    # -- files ----------------------------------------------------------------------------------------
-
-    async def upload_input(self, job_id: str, name: str, body: bytes) -> tuple[dict[str, Any], int]:
-        return await asyncio.to_thread(self._upload_input, job_id, name, body), 200
-
-    def _upload_input(self, job_id: str, name: str, body: bytes) -> dict[str, Any]:
-        return staged.upload_input(self.staging, self.records, job_id, name, body)
-
-    async def list_outputs(self, job_id: str) -> tuple[list[dict[str, Any]], int]:
-        return await asyncio.to_thread(self._list_outputs, job_id), 200
-
-    def _list_outputs(self, job_id: str) -> list[dict[str, Any]]:
-        return staged.list_outputs(self.staging, self.records.known_job(job_id, self.settings.name))
-
-    async def download_output(
-        self, job_id: str, name: str, offset: int = 0, length: int = DEFAULT_RANGE
-    ) -> tuple[bytes, int, dict[str, str]]:
-        return await asyncio.to_thread(self._download_output, job_id, name, offset, length), 200, _OCTET
-
-    def _download_output(self, job_id: str, name: str, offset: int, length: int) -> bytes:
-        record = self.records.known_job(job_id, self.settings.name)
-        return staged.download_output(self.staging, record, name, offset, length)
-
-    async def delete_job_files(self, job_id: str) -> tuple[None, int]:
-        await asyncio.to_thread(self._delete_job_files, job_id)
-        return None, 204
-
-    def _delete_job_files(self, job_id: str) -> None:
-        with self._lock:
-            staged.delete_job_files(self.staging, self.records, job_id, self.settings.keep_job_files)
+    def _stop(self, nodes: list[dict[str, Any]]) -> None:
+        """No inbound port reaches the VMs: stopping them is deleting their groups."""
+        for partition_id in sorted({vm["partition"] for vm in nodes}):
+            self._delete_partition(partition_id)
