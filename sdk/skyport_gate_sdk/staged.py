@@ -342,7 +342,15 @@ class StagedJobs:
             raise BadRequest(f"unknown image {image!r}; site {self.site} offers {sorted(images)}")
         count = int(body["count"])
         if max_nodes is not None:
-            live = sum(r.count for r in self.records.partitions() if r.intent == "create")
+            # Partitions whose nodes powered off after their job hold nothing, though the core may
+            # not have deleted them yet: only those creating or ready count.
+            groups = self._by_partition(self._nodes(None))
+            live = sum(
+                r.count
+                for r in self.records.partitions()
+                if r.intent == "create"
+                and self._partition_view(r, groups.get(r.id, []))["state"] in ("creating", "ready")
+            )
             if live + count > max_nodes:
                 raise Conflict(
                     f"site {self.site} runs at most {max_nodes} nodes (max_nodes); "

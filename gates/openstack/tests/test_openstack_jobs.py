@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from gates.openstack.tests.openstack_support import PASSWORD, StandIn
+from gates.openstack.tests.openstack_support import PASSWORD, StandIn, serving
 from gates.openstack.tests.test_openstack_site import wait_for
 
 ENDED = ("finished", "failed", "cancelled")
@@ -129,3 +129,17 @@ def test_no_credential_reaches_a_server_or_the_gate_api(openstack_gate: httpx.Cl
     seen += [o["data"].decode(errors="replace") for c in stand_in.containers.values() for o in c["objects"].values()]
     assert not [text for text in seen for secret in secrets if secret in text]
     assert "done" in answers[-1]
+
+
+def test_a_partition_whose_job_ended_no_longer_counts_toward_max_nodes(openstack_gate_settings: dict[str, Any]) -> None:
+    """Found by the conformance kit run against one served gate: ended partitions the core had not
+    deleted yet held max_nodes, and every later create_partition was a 409."""
+    with serving({**openstack_gate_settings, "max_nodes": 1}) as gate:
+        ready_partition(gate)
+        gate.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "true"})
+        wait_for(gate, "/partitions/p1", ("deleted",))
+
+        again = gate.post("/partitions", json={"id": "p2", "flavor": "m1.small", "count": 1})
+
+        assert again.status_code == 201, again.text
+        assert gate.post("/partitions", json={"id": "p3", "flavor": "m1.small", "count": 1}).status_code == 409
