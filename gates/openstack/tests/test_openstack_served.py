@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from skyport_gate_sdk.conformance import CHECKS
 
 from gates.aws.tests.aws_support import free_port
-from gates.openstack.tests.test_openstack_site import wait_for
 from skyport import pki
 
 
@@ -55,15 +55,16 @@ def served(openstack_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[
         process.wait(10)
 
 
-def test_served_gate_runs_a_job_over_mutual_tls(served: httpx.Client) -> None:
+def test_the_served_gate_passes_the_conformance_kit_over_mutual_tls(served: httpx.Client, tmp_path: Path) -> None:
+    """`skyport conformance gate URL` against the gate process: every check, jobs and files included."""
     assert served.get("/site").json()["kind"] == "openstack"
-    assert served.post("/partitions", json={"id": "p1", "flavor": "m1.small", "count": 1}).status_code == 201
-    assert wait_for(served, "/partitions/p1", ("ready", "failed"))["state"] == "ready"
-    started = served.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "#!/bin/sh\necho served\n"})
-    assert started.status_code == 201, started.text
-    job = wait_for(served, "/jobs/j1", ("finished", "failed", "cancelled"))
-    assert (job["state"], job.get("exitcode")) == ("finished", 0), job
-    assert served.get("/jobs/j1/stdout").content == b"served\n"
+    skyport = [sys.executable, "-m", "skyport", "--home", str(tmp_path / "home")]
+    command = [*skyport, "conformance", "gate", str(served.base_url), "--flavor", "m1.small", "--timeout", "30"]
+
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(CHECKS)} of {len(CHECKS)} checks passed" in result.stdout
 
 
 @pytest.mark.parametrize(
