@@ -321,6 +321,11 @@ class StagedJobs:
         """End these nodes (terminate or delete them)."""
         raise NotImplementedError
 
+    def _disk(self, nodes: list[dict[str, Any]]) -> int | None:
+        """MiB of disk the smallest of these nodes gives a job, checked against a job's ``storage`` at its
+        start; None: not known to this gate, not checked (the flavors' ``storage`` is then the guarantee)."""
+        return None
+
     # -- partitions -----------------------------------------------------------------------------------
 
     def _checked_partition(
@@ -402,6 +407,11 @@ class StagedJobs:
             count = int(body.get("nodes") or 1)
             if count > partition.count:
                 raise BadRequest(f"job asks for {count} nodes; partition {partition.id} has {partition.count}")
+            if body.get("storage") and (disk := self._disk(nodes)) is not None and body["storage"] > disk:
+                raise Conflict(
+                    f"job {body['id']} asks for {body['storage']} MiB of disk per node; the nodes of partition "
+                    f"{partition.id} have {disk} MiB"
+                )
             record = new_job(body, partition.id, count)
             env = dict(body.get("env") or {})
             write_bundles(self.staging, record, body["script"], env, self.storage, put_headers=self.put_headers)

@@ -175,6 +175,24 @@ class Ec2:
             for instance in reservation["Instances"]
         ]
 
+    def root_volume_sizes(self, instances: Iterable[Mapping[str, Any]]) -> list[int]:
+        """GiB of each instance's root volume, as EC2 describes the volume (0 where it lists none yet)."""
+        roots = [
+            next(
+                (
+                    m["Ebs"]["VolumeId"]
+                    for m in i.get("BlockDeviceMappings", ())
+                    if m["DeviceName"] == i["RootDeviceName"]
+                ),
+                "",
+            )
+            for i in instances
+        ]
+        known = sorted({volume for volume in roots if volume})
+        volumes = self.client.describe_volumes(VolumeIds=known)["Volumes"] if known else []
+        sizes = {volume["VolumeId"]: int(volume["Size"]) for volume in volumes}
+        return [sizes.get(volume, 0) for volume in roots]
+
     def terminate(self, instance_ids: Iterable[str]) -> None:
         """Terminate instances; terminating a terminated instance is a no-op in EC2."""
         ids = sorted(set(instance_ids))

@@ -262,5 +262,11 @@ class Handlers(StagedJobs):
     ) -> dict[str, Any]:
         return converters.job(record, reported, nodes)
 
+    def _disk(self, nodes: list[dict[str, Any]]) -> int | None:
+        """The smallest root volume of the live instances, as EC2 describes the volumes themselves (not the
+        root_volume setting they were made with: it may have changed since)."""
+        live = [node for node in nodes if converters.INSTANCE_ALIVE.get(node["State"]["Name"], False)]
+        return min(self.ec2.root_volume_sizes(live), default=0) * 1024
+
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         self.ec2.terminate(i["InstanceId"] for i in nodes)

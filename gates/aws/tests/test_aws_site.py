@@ -6,6 +6,7 @@ each instance's user-data, so partitions become ready as real ones do.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -172,3 +173,24 @@ def test_a_root_volume_setting_is_each_flavor_s_disk_and_each_instance_s_root_vo
 
     (volume,) = instance_player.ec2.describe_volumes()["Volumes"]  # the root volume, on the AMI's root device
     assert volume["Size"] == 40
+
+
+def test_a_job_asking_for_more_disk_than_its_nodes_root_volume_is_refused_at_its_start(
+    aws_gate_settings: dict[str, Any], serve_aws_gate: Any
+) -> None:
+    """The root volume EC2 gave the partition's instance (40 GiB) is checked against the job's storage at
+    its start, whatever the setting is by then; a job within it starts."""
+    with serve_aws_gate({**aws_gate_settings, "root_volume": 40}) as gate:
+        gate.post("/partitions", json={"id": "p1", "flavor": "t3.micro", "count": 1}).raise_for_status()
+    with serve_aws_gate({**aws_gate_settings, "root_volume": 80}) as gate:  # set larger since: not the volumes
+        deadline = time.monotonic() + 60
+        while gate.get("/partitions/p1").json()["state"] != "ready":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        job = {"partition_id": "p1", "script": "#!/bin/sh\ntrue\n"}
+        refused = gate.post("/jobs", json={**job, "id": "big", "storage": 40 * 1024 + 1})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"] == (
+            f"job big asks for {40 * 1024 + 1} MiB of disk per node; the nodes of partition p1 have {40 * 1024} MiB"
+        )
+        assert gate.post("/jobs", json={**job, "id": "fits", "storage": 40 * 1024}).status_code == 201
