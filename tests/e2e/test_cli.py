@@ -184,6 +184,21 @@ def test_cancel_takes_several_jobs_and_filters_and_says_what_it_did(daemon: Daem
     skyport(daemon, "cancel", "--all")
 
 
+def test_cancelling_a_job_and_one_that_depends_on_it_cancels_both(
+    daemon: Daemon, client: Client, tmp_path: Path
+) -> None:
+    """`skyport cancel A B` with B waiting for A: both end cancelled, each says so, the exit status is 0 (B is
+    cancelled first; cancelling A first would end B in E, and B could not be cancelled any more)."""
+    first = _submit(daemon, tmp_path, "first", body="#SWM time 5m\nsleep 300")
+    wait_for(client, first, "R")
+    second = _submit(daemon, tmp_path, "second", body=f"#SWM depends {first}\ntrue")
+    third = _submit(daemon, tmp_path, "third", body=f"#SWM depends {second}\ntrue")
+    done = skyport(daemon, "cancel", first[:8], third[:8], second)
+    assert done.stdout.splitlines() == [f"job {third} cancelled", f"job {second} cancelled", f"job {first} cancelled"]
+    states = {j["id"]: j["state"] for j in json.loads(skyport(daemon, "jobs", "--json", "--state", "C").stdout)}
+    assert states == dict.fromkeys((first, second, third), "C")
+
+
 def test_jobs_fit_80_columns(daemon: Daemon, client: Client, tmp_path: Path) -> None:
     job_id = _submit(daemon, tmp_path, "a-rather-long-job-name-that-does-not-fit-in-a-narrow-table")
     wait_for(client, job_id, "R")

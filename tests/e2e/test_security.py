@@ -265,6 +265,7 @@ def test_user_set_changes_whom_a_delegate_acts_for_and_revokes_its_old_certifica
             (("hub", "--acts-for", "carol"), "acts for carol already"),
             (("hub", "--acts-for", "+../etc"), "is not valid"),
             (("bob", "--acts-for", "+carol"), "bob is not a delegate"),
+            (("hub", "--acts-for", "+alice"), "hub cannot act for alice: alice owns"),
         ):
             refused = skyport(None, "user", "set", *change, home=home, check=False)
             assert refused.returncode == 1 and words in refused.stderr and "Traceback" not in refused.stderr, refused
@@ -277,6 +278,17 @@ def test_user_set_changes_whom_a_delegate_acts_for_and_revokes_its_old_certifica
     assert still_carol.status_code == 200, still_carol.text
     assert (hub / "cert.pem").read_bytes() == kept
     assert pki.identity(hub / "cert.pem").acts_for == ("carol",)
+
+
+def test_a_delegate_for_the_owner_is_refused_saying_what_to_do_instead(home: Path) -> None:
+    """Acting for the owner (alice) would give the delegate the owner's powers: refused, and the message says
+    how alice's own notebooks can go through the hub."""
+    refused = skyport(None, "user", "add", "hub", "--acts-for", "bob", "--acts-for", "alice", home=home, check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    said = " ".join(refused.stderr.split())
+    assert f"hub cannot act for alice: alice owns {home}, and acting for the owner would give hub" in said, said
+    assert "`skyport user add alice-hub`" in said and "--acts-for alice-hub" in said, said
+    assert not (home / pki.USERS / "hub").exists()
 
 
 @pytest.mark.parametrize("name", ["alice", "localhost", "core", "../etc", ""])

@@ -563,7 +563,8 @@ def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name
     """Cancel jobs by ID, or those --state, --name or --all select, stopping all they run.
 
     An ID may be any unique start of one; an array's ID cancels all its tasks not ended, ARRAY_N
-    its task N. Each job cancelled is a line; a job that cannot be
+    its task N. Jobs are cancelled newest first, so a job that depends on another one given is
+    cancelled before that one ends it (in E). Each job cancelled is a line; a job that cannot be
     cancelled (it ended) is a line on stderr, and the exit status is then 1."""
     if not (job_ids or states or name or everything):
         raise click.UsageError("say which jobs: IDs, --state, --name or --all")
@@ -581,7 +582,24 @@ def cancel(obj: Context, job_ids: tuple[str, ...], states: tuple[str, ...], name
         if not chosen:
             click.echo("no job to cancel")
             return
-        _each(chosen, lambda job_id: cancel_job.sync(client=client, job_id=job_id).decode().strip())
+        newest_first = _newest_first(client, chosen)
+        _each(newest_first, lambda job_id: cancel_job.sync(client=client, job_id=job_id).decode().strip())
+
+
+def _newest_first(client: Client, chosen: list[str]) -> list[str]:
+    """Job and array IDs newest first (those not among the latest listed last): a job's dependencies are
+    older than it, so each job goes before the jobs it depends on."""
+    if len(chosen) < 2:
+        return chosen
+    submitted: dict[str, float] = {}
+    for job in _all_jobs(client):
+        if not job.get("submit_time"):
+            continue
+        at = dt.datetime.fromisoformat(job["submit_time"]).timestamp()
+        for key in (job["id"], job.get("array_id")):
+            if key:
+                submitted[key] = min(at, submitted.get(key, at))
+    return sorted(chosen, key=lambda job_id: submitted.get(job_id, 0.0), reverse=True)
 
 
 @click.command()

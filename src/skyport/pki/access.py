@@ -13,7 +13,7 @@ from pathlib import Path
 from skyport_gate_sdk.certs import CLIENT_CERT, DELEGATE, REVOKED, USERS, Revocation, Revocations, identity
 
 from skyport.errors import BadRequest, Conflict
-from skyport.pki.authority import check_user_name, issue_user, owner_name
+from skyport.pki.authority import check_acts_for, issue_user, owner_name
 
 
 def revoke(home: Path, user: str) -> Revocation:
@@ -62,8 +62,7 @@ def set_acts_for(home: Path, user: str, changes: Sequence[str]) -> tuple[Path, t
         raise BadRequest(f"a delegate acts for at least one user; to end {user}, `skyport user revoke {user}`")
     if acts_for == peer.acts_for:
         raise BadRequest(f"{user} acts for {', '.join(acts_for)} already; nothing changed")
-    for name in acts_for:
-        check_user_name(name, home=home)
+    check_acts_for(home, user, acts_for)
     _append_revocation(home, user, peer.serial)  # first: a failure after it leaves no certificate, not the old one
     return issue_user(home, user, replace=True, acts_for=acts_for), acts_for
 

@@ -209,6 +209,22 @@ def check_user_name(user: str, *, home: Path | None = None) -> None:
         raise BadRequest(f"{user} is the owner of {home} and has its certificate {home / CLIENT_CERT} already")
 
 
+def check_acts_for(home: Path, delegate: str, names: Sequence[str]) -> None:
+    """Refuse a delegate acting for a name that cannot be a user, or for the home's owner: acting as the
+    owner would give the delegate the owner's powers, so the refusal says what to do instead."""
+    owner = owner_name(home) if (home / CLIENT_CERT).exists() else None
+    if owner is not None and owner in names:
+        raise BadRequest(
+            f"{delegate} cannot act for {owner}: {owner} owns {home}, and acting for the owner would give "
+            f"{delegate} the owner's powers (users, accounts, budgets, scripts by path). For {owner}'s own "
+            f"notebooks, give {owner} an ordinary user name too (`skyport user add {owner}-hub`), let {delegate} "
+            f"act for that one (--acts-for {owner}-hub), and map {owner} to it in the hub "
+            "(c.SkyportSpawner.skyport_user)"
+        )
+    for name in names:
+        check_user_name(name, home=home)
+
+
 def issue_user(home: Path, user: str, *, replace: bool = False, acts_for: Sequence[str] = ()) -> Path:
     """Issue a client certificate for ``user`` into ``home/users/<user>/``; returns that folder.
 
@@ -217,8 +233,8 @@ def issue_user(home: Path, user: str, *, replace: bool = False, acts_for: Sequen
     """
     if not (home / CA_CERT).exists():
         raise BadRequest(f"no CA in {home}: run `skyport init` first")
-    for name in [user, *acts_for]:
-        check_user_name(name, home=home)
+    check_user_name(user, home=home)
+    check_acts_for(home, user, acts_for)
     folder = home / USERS / user
     if (folder / CLIENT_CERT).exists() and not replace:
         raise Conflict(
