@@ -63,6 +63,7 @@ _TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # Failures of a job's own files that waiting does not change.
 _PERMANENT_ERRORS = (BadRequest, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 BATCH = 1000  # jobs in one start_jobs or delete_jobs_files call (maxItems in spec/core-gate.yaml)
+DRY_RUN_WAVE = 1_000  # tasks of an array a dry run plans at most (a pass's work for 10,000 takes seconds)
 _CREATE = "create its partition"  # the step of a waiting job whose partition the gate has not created
 
 
@@ -551,11 +552,11 @@ class Loop:
         active jobs, and the snapshot that plan was made from; nothing is changed.
 
         An array's first wave is planned: as many of its tasks as its throttle lets run at once (all of
-        them without one); the placements are theirs, in task order.
+        them without one), at most DRY_RUN_WAVE; the placements are theirs, in task order.
         """
         now = time.time()
         throttle = scripts.array_tasks(tasks[0].request.array)[1] if tasks[0].array_id is not None else 0
-        wave = tasks[: throttle or len(tasks)]
+        wave = tasks[: min(throttle or len(tasks), DRY_RUN_WAVE)]
         jobs = [*self.service.active_jobs(), *wave]
         pending = [j for j in jobs if j.state in PENDING and not self._held(j, "start", now)]
         partitions = self._live_partitions()

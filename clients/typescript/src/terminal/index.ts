@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: bba433ab53db225b1d23e809bb920035be265e512a1f0790d6819a54cba8233f
+// Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -181,7 +181,7 @@ export interface DryRun {
   array_tasks?: number;
   /** For a job array with a throttle (%N), how many of its tasks may run at once. */
   array_throttle?: number;
-  /** For a job array, the waves its tasks run in: ceil(tasks / places), the places being those the scheduler gives its first wave now (as many tasks as its throttle %N lets run at once, all of them without one), starting or holding a reservation, each running its tasks one after another.  */
+  /** For a job array, the waves its tasks run in: ceil(tasks / places), the places being those the scheduler gives its first wave now (as many tasks as its throttle %N lets run at once, all of them without one, at most 1,000), starting or holding a reservation, each running its tasks one after another.  */
   array_waves?: number;
   /** For a job array, the worst case of all its tasks, each on the place its wave plans for it. */
   array_worst_case_cost?: number;

@@ -1,4 +1,4 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/tag_init.py.jinja).
-# Spec sha256: bba433ab53db225b1d23e809bb920035be265e512a1f0790d6819a54cba8233f
+# Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Accounts jobs are charged to, their members, and budgets in money (the daemon's owner changes them)."""
