@@ -336,14 +336,17 @@ class Arm:
     def vms(self, partition_id: str) -> list[dict[str, Any]]:
         """The partition's VMs with their power state and private address; [] when the group is gone."""
         group = self.settings.group_name(partition_id)
+        # A VM's power state is in its instance view, asked per VM: listing the group's VMs with
+        # $expand=instanceView needs a scale-set $filter.
         try:
-            machines = list(self.compute.virtual_machines.list(group, expand="instanceView"))
+            machines = list(self.compute.virtual_machines.list(group))
             nics = {nic.name: nic for nic in self.network.network_interfaces.list(group)}
+            views = {m.name: self.compute.virtual_machines.instance_view(group, m.name) for m in machines}
         except self.sdk.not_found:
             return []
         found = []
         for machine in machines:
-            statuses = list(getattr(machine.instance_view, "statuses", None) or [])
+            statuses = list(getattr(views[machine.name], "statuses", None) or [])
             power = next((s.code.split("/", 1)[1] for s in statuses if s.code.startswith("PowerState/")), "")
             failed = next((s for s in statuses if s.code.startswith("ProvisioningState/failed")), None)
             nic = nics.get(f"{machine.name}-nic")

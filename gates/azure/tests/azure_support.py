@@ -9,7 +9,7 @@
   shapes (https://learn.microsoft.com/rest/api/resources/, .../rest/api/compute/,
   .../rest/api/virtualnetwork/): resource groups (PUT, GET, list by tag filter, DELETE with 202 and
   a Location to poll), network security groups, virtual networks, network interfaces and VMs (PUT
-  with 201 and an Azure-AsyncOperation to poll), VM lists with their instance view, and resource
+  with 201 and an Azure-AsyncOperation to poll), VM lists and instance views, and resource
   SKUs; the Retail Prices API's pages (Items, NextPageLink); and, on a plain-HTTP port, an App
   Service managed-identity token endpoint, which DefaultAzureCredential finds through
   IDENTITY_ENDPOINT/IDENTITY_HEADER. Tests queue refusals (quota, capacity, throttling) in ARM's
@@ -439,8 +439,10 @@ class ArmStandIn:
                     self.error(404, "ResourceGroupNotFound", f"Resource group '{group}' could not be found.")
                 elif name is None:
                     self.list_kind(key, kind, query)
-                elif match["rest"]:
+                elif match["rest"] and (found is None or match["rest"].lower() != "/instanceview"):
                     self.error(404, "NotFound", f"no route for {match['rest']}")
+                elif match["rest"]:
+                    self.answer(200, self.shown(key, kind, found, expand=True)["properties"]["instanceView"])
                 elif self.command == "PUT":
                     self.put(match, body)
                 elif found is None:
@@ -520,11 +522,10 @@ class ArmStandIn:
                 return {**stored, "properties": {**stored["properties"], "instanceView": {"statuses": statuses}}}
 
             def list_kind(self, key: str, kind: str, query: dict[str, str]) -> None:
-                expand = query.get("$expand") == "instanceView"
+                if query.get("$expand") == "instanceView" and "$filter" not in query:
+                    return self.error(400, "InvalidParameter", "$expand=instanceView needs a $filter.")
                 value = [
-                    self.shown(key, kind, body, expand)
-                    for (g, k, _), body in arm.resources.items()
-                    if (g, k) == (key, kind)
+                    self.shown(key, kind, body) for (g, k, _), body in arm.resources.items() if (g, k) == (key, kind)
                 ]
                 return self.answer(200, {"value": value})
 
