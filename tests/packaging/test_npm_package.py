@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from skyport_client import Client
+from skyport_client.api.events import stream_events
 from skyport_client.api.jobs import submit_job
 from skyport_client.api.tokens import create_token
 from skyport_client.models import TokenRequest
@@ -23,6 +25,7 @@ from skyport_client.models import TokenRequest
 from skyport.conformance.terminal import TerminalCore
 from tests.conftest import Daemon, npm_tool
 from tests.e2e.test_conformance_terminal import report
+from tests.e2e.test_events import wait_ended
 from tests.packaging.conftest import ROOT, run
 
 pytestmark = pytest.mark.slow  # npm installs and a real daemon
@@ -73,6 +76,22 @@ const agent = new Agent({ connect: { ca: readFileSync(`${home}/ca.pem`) } });  /
 const withAgent = (input, init) => fetch(input, { ...init, dispatcher: agent });
 const client = new Client({ baseUrl: url, token, fetch: withAgent });
 console.log(JSON.stringify((await listJobs(client)).map((j) => j.id)));
+"""
+
+PROGRAM_FOLLOW_JS = """
+import { readFileSync } from "node:fs";
+import { Agent } from "undici";
+import { Client, streamEvents } from "@skyport-hpc/client/terminal";
+
+const [url, home] = process.argv.slice(2);
+const read = (name) => readFileSync(`${home}/${name}.pem`);
+const agent = new Agent({ connect: { ca: read("ca"), cert: read("cert"), key: read("key") } });
+const client = new Client({ baseUrl: url, fetch: (input, init) => fetch(input, { ...init, dispatcher: agent }) });
+let finished = 0;
+for await (const event of streamEvents(client, { tail: 0 })) {  // reconnects by itself
+  console.log(JSON.stringify({ id: event.id, job: event.job_id, state: event.state }));
+  if (event.state === "F" && ++finished === 2) break;
+}
 """
 
 PROGRAM_TS = """
@@ -165,6 +184,31 @@ def test_a_program_with_an_api_token_and_no_certificate_lists_its_users_jobs(
     token = create_token.sync(client=client, body=TokenRequest(name="node")).token
     (consumer / "token.mjs").write_text(PROGRAM_TOKEN_JS, encoding="utf-8")
     assert json.loads(run(["node", "token.mjs", daemon.url, str(daemon.home), token], cwd=consumer)) == [job_id]
+
+
+def test_its_event_iterator_follows_on_by_itself_across_a_daemon_restart(consumer: Path, daemon: Daemon) -> None:
+    """The stream is cut by the daemon stopping; the job the restarted daemon takes while the iterator
+    waits to reconnect comes from the store: every event once, in order."""
+    (consumer / "follow.mjs").write_text(PROGRAM_FOLLOW_JS, encoding="utf-8")
+    command = ["node", "follow.mjs", daemon.url, str(daemon.home)]
+    with subprocess.Popen(command, cwd=consumer, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as node:
+        time.sleep(2)  # connected
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+            first = submit_job.sync(client=client, script_content=b"#!/bin/sh\ntrue\n").decode()
+            wait_ended(client, first)
+        daemon.stop()
+        daemon.start()
+        with Client(daemon.url, ssl_context=daemon.ssl_context()) as client:
+            second = submit_job.sync(client=client, script_content=b"#!/bin/sh\ntrue\n").decode()
+            try:
+                out, err = node.communicate(timeout=60)
+            finally:
+                node.kill()
+            stored = list(stream_events.sync(client=client, after=0, follow=False))
+    assert node.returncode == 0, err
+    followed = [json.loads(line) for line in out.splitlines()]
+    assert [e["id"] for e in followed] == [e.id for e in stored]  # none missed, none twice
+    assert {e["job"] for e in followed} == {first, second} and followed[-1]["state"] == "F"
 
 
 @pytest.mark.parametrize(("module", "resolution"), [("node16", "node16"), ("esnext", "bundler")])

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/client.py.jinja).
-# Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
+# Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The client every operation function takes: one base URL, one TLS context, reused connections."""
 

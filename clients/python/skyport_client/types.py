@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/types.py.jinja).
-# Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
+# Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """Types the operation modules share: the detailed response and request-building helpers."""
 
@@ -73,6 +73,7 @@ class ServerSentEvents:
 
     def __init__(self) -> None:
         self.last_id = ""
+        self.retry = 1.0  # seconds to wait before reconnecting, as the stream's ``retry:`` line says
         self._data: list[str] = []
         self._event = ""
 
@@ -93,4 +94,54 @@ class ServerSentEvents:
             self._event = value
         elif field == "id" and "\0" not in value:
             self.last_id = value
+        elif field == "retry" and value.isdigit():
+            self.retry = int(value) / 1000
         return None
+
+
+END = "end"  # the type of the event a server ends a stream with for good: no reconnecting
+RETRIED = frozenset({429, 502, 503, 504})  # answers to a reconnection worth trying again after
+
+
+class Reconnection:
+    """Opens an event stream again after it was cut (a dropped connection, a server restart), from the
+    last event it delivered (``Last-Event-ID``), so nothing is missed or repeated.
+
+    It waits the stream's ``retry:`` time before the first try, twice as long before each next one
+    (at most MAX_DELAY seconds), and gives up after ``retries`` tries in a row without an event: the
+    last error is raised then. A stream whose server ended it with an ``end`` event is over; a stream
+    never opened is not retried (the first request's error is raised at once).
+    """
+
+    MAX_DELAY = 30.0
+
+    def __init__(self, request: dict[str, Any], retries: int) -> None:
+        self.events = ServerSentEvents()
+        self.retries = retries
+        self._request = request
+        self._opened = False
+        self._tries = 0
+
+    def request(self) -> dict[str, Any]:
+        """The request to send now: the first, or one that resumes after the last event."""
+        if not self.events.last_id:
+            return self._request
+        return {**self._request, "headers": {**self._request["headers"], "Last-Event-ID": self.events.last_id}}
+
+    def opened(self) -> None:
+        """The server answered with the stream."""
+        self._opened = True
+
+    def delivered(self, event: ServerSentEvent) -> bool:
+        """Take an event the stream sent; False when it ended the stream for good."""
+        self._tries = 0
+        return event.event != END
+
+    def delay(self, error: Exception | None) -> float | None:
+        """Seconds to wait before reopening the stream that ``error`` cut (None: it ended without an
+        ``end`` event), or None to give up."""
+        status = getattr(error, "status_code", None)
+        if not self._opened or self._tries >= self.retries or (status is not None and status not in RETRIED):
+            return None
+        self._tries += 1
+        return min(self.MAX_DELAY, self.events.retry * 2.0 ** (self._tries - 1))

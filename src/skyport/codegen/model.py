@@ -521,6 +521,12 @@ class Operation:
             "UnexpectedStatus: the server answered with a status the spec does not document.\n"
             "httpx.HTTPError: the request could not be sent or no answer came."
         )
+        if self.streams:
+            args += (
+                "\nretries: Tries in a row to reopen the stream after it was cut (a dropped connection, a server"
+                " restart), each after the last event delivered (Last-Event-ID) and after a longer wait; 0: never."
+            )
+            raises = raises.replace("no answer came.", "no answer came, or the stream was cut and not reopened.")
         return _text(
             self.summary,
             self.description,
@@ -630,6 +636,11 @@ class Operation:
     @property
     def typescript_doc(self) -> str:
         args = "\n".join(f"@param args.{p.typescript_name} {p.description}" for p in self.arguments)
+        if self.streams:
+            args += (
+                "\n@param retries Tries in a row to reopen the stream after it was cut (a dropped connection, a"
+                " server restart), each after the last event delivered (Last-Event-ID) and a longer wait; 0: never."
+            )
         outcome = "; ".join(f"{o.status}: {o.description}" for o in self.outcomes)
         return _text(
             f"{self.method.upper()} {self.path}: {self.summary}",

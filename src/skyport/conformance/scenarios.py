@@ -396,7 +396,7 @@ class Jobs:
 
     def stream_events(self, call: Call) -> Answer:
         """The stored events of the caller's jobs (or of ``?job=``): one per job, its latest change; the
-        stream ends after them, as the daemon's does with ``follow=false``."""
+        stream ends after them with an ``end`` event, as the daemon's does with ``follow=false``."""
         wanted = call.query.get("job", [None])[0]
         jobs = [job for job in self.jobs.values() if wanted in (None, job["id"])]
         if not jobs:
@@ -414,6 +414,7 @@ class Jobs:
                 "reason": job["state_details"],
             }
             frames.append(f"id: {number}\ndata: {json.dumps(event)}\n\n")
+        frames.append("event: end\ndata: {}\n\n")  # all sent: the clients do not reconnect
         return Answer(200, "".join(frames).encode(), "text/event-stream")
 
     def list_tokens(self, call: Call) -> Answer:

@@ -460,8 +460,10 @@ RECONNECT_MS = 2000  # how long a browser's EventSource waits before it reconnec
 
 class EventStream(StreamingResponse):
     """A feed of job events as Server-Sent Events: ``id:`` and ``data:`` (a JobEvent as JSON) per event,
-    a comment line when nothing happened for ``heartbeat`` seconds. The feed is closed when the
-    response ends, however it ends."""
+    a comment line when nothing happened for ``heartbeat`` seconds. It starts with the reconnection
+    time and the ID the feed starts after, so a client cut off before any event resumes there; a feed
+    that sent all it was asked for ends with an ``end`` event (do not reconnect). The feed is closed
+    when the response ends, however it ends."""
 
     def __init__(self, feed: Feed, heartbeat: float) -> None:
         self.feed = feed
@@ -469,12 +471,14 @@ class EventStream(StreamingResponse):
         super().__init__(self._lines(heartbeat), media_type="text/event-stream", headers=headers)
 
     async def _lines(self, heartbeat: float) -> AsyncIterator[str]:
-        yield f"retry: {RECONNECT_MS}\n\n"
+        yield f"retry: {RECONNECT_MS}\nid: {self.feed.start}\n\n"
         async for found in self.feed.events(heartbeat):
             if found is None:
                 yield ": keep-alive\n\n"
             else:
                 yield f"id: {found.id}\ndata: {json.dumps(event(found), separators=(',', ':'))}\n\n"
+        if self.feed.finished:
+            yield "event: end\ndata: {}\n\n"
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:

@@ -207,6 +207,7 @@ class Feed:
         self.start = start
         self.follow = follow
         self.expires = expires
+        self.finished = False  # sent all it was asked for (without ``follow``): not to be reopened
         self._open = True
 
     async def events(self, heartbeat: float) -> AsyncIterator[JobEvent | None]:
@@ -218,6 +219,7 @@ class Feed:
                 last = stored.id
             if len(page) < self.PAGE:
                 break
+        self.finished = not self.follow
         while self.follow:
             left = self.expires - time.time()
             if left <= 0:

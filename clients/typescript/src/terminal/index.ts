@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
+// Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -748,17 +748,25 @@ export interface ServerSentEvent {
   id: string;
 }
 
+/** What a stream's own lines set: the last event ID (also on lines of no event) and the reconnection time. */
+export interface StreamState {
+  id: string;
+  retryMs: number;
+}
+
 /**
  * The events of a `text/event-stream` answer as they arrive, read as the HTML standard says
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html); comments (heartbeats) are skipped.
  */
-export async function* serverSentEvents(response: Response): AsyncGenerator<ServerSentEvent> {
+export async function* serverSentEvents(
+  response: Response,
+  state: StreamState = { id: "", retryMs: 1000 },
+): AsyncGenerator<ServerSentEvent> {
   if (response.body === null) return;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let data: string[] = [];
   let event = "";
-  let id = "";
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -769,7 +777,7 @@ export async function* serverSentEvents(response: Response): AsyncGenerator<Serv
       buffer = (lines.pop() ?? "") + buffer.slice(cut);
       for (const line of lines) {
         if (line === "") {
-          if (data.length > 0) yield { event: event || "message", data: data.join("\n"), id };
+          if (data.length > 0) yield { event: event || "message", data: data.join("\n"), id: state.id };
           data = [];
           event = "";
         } else if (!line.startsWith(":")) {
@@ -778,12 +786,58 @@ export async function* serverSentEvents(response: Response): AsyncGenerator<Serv
           const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
           if (field === "data") data.push(value);
           else if (field === "event") event = value;
-          else if (field === "id" && !value.includes("\0")) id = value;
+          else if (field === "id" && !value.includes("\0")) state.id = value;
+          else if (field === "retry" && /^\d+$/.test(value)) state.retryMs = Number(value);
         }
       }
     }
   } finally {
     await reader.cancel();
+  }
+}
+
+/** Tries in a row to reopen a cut event stream before its error is thrown. */
+export const STREAM_RETRIES = 5;
+const END = "end"; // the type of the event a server ends a stream with for good: no reconnecting
+const RETRIED = new Set([429, 502, 503, 504]); // answers to a reconnection worth trying again after
+const MAX_DELAY_MS = 30_000;
+
+/**
+ * The events of the stream `open` opens (an answer with another status than the stream's is thrown
+ * by `open`), opened again after it was cut (a dropped connection, a server restart) from the last
+ * event delivered (`Last-Event-ID`), so nothing is missed or repeated: after the stream's `retry:`
+ * time, then twice as long before each next try (at most 30 s); after `retries` tries in a row
+ * without an event, the last error is thrown. A stream the server ended with an `end` event is over;
+ * an error of the first request is thrown at once.
+ */
+export async function* reconnecting(
+  open: (lastEventId: string | undefined) => Promise<Response>,
+  retries: number,
+): AsyncGenerator<ServerSentEvent> {
+  const state: StreamState = { id: "", retryMs: 1000 };
+  let opened = false;
+  let tries = 0;
+  for (;;) {
+    let cut: unknown = undefined;
+    try {
+      const response = await open(state.id || undefined);
+      opened = true;
+      for await (const event of serverSentEvents(response, state)) {
+        tries = 0;
+        if (event.event === END) return;
+        yield event;
+      }
+    } catch (error) {
+      cut = error;
+    }
+    const refused = cut instanceof ApiError && !RETRIED.has(cut.status);
+    if (!opened || tries >= retries || refused) {
+      if (cut !== undefined) throw cut;
+      return;
+    }
+    tries += 1;
+    const delay = Math.min(MAX_DELAY_MS, state.retryMs * 2 ** (tries - 1));
+    await new Promise((done) => setTimeout(done, delay));
   }
 }
 
@@ -1297,8 +1351,13 @@ export async function getMetrics(client: Client): Promise<string> {
  * outputs came back. Each event's `data` is one JobEvent as JSON and its `id` the event's ID;
  * IDs increase. The stream starts after the event named by `Last-Event-ID` (the header a
  * browser's EventSource sends when it reconnects) or `after`; without either, with the last
- * `tail` stored events. Events are read from the daemon's store, so a client that reconnects
- * after a daemon restart misses none. An idle stream gets a comment line every 15 seconds
+ * `tail` stored events. The stream begins with `retry:` and an `id:` line naming where it
+ * starts, so a client cut off before any event resumes there. Events are read from the
+ * daemon's store, so a client that reconnects after a daemon restart misses none; the
+ * generated clients reconnect by themselves. A stream that sent everything it was asked for
+ * (`follow=false`) ends with an event of type `end`: do not reconnect then. A stream ends
+ * without it when the daemon stops, and when the certificate, token or dashboard session that
+ * opened it is revoked or expires. An idle stream gets a comment line every 15 seconds
  * (event_heartbeat), so proxies keep it open. A user may have max_event_streams (8) streams
  * open at once: one more is a 429.
  *
@@ -1310,13 +1369,18 @@ export async function getMetrics(client: Client): Promise<string> {
  * Last-Event-ID.
  * @param args.lastEventId Start after the event of this ID (digits, as the stream's `id:` lines give it); wins over
  * `after`.
+ * @param retries Tries in a row to reopen the stream after it was cut (a dropped connection, a server restart), each
+ * after the last event delivered (Last-Event-ID) and a longer wait; 0: never.
  *
  * @returns 200: The events, one Server-Sent Event each.
  *
  * @throws ApiError when the server answers with an error (problem+json).
  */
-export async function* streamEvents(client: Client, args: { job?: string; allUsers?: boolean; follow?: boolean; tail?: number; after?: number; lastEventId?: string; } = {}): AsyncGenerator<JobEvent> {
-  const response = await client.request("GET", `/user/events`, { "job": args.job, "all_users": args.allUsers, "follow": args.follow, "tail": args.tail, "after": args.after }, { "Last-Event-ID": args.lastEventId }, undefined);
-  if (response.status !== 200) await fail(response);
-  for await (const event of serverSentEvents(response)) yield JSON.parse(event.data) as JobEvent;
+export async function* streamEvents(client: Client, args: { job?: string; allUsers?: boolean; follow?: boolean; tail?: number; after?: number; lastEventId?: string; } = {}, retries = STREAM_RETRIES): AsyncGenerator<JobEvent> {
+  const open = async (lastEventId: string | undefined): Promise<Response> => {
+    const headers = { ...{ "Last-Event-ID": args.lastEventId }, ...(lastEventId === undefined ? {} : { "Last-Event-ID": lastEventId }) };
+    const response = await client.request("GET", `/user/events`, { "job": args.job, "all_users": args.allUsers, "follow": args.follow, "tail": args.tail, "after": args.after }, headers, undefined);
+    return response.status === 200 ? response : fail(response);
+  };
+  for await (const event of reconnecting(open, retries)) yield JSON.parse(event.data) as JobEvent;
 }

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/stream.py.jinja).
-# Spec sha256: d84b3f2c79d76e7a589b1828f2710f6355910559cbc3c583d594a8dd7114afe4
+# Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """``GET /user/events``: Job events as they happen
 
@@ -8,24 +8,34 @@ every change of its state with the reason, where it was placed, what its run cos
 outputs came back. Each event's `data` is one JobEvent as JSON and its `id` the event's ID;
 IDs increase. The stream starts after the event named by `Last-Event-ID` (the header a
 browser's EventSource sends when it reconnects) or `after`; without either, with the last
-`tail` stored events. Events are read from the daemon's store, so a client that reconnects
-after a daemon restart misses none. An idle stream gets a comment line every 15 seconds
+`tail` stored events. The stream begins with `retry:` and an `id:` line naming where it
+starts, so a client cut off before any event resumes there. Events are read from the
+daemon's store, so a client that reconnects after a daemon restart misses none; the
+generated clients reconnect by themselves. A stream that sent everything it was asked for
+(`follow=false`) ends with an event of type `end`: do not reconnect then. A stream ends
+without it when the daemon stops, and when the certificate, token or dashboard session that
+opened it is revoked or expires. An idle stream gets a comment line every 15 seconds
 (event_heartbeat), so proxies keep it open. A user may have max_event_streams (8) streams
 open at once: one more is a 429.
 """
 
 from __future__ import annotations
 
+import asyncio as _asyncio
 import json
+import time
 from collections.abc import AsyncGenerator, Generator
 from typing import Any
 
+import httpx
+
 from ...client import Client
-from ...errors import error_for
+from ...errors import ApiError, error_for
 from ...models import JobEvent
-from ...types import ServerSentEvents, present
+from ...types import Reconnection, present
 
 _DOCUMENTED_ERRORS: frozenset[int] = frozenset({400, 403, 404, 429})
+RETRIES = 5  # tries in a row to reopen a cut stream before its error is raised
 
 
 def _request(
@@ -54,6 +64,7 @@ def sync(
     tail: int | None = None,
     after: int | None = None,
     last_event_id: str | None = None,
+    retries: int = RETRIES,
 ) -> Generator[JobEvent]:
     """Job events as they happen
 
@@ -62,8 +73,13 @@ def sync(
     outputs came back. Each event's `data` is one JobEvent as JSON and its `id` the event's ID;
     IDs increase. The stream starts after the event named by `Last-Event-ID` (the header a
     browser's EventSource sends when it reconnects) or `after`; without either, with the last
-    `tail` stored events. Events are read from the daemon's store, so a client that reconnects
-    after a daemon restart misses none. An idle stream gets a comment line every 15 seconds
+    `tail` stored events. The stream begins with `retry:` and an `id:` line naming where it
+    starts, so a client cut off before any event resumes there. Events are read from the
+    daemon's store, so a client that reconnects after a daemon restart misses none; the
+    generated clients reconnect by themselves. A stream that sent everything it was asked for
+    (`follow=false`) ends with an event of type `end`: do not reconnect then. A stream ends
+    without it when the daemon stops, and when the certificate, token or dashboard session that
+    opened it is revoked or expires. An idle stream gets a comment line every 15 seconds
     (event_heartbeat), so proxies keep it open. A user may have max_event_streams (8) streams
     open at once: one more is a 429.
 
@@ -76,6 +92,8 @@ def sync(
             Event-ID.
         last_event_id: Start after the event of this ID (digits, as the stream's `id:` lines give it); wins over
             `after`.
+        retries: Tries in a row to reopen the stream after it was cut (a dropped connection, a server restart), each
+            after the last event delivered (Last-Event-ID) and after a longer wait; 0: never.
 
     Returns:
         200: The events, one Server-Sent Event each.
@@ -83,19 +101,34 @@ def sync(
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
-        httpx.HTTPError: the request could not be sent or no answer came.
+        httpx.HTTPError: the request could not be sent or no answer came, or the stream was cut and not reopened.
     """
-    with client.get_httpx_client().stream(
-        **_request(job=job, all_users=all_users, follow=follow, tail=tail, after=after, last_event_id=last_event_id)
-    ) as response:
-        if response.status_code != 200:
-            response.read()
-            raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
-        events = ServerSentEvents()
-        for line in response.iter_lines():
-            event = events.feed(line)
-            if event is not None:
-                yield JobEvent.from_dict(json.loads(event.data))
+    again = Reconnection(
+        _request(job=job, all_users=all_users, follow=follow, tail=tail, after=after, last_event_id=last_event_id),
+        retries,
+    )
+    while True:
+        cut: Exception | None = None
+        try:
+            with client.get_httpx_client().stream(**again.request()) as response:
+                if response.status_code != 200:
+                    response.read()
+                    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+                again.opened()
+                for line in response.iter_lines():
+                    event = again.events.feed(line)
+                    if event is not None:
+                        if not again.delivered(event):
+                            return
+                        yield JobEvent.from_dict(json.loads(event.data))
+        except (httpx.TransportError, ApiError) as error:
+            cut = error
+        delay = again.delay(cut)
+        if delay is None:
+            if cut is not None:
+                raise cut
+            return
+        time.sleep(delay)
 
 
 async def asyncio(
@@ -107,6 +140,7 @@ async def asyncio(
     tail: int | None = None,
     after: int | None = None,
     last_event_id: str | None = None,
+    retries: int = RETRIES,
 ) -> AsyncGenerator[JobEvent]:
     """Job events as they happen
 
@@ -115,8 +149,13 @@ async def asyncio(
     outputs came back. Each event's `data` is one JobEvent as JSON and its `id` the event's ID;
     IDs increase. The stream starts after the event named by `Last-Event-ID` (the header a
     browser's EventSource sends when it reconnects) or `after`; without either, with the last
-    `tail` stored events. Events are read from the daemon's store, so a client that reconnects
-    after a daemon restart misses none. An idle stream gets a comment line every 15 seconds
+    `tail` stored events. The stream begins with `retry:` and an `id:` line naming where it
+    starts, so a client cut off before any event resumes there. Events are read from the
+    daemon's store, so a client that reconnects after a daemon restart misses none; the
+    generated clients reconnect by themselves. A stream that sent everything it was asked for
+    (`follow=false`) ends with an event of type `end`: do not reconnect then. A stream ends
+    without it when the daemon stops, and when the certificate, token or dashboard session that
+    opened it is revoked or expires. An idle stream gets a comment line every 15 seconds
     (event_heartbeat), so proxies keep it open. A user may have max_event_streams (8) streams
     open at once: one more is a 429.
 
@@ -129,6 +168,8 @@ async def asyncio(
             Event-ID.
         last_event_id: Start after the event of this ID (digits, as the stream's `id:` lines give it); wins over
             `after`.
+        retries: Tries in a row to reopen the stream after it was cut (a dropped connection, a server restart), each
+            after the last event delivered (Last-Event-ID) and after a longer wait; 0: never.
 
     Returns:
         200: The events, one Server-Sent Event each.
@@ -136,16 +177,31 @@ async def asyncio(
     Raises:
         ApiError: the server answered with an error; its problem+json body is on the exception.
         UnexpectedStatus: the server answered with a status the spec does not document.
-        httpx.HTTPError: the request could not be sent or no answer came.
+        httpx.HTTPError: the request could not be sent or no answer came, or the stream was cut and not reopened.
     """
-    async with client.get_async_httpx_client().stream(
-        **_request(job=job, all_users=all_users, follow=follow, tail=tail, after=after, last_event_id=last_event_id)
-    ) as response:
-        if response.status_code != 200:
-            await response.aread()
-            raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
-        events = ServerSentEvents()
-        async for line in response.aiter_lines():
-            event = events.feed(line)
-            if event is not None:
-                yield JobEvent.from_dict(json.loads(event.data))
+    again = Reconnection(
+        _request(job=job, all_users=all_users, follow=follow, tail=tail, after=after, last_event_id=last_event_id),
+        retries,
+    )
+    while True:
+        cut: Exception | None = None
+        try:
+            async with client.get_async_httpx_client().stream(**again.request()) as response:
+                if response.status_code != 200:
+                    await response.aread()
+                    raise error_for(response, documented=_DOCUMENTED_ERRORS, has_default=True)
+                again.opened()
+                async for line in response.aiter_lines():
+                    event = again.events.feed(line)
+                    if event is not None:
+                        if not again.delivered(event):
+                            return
+                        yield JobEvent.from_dict(json.loads(event.data))
+        except (httpx.TransportError, ApiError) as error:
+            cut = error
+        delay = again.delay(cut)
+        if delay is None:
+            if cut is not None:
+                raise cut
+            return
+        await _asyncio.sleep(delay)
