@@ -26,7 +26,7 @@ from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
 from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_azure import converters, prices
-from skyport_gate_azure.arm import Arm, Refusal, restricted
+from skyport_gate_azure.arm import Arm, Refusal, restricted, vm_name
 from skyport_gate_azure.blobs import PUT_HEADERS, Staging
 from skyport_gate_azure.converters import STEPS, PartitionRecord
 from skyport_gate_azure.settings import AzureSettings, load_prices
@@ -306,16 +306,25 @@ class Handlers(StagedJobs):
         return record
 
     def _end_if_powered_off(self, record: PartitionRecord, vms: list[dict[str, Any]]) -> PartitionRecord:
-        """A partition whose VMs are all down is deleted: a stopped VM still bills its compute."""
+        """A partition whose VMs are down is deleted: a stopped VM still bills its compute.
+
+        Before a job ran, one VM down or gone (a Spot eviction deletes it) fails the partition;
+        after, it is deleted once none of its VMs is up.
+        """
         down = [vm for vm in vms if not converters.alive(vm)]
-        if not down or (record.job_id is not None and len(down) < len(vms)):
+        ranks = {vm["rank"] for vm in vms}
+        missing = [rank for rank in range(record.count) if rank not in ranks]
+        if record.job_id is not None and len(down) < len(vms):
+            return record
+        if record.job_id is None and not down and not missing:
             return record
         with self._lock:
             if record.job_id is not None:
                 details = f"its VMs powered off after job {record.job_id}; its resource group is being deleted"
                 intent, deleted_at = "delete", time.time()
             else:
-                details = f"{converters.gone(down[0])} before any job ran"
+                why = converters.gone(down[0]) if down else f"VM {vm_name(missing[0])} no longer exists"
+                details = f"{why} before any job ran"
                 intent, deleted_at = "failed", None
             record = dataclasses.replace(
                 record,

@@ -179,3 +179,25 @@ def test_tagged_groups_without_a_record_are_listed_for_the_core_to_delete(
         azure_gate.get("/partitions")
         time.sleep(0.05)
     assert list(arm.group_tags()) == ["theirs"]
+
+
+def test_a_vm_azure_deletes_before_any_job_ran_fails_the_partition_and_deletes_its_group(
+    azure_gate: httpx.Client, arm: ArmStandIn
+) -> None:
+    azure_gate.post("/partitions", json={"id": "p1", "flavor": "Standard_B1s", "count": 2, "spot": True})
+    wait_for(azure_gate, "/partitions/p1", ("ready",))
+    with arm.lock:  # a Spot eviction with the Delete policy: the VM is gone
+        group = next(iter(arm.vms))[0]
+        spot = arm.resources[(group, "microsoft.compute/virtualmachines", "node-0")]["properties"]
+        assert (spot["priority"], spot["evictionPolicy"]) == ("Spot", "Delete")
+        del arm.vms[(group, "node-1")]
+        del arm.resources[(group, "microsoft.compute/virtualmachines", "node-1")]
+
+    failed = wait_for(azure_gate, "/partitions/p1", ("failed",))
+
+    assert failed["state_details"] == "VM node-1 no longer exists before any job ran"
+    deadline = time.monotonic() + WAIT
+    while arm.group_tags():
+        assert time.monotonic() < deadline, "the failed partition's group is still there"
+        azure_gate.get("/partitions")
+        time.sleep(0.05)
