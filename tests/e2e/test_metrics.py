@@ -96,7 +96,7 @@ def test_metrics_count_the_jobs_the_gate_requests_and_the_spend(priced: Daemon) 
     assert value(after, "skyport_job_queue_wait_seconds_count", site="local") == 5
     assert value(after, "skyport_job_run_seconds_count", state="F", site="local") == 3
     assert value(after, "skyport_job_run_seconds_sum", state="F", site="local") >= 3 * 0.2
-    assert value(after, "skyport_store_seconds_count", query="insert_jobs") == 5
+    assert value(after, "skyport_store_seconds_count", query="group_commit") == 5
     assert value(after, "skyport_scheduling_pass_seconds_count") > 0
     assert value(after, "skyport_plan_seconds_count") > 0
     assert total(after, "skyport_gate_request_seconds_count", site="local", operation="start_jobs") >= 1

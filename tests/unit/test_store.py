@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
 import time
@@ -62,6 +63,42 @@ def test_a_job_reads_back_as_it_was_written(store: Store) -> None:
     job = new_job(node_names=("n1",))
     store.call(queries.insert_job, job)
     assert store.call(queries.get_job, job.id) == job
+
+
+def test_grouped_writes_share_one_transaction_and_a_refusal_fails_alone(store: Store) -> None:
+    """Group commit: writes queued together are one transaction; a refused one is not stored, the others are."""
+    transactions: list[str] = []
+    store.timed = lambda query, seconds: transactions.append(query)
+    jobs = [new_job() for _ in range(4)]
+    refused = BadRequest("refused before writing")
+
+    def insert(job: Job) -> object:
+        return lambda connection: queries.insert_jobs(connection, [job]) and job.id
+
+    def refuse(connection: sa.Connection) -> None:
+        raise refused
+
+    async def submit_together() -> list[object]:
+        writes = [store.grouped(insert(job)) for job in jobs]
+        return await asyncio.gather(*writes[:2], store.grouped(refuse), *writes[2:], return_exceptions=True)
+
+    assert asyncio.run(submit_together()) == [jobs[0].id, jobs[1].id, refused, jobs[2].id, jobs[3].id]
+    assert transactions == ["group_commit"]
+    assert [store.call(queries.get_job, job.id) is not None for job in jobs] == [True] * 4
+
+
+def test_a_grouped_write_that_fails_otherwise_fails_its_whole_group_and_stores_nothing(store: Store) -> None:
+    jobs = [new_job() for _ in range(2)]
+
+    def broken(connection: sa.Connection) -> None:
+        raise RuntimeError("the store broke")
+
+    async def submit_together() -> list[object]:
+        writes = [store.grouped(lambda c, job=job: queries.insert_jobs(c, [job])) for job in jobs]
+        return await asyncio.gather(writes[0], store.grouped(broken), writes[1], return_exceptions=True)
+
+    assert [type(outcome) for outcome in asyncio.run(submit_together())] == [RuntimeError] * 3
+    assert [store.call(queries.get_job, job.id) for job in jobs] == [None, None]
 
 
 def test_a_user_never_reads_another_users_job(store: Store) -> None:

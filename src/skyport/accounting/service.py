@@ -130,10 +130,10 @@ class AccountService:
             return accounts
         return [a for a in accounts if a.admits(user) or a.name == user]
 
-    async def account_for(self, user: str, named: str) -> Account:
+    def account_for(self, connection: sa.Connection, user: str, named: str) -> Account:
         """The account a job of ``user`` is charged to (``named``, or their own); Forbidden when they may not."""
         name = named or user
-        account = await self.store.run(queries.get_account, name)
+        account = queries.get_account(connection, name)
         if name == user:
             return account or Account(user, (user,))
         if account is None or not account.admits(user):
@@ -162,9 +162,10 @@ class AccountService:
             raise NotFound(f"no account {name}; add it first with `skyport account add {name}`")
         return budget
 
-    async def budgets_of(self, account: str, user: str) -> list[Budget]:
+    @staticmethod
+    def budgets_of(connection: sa.Connection, account: str, user: str) -> list[Budget]:
         """The budgets a job of ``user`` charged to ``account`` draws on."""
-        held = await self.store.run(queries.list_budgets)
+        held = queries.list_budgets(connection)
         return [b for b in held if (b.holder, b.name) in ((ACCOUNT, account), (USER, user))]
 
     async def limits(self, now: float, default_time_limit: int) -> Limits:

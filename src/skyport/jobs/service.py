@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import sqlalchemy as sa
 from skyport_gate_sdk.files import check_name
 
 from skyport import scheduler
@@ -134,10 +135,17 @@ class JobService:
         A script with an ``array`` directive stores one job per task, all in one transaction, and
         returns the first; its ``array_id`` names the array.
         """
-        new, staged = await self._checked(user, script, inputs, path)
-        if staged:
+        admitted, staged = await self._checked(user, script, inputs, path)
+
+        def insert(connection: sa.Connection) -> tuple[list[Job], list[JobEvent]]:
+            new = admitted(connection)
+            return new, queries.insert_jobs(connection, new)
+
+        if staged:  # refused before its inputs are copied in, and stored only once they are
+            new = await self.store.run(admitted)
             await asyncio.to_thread(self.files.store_inputs, [job.id for job in new], staged)
-        submitted = await self.store.run(queries.insert_jobs, new)
+        # Checked and stored in one transaction, with the submissions made meanwhile (group commit).
+        new, submitted = await self.store.grouped(insert)
         for job in new:
             self._stored(job)
         self.events.publish(submitted)
@@ -151,13 +159,15 @@ class JobService:
     async def dry_run(self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]]) -> list[Job]:
         """The jobs submitting ``script`` would store (one, or an array's tasks in task order), after the
         same checks; nothing is stored."""
-        new, _ = await self._checked(user, script, inputs, None)
-        return new
+        admitted, _ = await self._checked(user, script, inputs, None)
+        return await self.store.run(admitted)
 
     async def _checked(
         self, user: str, script: bytes | None, inputs: Sequence[tuple[str, BinaryIO]], path: str | None
-    ) -> tuple[list[Job], list[tuple[str, InputSource]]]:
-        """The jobs of a submission, checked, and its input files read; refusals raise, nothing is stored."""
+    ) -> tuple[Callable[[sa.Connection], list[Job]], list[tuple[str, InputSource]]]:
+        """A submission checked, but for what the store knows, and its input files read: the function
+        that checks the rest (the account charged and its budgets) in a store transaction and
+        returns the jobs to store, and the input files; refusals raise, nothing is stored."""
         if path is not None:
             script = await asyncio.to_thread(self._read_local_script, user, path)
         if script is None:
@@ -180,27 +190,33 @@ class JobService:
         self._check_possible(request)
         await self._check_user(user, request)
         await self._check_dependencies(user, request.depends_on)
-        account = await self.accounts.account_for(user, request.account)
-        await self._check_budgets(user, account.name, request)
-        now = time.time()
+        cheapest = scheduler.cheapest_fit(demand("new", user, 0.0, request), self.sites.site_offers({}))
+        ids = [str(uuid.uuid4()) for _ in tasks or [None]]
         array_id = str(uuid.uuid4()) if tasks else None
-        new = [
-            Job(
-                id=str(uuid.uuid4()),
-                owner=user,
-                account=account.name,
-                script=text,
-                request=request,
-                # Tasks a step apart, so the scheduler and the listings take them in task order.
-                submit_time=now + position * _TASK_STEP,
-                input_files=tuple(name for name, _ in staged),
-                state_details="queued: waiting for the scheduler",
-                array_id=array_id,
-                array_task=task,
-            )
-            for position, task in enumerate(tasks or [None])
-        ]
-        return new, staged
+
+        def admitted(connection: sa.Connection) -> list[Job]:
+            """The new jobs, once the account they are charged to and its budgets allow them."""
+            account = self.accounts.account_for(connection, user, request.account)
+            self._check_budgets(connection, user, account.name, request, cheapest)
+            now = time.time()
+            return [
+                Job(
+                    id=job_id,
+                    owner=user,
+                    account=account.name,
+                    script=text,
+                    request=request,
+                    # Tasks a step apart, so the scheduler and the listings take them in task order.
+                    submit_time=now + position * _TASK_STEP,
+                    input_files=tuple(name for name, _ in staged),
+                    state_details="queued: waiting for the scheduler",
+                    array_id=array_id,
+                    array_task=task,
+                )
+                for position, (job_id, task) in enumerate(zip(ids, tasks or [None], strict=True))
+            ]
+
+        return admitted, staged
 
     def _read_local_script(self, user: str, path: str) -> bytes:
         if user != self.owner:
@@ -250,15 +266,21 @@ class JobService:
         if reason:
             raise ImpossibleRequest(reason)
 
-    async def _check_budgets(self, user: str, account: str, request: scripts.JobRequest) -> None:
-        """Refuse a job whose worst case on the cheapest flavor that fits is more than a whole budget it
-        draws on: it could never start."""
-        cheapest = scheduler.cheapest_fit(demand("new", user, 0.0, request), self.sites.site_offers({}))
+    def _check_budgets(
+        self,
+        connection: sa.Connection,
+        user: str,
+        account: str,
+        request: scripts.JobRequest,
+        cheapest: tuple[float, str, str] | None,
+    ) -> None:
+        """Refuse a job whose worst case on the ``cheapest`` flavor that fits (price, site, flavor) is
+        more than a whole budget it draws on: it could never start."""
         if cheapest is None:
             return
         limit = min(request.time_limit or self.default_time_limit, scheduler.MAX_DURATION)
         worst = cheapest[0] * limit / 3600.0
-        for budget in await self.accounts.budgets_of(account, user):
+        for budget in self.accounts.budgets_of(connection, account, user):
             if worst > budget.amount:
                 raise ImpossibleRequest(
                     f"this job may cost up to {money(worst)} ({cheapest[2]} on {cheapest[1]} for its time limit), "
