@@ -20,7 +20,7 @@ import pytest
 import yaml
 from skyport_client import Client
 from skyport_client.api.events import stream_events
-from skyport_client.api.jobs import get_job, submit_job
+from skyport_client.api.jobs import cancel_job, get_job, submit_job
 from skyport_client.api.tokens import create_token, revoke_token
 from skyport_client.errors import ApiError
 from skyport_client.models import JobEvent, TokenRequest
@@ -94,6 +94,21 @@ def test_a_job_s_events_come_in_order_from_its_submission_to_f(client: Client) -
     finished = events[-1]
     assert finished.reason == "finished" and finished.outputs == ["out.txt"]
     assert finished.cost is not None and finished.exitcode == 0
+
+
+def test_a_queued_job_s_reason_for_waiting_is_an_event_once_not_every_pass(client: Client) -> None:
+    busy = submit(client, b"#!/bin/sh\n#SWM cpus 2\nsleep 60\n")
+    waiting = submit(client, b"#!/bin/sh\n#SWM cpus 2\ntrue\n")
+    until_reason = lambda e: e.job_id == waiting and e.kind == "reason"  # noqa: E731
+    [*_, told] = take(stream_events.sync(client=client, job=waiting, tail=10000), until=until_reason)
+    assert (told.state, told.previous_state) == ("Q", "Q")
+    assert told.reason.startswith("waiting for 1 x cpus=2; next free at")
+    time.sleep(3)  # three scheduling passes that find the same reason
+    stored = take(stream_events.sync(client=client, job=waiting, tail=10000, follow=False))
+    assert [e.kind for e in stored] == ["submitted", "reason"]
+    cancel_job.sync(client=client, job_id=busy)
+    events = take(stream_events.sync(client=client, job=waiting, after=told.id), until=ended(waiting))
+    assert [e.state for e in events if e.kind == "state"][-3:] == ["R", "T", "F"]
 
 
 def test_a_client_reconnecting_after_a_restart_gets_what_it_missed_exactly_once(daemon: Daemon) -> None:

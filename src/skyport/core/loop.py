@@ -545,6 +545,9 @@ class Loop:
             jobs = [changed.get(job.id, job) for job in jobs]
             pending = [job for job in jobs if job.state in PENDING]
             if not failed:
+                await self.service.tell_reasons(
+                    {job.id: placement.reason for job in pending if (placement := self.timetable.for_job(job.id))}
+                )
                 return jobs
 
     async def dry_run(self, tasks: list[Job]) -> tuple[list[scheduler.Placement], scheduler.Snapshot]:

@@ -1,8 +1,9 @@
 """Job events: what the event stream (``GET /user/events``) tells a user, and its fan-out.
 
 An event is one row of the store's ``transitions`` table: a job submitted, or a change of state
-with its reason, where the job was placed, what its run cost and which outputs came back. The row
-is written first, in the transaction that changes the job; its ``seq`` is the event's ID, so a
+with its reason, where the job was placed, what its run cost and which outputs came back, or (a
+row from Q to Q) a queued job's new reason for waiting, recorded only when the reason changes. The
+row is written first, in the transaction that changes the job; its ``seq`` is the event's ID, so a
 client that reconnects with the last ID it saw reads what it missed from the store, across daemon
 restarts too.
 
@@ -48,14 +49,14 @@ class JobEvent:
     job_id: str
     owner: str
     at: float
-    source: JobState | None  # None: the job was submitted
+    source: JobState | None  # None: the job was submitted; the target: its waiting reason changed
     target: JobState
     reason: str
     details: Mapping[str, Any]  # see details()
 
     @property
     def kind(self) -> str:
-        return "submitted" if self.source is None else "state"
+        return "submitted" if self.source is None else "reason" if self.source == self.target else "state"
 
 
 def details(job: Job, outputs: Sequence[str] = ()) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from skyport.errors import (
     NotFound,
     TooLarge,
 )
+from skyport.jobs import events as job_events
 from skyport.jobs import script as scripts
 from skyport.jobs.events import Credential, EventHub, Feed, JobEvent
 from skyport.jobs.files import InputSource, JobFiles
@@ -51,6 +52,7 @@ from skyport.store import jobs as queries
 
 logger = logging.getLogger(__name__)
 _CANCEL_ATTEMPTS = 5
+REASONS_PER_PASS = 1000  # reason events recorded by one scheduling pass at most
 _TASK_STEP = 1e-5  # seconds between the submit times of an array's tasks
 
 
@@ -95,6 +97,7 @@ class JobService:
         self.sites = sites
         self.accounts = accounts
         self.events = events  # told of every event written, for the open event streams
+        self._told: dict[str, str] = {}  # job ID -> the waiting reason its last reason event gave
         self.owner = owner  # the daemon's owner; only they may submit a script by path
         self.max_upload = max_upload
         self.max_time_limit = max_time_limit  # seconds; a longer #SWM time is refused
@@ -454,6 +457,25 @@ class JobService:
         )
         self.wake()
         return job
+
+    async def tell_reasons(self, reasons: Mapping[str, str]) -> int:
+        """Record an event (kind reason) for each queued job whose waiting reason in ``reasons`` (by job
+        ID) differs from what its last one said; at most REASONS_PER_PASS at a time, the others at
+        the next call. How many were recorded."""
+        for job_id in [job_id for job_id in self._told if job_id not in reasons]:
+            del self._told[job_id]  # started, ended or gone: its next wait is news again
+        now = time.time()
+        rows = []
+        for job_id, reason in reasons.items():
+            job = self._active.get(job_id)
+            if job is not None and job.state == JobState.QUEUED and reason and self._told.get(job_id) != reason:
+                rows.append(job_events.row(job, job.state, reason, now))
+                self._told[job_id] = reason
+                if len(rows) == REASONS_PER_PASS:
+                    break
+        if rows:
+            self.events.publish(await self.store.run(event_queries.record, rows))
+        return len(rows)
 
     async def open_events(
         self,

@@ -206,10 +206,10 @@ def save_jobs(
 
 
 def history(connection: sa.Connection, job_id: str) -> list[Transition]:
-    """The job's changes of state, oldest first (not its submission)."""
+    """The job's changes of state, oldest first (not its submission, nor its reason events)."""
     query = (
         sa.select(transitions)
-        .where(transitions.c.job_id == job_id, transitions.c.source != "")
+        .where(transitions.c.job_id == job_id, transitions.c.source != "", transitions.c.source != transitions.c.target)
         .order_by(transitions.c.seq)
     )
     return [

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
+# Spec sha256: 0dffc4b1faa7ddfc82a239e7feb8b44243f69c45c4f184b8608bfaa949eff517
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The AccountChange model."""
 

@@ -1,5 +1,5 @@
 # Generated from spec/core-terminal.yaml by `skyport codegen` (template python_client/model.py.jinja).
-# Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
+# Spec sha256: 0dffc4b1faa7ddfc82a239e7feb8b44243f69c45c4f184b8608bfaa949eff517
 # Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 """The JobEvent model."""
 
@@ -19,25 +19,28 @@ class JobEvent:
 
     Attributes:
         id: The event's ID (also the Server-Sent Event's id); IDs increase.
-        kind: submitted - the job was stored in Q; state - it went from previous_state to state.
-        job_id: Job ID.
-        owner: The job's owner.
-        name: Job name.
-        time: When it happened.
-        state: Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled.
-        previous_state: Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C
-            cancelled.
-        reason: Why, in the words of the job's state_details.
-        site: Where the job was placed (on W and R).
-        partition_id: The partition it was placed on (on W and R).
-        flavor: The partition's flavor (on W and R).
-        price: The flavor's price per node-hour (on W and R).
-        cost: What the run cost (once ended).
-        exitcode: The job's exit status (once ended, when it ran).
-        signal: The signal that killed it, if one did.
-        outputs: The output files staged back (on F or E after T).
-        array_id: The job array the job is a task of.
-        array_task_id: Its task ID in that array.
+        kind: submitted - the job was stored in Q; state - it went from previous_state to state; reason -
+        a queued job's reason for waiting (or when it starts) changed, as the scheduler found it
+        (state and previous_state are both Q). A reason event is recorded only when the reason changes.
+
+    job_id: Job ID.
+    owner: The job's owner.
+    name: Job name.
+    time: When it happened.
+    state: Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled.
+    previous_state: Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C
+    cancelled.
+    reason: Why, in the words of the job's state_details.
+    site: Where the job was placed (on W and R).
+    partition_id: The partition it was placed on (on W and R).
+    flavor: The partition's flavor (on W and R).
+    price: The flavor's price per node-hour (on W and R).
+    cost: What the run cost (once ended).
+    exitcode: The job's exit status (once ended, when it ran).
+    signal: The signal that killed it, if one did.
+    outputs: The output files staged back (on F or E after T).
+    array_id: The job array the job is a task of.
+    array_task_id: Its task ID in that array.
     """
 
     id: int

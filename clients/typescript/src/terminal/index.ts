@@ -1,5 +1,5 @@
 // Generated from spec/core-terminal.yaml by `skyport codegen` (template typescript_client/index.ts.jinja).
-// Spec sha256: 4501f976d8b0200b4c311cdf0f2a2184a51821cadea862945df5d871aca98e86
+// Spec sha256: 0dffc4b1faa7ddfc82a239e7feb8b44243f69c45c4f184b8608bfaa949eff517
 // Generated, do not edit: change the spec or the template, then run `skyport codegen`.
 /**
  * Skyport core terminal API
@@ -39,9 +39,12 @@ export type BudgetHolder = "account" | "user";
 export type FileInfoKind = "input" | "output";
 
 /**
- * submitted - the job was stored in Q; state - it went from previous_state to state.
+ * submitted - the job was stored in Q; state - it went from previous_state to state; reason -
+ * a queued job's reason for waiting (or when it starts) changed, as the scheduler found it
+ * (state and previous_state are both Q). A reason event is recorded only when the reason changes.
+ *
  */
-export type JobEventKind = "submitted" | "state";
+export type JobEventKind = "submitted" | "state" | "reason";
 
 /**
  * Q queued, W waiting for resources, R running, T transferring files, F finished, E error, C cancelled.
@@ -383,7 +386,7 @@ export interface Job {
 export interface JobEvent {
   /** The event's ID (also the Server-Sent Event's id); IDs increase. */
   id: number;
-  /** submitted - the job was stored in Q; state - it went from previous_state to state. */
+  /** submitted - the job was stored in Q; state - it went from previous_state to state; reason - a queued job's reason for waiting (or when it starts) changed, as the scheduler found it (state and previous_state are both Q). A reason event is recorded only when the reason changes.  */
   kind: JobEventKind;
   /** Job ID. */
   job_id: string;
