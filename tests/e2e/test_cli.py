@@ -7,13 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 from skyport_client import Client
 from skyport_client.api.jobs import submit_job
 
 from tests.conftest import Daemon
 from tests.e2e.test_jobs import wait_for
+from tests.e2e.test_metrics import scrape, total
 
 
 def skyport(
@@ -256,6 +259,24 @@ def test_logs_follow_of_a_queued_job_says_it_waits_then_follows(daemon: Daemon, 
         skyport(daemon, "cancel", blocker)
         assert follow.stdout.read() == "started\n"
     assert follow.returncode == 0
+
+
+def test_logs_follow_reads_a_quiet_job_s_output_less_often_and_its_end_at_once(
+    daemon: Daemon, client: Client, tmp_path: Path
+) -> None:
+    job_id = _submit(daemon, tmp_path, "quiet", "echo start\nsleep 10\necho end")
+    wait_for(client, job_id, "R")
+    reads = gate_reads(daemon)
+    started = time.monotonic()
+    assert skyport(daemon, "logs", "-f", job_id).stdout == "start\nend\n"
+    took, made = time.monotonic() - started, gate_reads(daemon) - reads
+    assert made <= 7, f"{made:g} reads of the output in {took:.1f} s"  # every 0.5 s: 20, or 11 on a loaded machine
+
+
+def gate_reads(daemon: Daemon) -> float:
+    """How many times the daemon has asked a gate for a job's standard output."""
+    answer = httpx.get(f"{daemon.url}/metrics", verify=daemon.ssl_context(), timeout=30)
+    return total(scrape(answer.text), "skyport_gate_request_seconds_count", operation="job_stdout")
 
 
 def test_outputs_declared_but_not_produced_are_shown_and_fail_fetch(daemon: Daemon, tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ from skyport.cli.context import Context
 from skyport.errors import ScriptError
 
 ENDED = {"F", "E", "C"}
-_POLL = 0.5
+_POLL = 0.5  # seconds between reads of a running job's output while it writes
+_POLL_QUIET = 5.0  # at most, while it writes nothing (the job's end is an event: that read comes at once)
 _MOST = 10000  # the most jobs one list_jobs request gives
 _ID_LENGTH = 36  # a full job ID, a UUID
 _RECENT = 24 * 3600  # `skyport jobs` shows the jobs that ended this many seconds ago or later
@@ -640,7 +641,7 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
         if follow and job["state"] not in ENDED:
             watch.start()
             watch.started.wait()  # no reads while it waits to start
-        offset = 0
+        offset, pause = 0, _POLL
         while True:
             last = not follow or job["state"] in ENDED or watch.ended.is_set()
             data: bytes = read.sync(client=client, job_id=job_id, offset=offset)
@@ -650,7 +651,10 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
             if last:
                 watch.check()
                 return
-            watch.ended.wait(_POLL)
+            # Output that grows is no event (a gate has no way to say so): read again soon while the
+            # job writes, twice as late each time it wrote nothing.
+            pause = _POLL if data else min(pause * 2, _POLL_QUIET)
+            watch.ended.wait(pause)
 
 
 class _Watch(threading.Thread):
