@@ -273,6 +273,22 @@ def test_logs_follow_reads_a_quiet_job_s_output_less_often_and_its_end_at_once(
     assert made <= 7, f"{made:g} reads of the output in {took:.1f} s"  # every 0.5 s: 20, or 11 on a loaded machine
 
 
+def test_logs_follow_goes_on_across_a_daemon_restart(daemon: Daemon, client: Client, tmp_path: Path) -> None:
+    job_id = _submit(daemon, tmp_path, "restarted", "echo before\nsleep 6\necho after")
+    wait_for(client, job_id, "R")
+    client.close()  # the daemon waits for its clients' connections to close
+    env = {**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url}
+    command = [sys.executable, "-m", "skyport", "logs", "-f", job_id]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as follow:
+        assert follow.stdout is not None
+        assert follow.stdout.readline() == "before\n"
+        daemon.stop()
+        daemon.start()
+        out, err = follow.communicate(timeout=60)
+    assert follow.returncode == 0, err
+    assert out == "after\n"
+
+
 def gate_reads(daemon: Daemon) -> float:
     """How many times the daemon has asked a gate for a job's standard output."""
     answer = httpx.get(f"{daemon.url}/metrics", verify=daemon.ssl_context(), timeout=30)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 from skyport_client import Client
 from skyport_client.api.events import stream_events
 from skyport_client.api.jobs import (
@@ -641,10 +642,18 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
         if follow and job["state"] not in ENDED:
             watch.start()
             watch.started.wait()  # no reads while it waits to start
-        offset, pause = 0, _POLL
+        offset, pause, cut = 0, _POLL, 0
         while True:
             last = not follow or job["state"] in ENDED or watch.ended.is_set()
-            data: bytes = read.sync(client=client, job_id=job_id, offset=offset)
+            try:
+                data: bytes = read.sync(client=client, job_id=job_id, offset=offset)
+            except httpx.TransportError:  # the daemon restarting, say: its event stream reconnects too
+                if not follow or cut == stream_events.RETRIES:
+                    raise
+                cut += 1
+                time.sleep(_POLL * 2**cut)
+                continue
+            cut = 0
             out.write(data)
             out.flush()
             offset += len(data)
