@@ -1,11 +1,16 @@
 """Real terminals against the terminal conformance core (skyport.conformance.terminal).
 
-Each test runs terminals as their users do, as separate processes, against one conformance core
-over mutual TLS: our CLI (every subcommand), a program on the generated Python client, and Sky
+Each test runs terminals against one conformance core over mutual TLS (or with its API token): our
+CLI (every subcommand), a program on the generated Python client, curl with the token, and Sky
 Port's own swmclient and swmconsole from PyPI. Every request must be valid for
 spec/core-terminal.yaml and every answer the core gave must be too; what a terminal does not call
 is printed (`pytest -s` shows it), not failed. The TypeScript client's run is in
 tests/packaging/test_npm_package.py, where the package is built.
+
+The other terminals run as their users run them, as separate processes. Our CLI's many commands
+run in this process through click's test runner (:func:`cli_run`): the same commands, parsing,
+client and error handling, without a Python start and the CLI's imports per command (about 1.5 s
+each); `skyport conformance terminal -- skyport jobs` runs it as a process too.
 """
 
 from __future__ import annotations
@@ -15,15 +20,19 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from skyport.cli import cli
 from skyport.conformance.scenarios import stable_id
 from skyport.conformance.terminal import SWM_CA, SWM_PORT, Report, Run, TerminalCore, operation_ids
-from skyport.errors import Conflict
 from tests.conftest import NPM_CACHE
+from tests.debian import bubblewrap, installed
 
 SKYPORT = [sys.executable, "-m", "skyport"]
 RUNNING, ENDED, QUEUED = stable_id("job-R"), stable_id("job-F"), stable_id("job-Q")
@@ -37,6 +46,23 @@ def report(scenario: str, runs: list[Run]) -> Report:
     assert not made.invalid, "\n".join(made.lines())
     assert not made.as_dict()["answer_problems"], "the scenario answered outside the spec"
     return made
+
+
+def cli_run(core: TerminalCore, args: list[str]) -> Run:
+    """``skyport ARGS`` against ``core``, run in this process with the environment ``core.run`` gives.
+
+    An exception the CLI let through is in ``stderr`` as the traceback a user would have seen.
+    """
+    env = core.environment()
+    first = len(core.exchanges)
+    start = time.monotonic()
+    wanted = {name: env.get(name) for name in ("SKYPORT_URL", "SKYPORT_HOME", "SKYPORT_TOKEN")}
+    result = CliRunner().invoke(cli, args, env=wanted, prog_name="skyport")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    seconds = time.monotonic() - start
+    return Run(("skyport", *args), result.exit_code, result.stdout, stderr, seconds, tuple(core.exchanges[first:]))
 
 
 @pytest.fixture
@@ -81,12 +107,16 @@ def test_every_subcommand_of_our_cli_makes_valid_requests(core: TerminalCore, tm
         ["token", "list"],
         ["token", "create", "--name", "ci"],
         ["token", "revoke", "laptop"],
+        ["events"],
+        ["events", "--job", ENDED],
+        ["ui", "--no-open"],
     ]
-    runs = [core.run([*SKYPORT, *command]) for command in commands]
+    runs = [cli_run(core, command) for command in commands]
     for run in runs:
         assert run.exit_code == 0, f"{run.command}: {run.stderr}"
     made = report("jobs", runs)
-    assert "list_jobs" in made.called and "submit_job" in made.called and "set_budget" in made.called
+    # Prometheus reads the metrics, not the CLI: every other operation of the spec is called.
+    assert made.not_called == ["get_metrics"]
 
 
 def test_our_cli_reports_each_error_answer_in_one_line_and_exits_1(failing_core: TerminalCore) -> None:
@@ -99,7 +129,7 @@ def test_our_cli_reports_each_error_answer_in_one_line_and_exits_1(failing_core:
         ["account", "add", "x"],
         ["budget", "set", "user", "x", "1/day"],
     ]
-    runs = [failing_core.run([*SKYPORT, *command]) for command in commands]
+    runs = [cli_run(failing_core, command) for command in commands]
     made = report("errors", runs)
     handled = made.errors()
     assert len(handled) == len(commands)
@@ -151,23 +181,19 @@ print([n.name for n in api.get_nodes()], [i.name for i in api.get_images()])
 """
 
 
-@pytest.fixture
-def sky_port_core(tmp_path: Path) -> Iterator[TerminalCore]:
-    """The core with Sky Port's certificate locations (its CA file is written, then removed)."""
+def no_sky_port_here() -> None:
+    """The core with Sky Port's certificate locations writes its CA file, then removes it: not over a real one."""
     if SWM_CA.exists():
         pytest.skip(f"{SWM_CA} exists: a Sky Port installation is on this machine")
-    try:
-        with TerminalCore(tmp_path, "jobs", port=SWM_PORT, sky_port=True) as served:
-            yield served
-    except Conflict as exc:
-        pytest.skip(f"swmconsole always uses port {SWM_PORT}: {exc.detail}")
 
 
 @pytest.mark.xdist_group("swm-ca")
-def test_sky_port_s_swmclient_makes_valid_requests(sky_port_core: TerminalCore, tmp_path: Path) -> None:
+def test_sky_port_s_swmclient_makes_valid_requests(tmp_path: Path) -> None:
     program = tmp_path / "swm.py"
     program.write_text(SWMCLIENT % {"running": RUNNING, "ended": ENDED, "ca": str(SWM_CA)}, encoding="utf-8")
-    run = sky_port_core.run([sys.executable, str(program)], cwd=tmp_path)
+    no_sky_port_here()
+    with TerminalCore(tmp_path, "jobs", sky_port=True) as sky_port_core:
+        run = sky_port_core.run([sys.executable, str(program)], cwd=tmp_path)
     assert run.exit_code == 0, run.stderr
     assert "hello from" in run.stdout
     made = report("jobs", [run])
@@ -186,22 +212,35 @@ def swmconsole() -> Path:
 
 
 @pytest.mark.xdist_group("swm-ca")
-def test_sky_port_s_swmconsole_makes_valid_requests(
-    sky_port_core: TerminalCore, swmconsole: Path, tmp_path: Path
-) -> None:
-    options = ["--job-list", "--remote-list", "--node-list", "--flavor-list", "--image-list"]
-    commands = [[str(swmconsole), option] for option in options]
-    commands += [[str(swmconsole), "--job-info", ENDED], [str(swmconsole), "--job-cancel", RUNNING]]
-    commands.append([str(swmconsole), "--job-requeue", ENDED])
+def test_sky_port_s_swmconsole_makes_valid_requests(swmconsole: Path, tmp_path: Path) -> None:
+    """swmconsole always calls https://FQDN:8443, so `skyport conformance terminal --sky-port --port 8443`
+    runs in a network namespace of its own (bubblewrap --unshare-net, as root; the tests run as root),
+    where port 8443 is free whatever listens on this machine's: the test never skips for the port.
+    There the host is named localhost and /etc/hosts names only localhost, so the FQDN swmconsole and
+    the core's certificate compute is localhost, on the namespace's loopback. One shell runs every
+    swmconsole command against the one core and stops at the first that fails."""
+    no_sky_port_here()
     script = tmp_path / "job.sh"
     script.write_text("#!/bin/sh\n#SWM name console\necho hi\n", encoding="utf-8")
-    commands.append([str(swmconsole), "--job-submit", str(script)])
-    runs = [sky_port_core.run(command) for command in commands]
-    for run in runs:
-        assert run.exit_code == 0, f"{run.command}: {run.stderr}"
-    made = report("jobs", runs)
+    options = ["--job-list", "--remote-list", "--node-list", "--flavor-list", "--image-list"]
+    options += [f"--job-info {ENDED}", f"--job-cancel {RUNNING}", f"--job-requeue {ENDED}", f"--job-submit {script}"]
+    commands = "set -e\n" + "".join(f"{swmconsole} {option}\n" for option in options)
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 localhost\n", encoding="utf-8")
+    namespace = [bubblewrap(), "--dev-bind", "/", "/", "--unshare-net", "--unshare-uts", "--hostname", "localhost"]
+    namespace += ["--ro-bind", str(hosts), "/etc/hosts", "--"]
+    kit = [*SKYPORT, "--json", "conformance", "terminal", "--sky-port", "--port", str(SWM_PORT), "--timeout", "120"]
+    argv = [*namespace, *kit, "--", "sh", "-c", commands]
+    done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answer = json.loads(done.stdout)
+    (run,) = answer["runs"]
+    assert run["exit_code"] == 0, run["stderr"]
+    assert not answer["answer_problems"], "the scenario answered outside the spec"
+    print("swmconsole does not call:", ", ".join(answer["not_called"]))
+    called = {op["operation"] for op in answer["operations"] if op["calls"]}
     wanted = {"list_jobs", "list_remotes", "list_nodes", "list_flavors", "list_images", "get_job", "submit_job"}
-    assert wanted <= made.called
+    assert wanted | {"cancel_job", "modify_job"} <= called
 
 
 def test_the_command_exits_1_naming_an_invalid_request_with_the_validator_s_words(tmp_path: Path) -> None:
@@ -222,11 +261,19 @@ def test_the_command_exits_1_naming_an_invalid_request_with_the_validator_s_word
     assert answer["runs"][0]["exit_code"] == 0  # the terminal printed the 400 it got
 
 
-def test_the_command_passes_our_cli_and_lists_what_it_did_not_call(tmp_path: Path) -> None:
-    command = [*SKYPORT, "conformance", "terminal", "--", *SKYPORT, "jobs"]
+def test_the_command_passes_our_cli_with_its_token_and_lists_what_it_did_not_call(tmp_path: Path) -> None:
+    """With --token our CLI (a process here) finds SKYPORT_TOKEN and sends it instead of its certificate;
+    the last line is the verdict for a README."""
+    command = [*SKYPORT, "conformance", "terminal", "--token", "--", *SKYPORT, "jobs"]
     done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "exited 0" in done.stdout and "every request was valid" in done.stdout
+    assert "exited 0" in done.stdout and "\ncredentials: bearer 1\n" in done.stdout
+    last = done.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"PASSED: \d+ requests, every one valid; 1 of \d+ operations called \(Skyport terminal API "
+        r"1\.\d+\.\d+, scenario jobs\)",
+        last,
+    ), last
     assert re.search(r"^list_jobs +1 +0  200$", done.stdout, re.MULTILINE)
     assert re.search(r"^submit_job +- +not called$", done.stdout, re.MULTILINE)
 
@@ -241,3 +288,55 @@ def test_a_request_outside_the_spec_is_invalid_and_a_hung_terminal_is_killed(cor
     assert (request.operation, request.status) == ("", 404)
     assert "Path not found" in request.problems[0]
     assert "was killed at the timeout" in made.lines()[0]
+
+
+CURL = """
+set -e
+ca="$SKYPORT_HOME/ca.pem"
+curl -sSf --cacert "$ca" -H "Authorization: Bearer $SKYPORT_TOKEN" "$SKYPORT_URL/user/job?state=R"
+curl -sSf --cacert "$ca" -u "anyone:$SKYPORT_TOKEN" "$SKYPORT_URL/user/flavor"
+"""
+
+
+def test_curl_with_only_the_api_token_is_checked_as_bearer_and_basic(tmp_path: Path) -> None:
+    """With the token in SKYPORT_TOKEN (`--token`) the core takes it as the daemon does: as a bearer
+    token or as basic auth's password, without a client certificate."""
+    installed("curl", "curl")
+    with TerminalCore(tmp_path, "jobs", token=True) as core:
+        run = core.run(["sh", "-c", CURL])
+    assert run.exit_code == 0, run.stderr
+    assert RUNNING in run.stdout and '"small"' in run.stdout
+    made = report("jobs", [run])
+    assert made.credentials() == {"basic": 1, "bearer": 1}
+    assert [(e.operation, e.status) for e in made.exchanges] == [("list_jobs", 200), ("list_flavors", 200)]
+
+
+def test_our_cli_with_a_token_is_refused_tokens_and_login_codes_as_by_the_daemon(tmp_path: Path) -> None:
+    """SKYPORT_TOKEN: every request of our CLI carries the token, and what only a certificate may do
+    (a token, a dashboard login code) is the daemon's 403, which the CLI reports in one line."""
+    with TerminalCore(tmp_path, "jobs", token=True) as core:
+        runs = [cli_run(core, command) for command in (["jobs"], ["token", "create"], ["ui", "--no-open"])]
+    made = report("jobs", runs)
+    assert made.credentials() == {"bearer": len(made.exchanges)}
+    assert runs[0].exit_code == 0 and RUNNING[:8] in runs[0].stdout
+    for error in made.errors():
+        assert (error.status, error.exit_code, error.shown, error.traceback) == (403, 1, True, False), error
+    assert [e.operation for e in made.errors()] == ["create_token", "create_login_code"]
+
+
+def test_a_request_with_neither_certificate_nor_the_token_is_refused_and_invalid(tmp_path: Path) -> None:
+    """No credentials, or a token that is not the core's: the daemon's 401 with its challenge, and the
+    report counts the request invalid, in the daemon's words."""
+    installed("curl", "curl")
+    script = """
+        curl -s --cacert "$SKYPORT_HOME/ca.pem" -o /dev/null -D - "$SKYPORT_URL/user/job"
+        curl -s --cacert "$SKYPORT_HOME/ca.pem" -H "Authorization: Bearer skyport_x" "$SKYPORT_URL/user/job"
+    """
+    with TerminalCore(tmp_path, "jobs", token=True) as core:
+        run = core.run(["sh", "-c", script])
+    assert 'www-authenticate: Bearer realm="skyport", Basic realm="skyport"' in run.stdout
+    made = Report("jobs", (run,), operation_ids())
+    assert [(e.operation, e.status) for e in made.invalid] == [("list_jobs", 401), ("list_jobs", 401)]
+    assert "neither a client certificate nor a token" in made.invalid[0].problems[0]
+    assert "not the conformance core's" in made.invalid[1].problems[0]
+    assert made.credentials() == {"refused": 2}

@@ -174,20 +174,20 @@ def budget_list(obj: Context) -> None:
     """List the budgets that concern you (the daemon's owner: all) and what was spent of them."""
     with obj.client() as client:
         budgets = [b.to_dict() for b in list_budgets.sync(client=client)]
-    if obj.as_json:
-        return render.as_json(budgets)
-    rows = [
-        (
+    render.listing(
+        budgets,
+        obj.as_json,
+        "Budgets",
+        ("OF", "PERIOD", "AMOUNT", "SPENT", "LEFT", "RESETS"),
+        lambda b: (
             f"{b['holder']} {b['name']}",
             b["period"],
             render.money(b["amount"]),
             render.money(b["spent"]),
             render.money(b["left"]),
             render.when(b.get("resets_at")),
-        )
-        for b in budgets
-    ]
-    render.table("Budgets", ("OF", "PERIOD", "AMOUNT", "SPENT", "LEFT", "RESETS"), rows)
+        ),
+    )
 
 
 @budget.command("set")

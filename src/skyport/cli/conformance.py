@@ -59,6 +59,13 @@ def gate(obj: Context, url: str, flavor: str, image: str | None, timeout: float)
     "--port", type=click.IntRange(0, 65535), default=0, help="Port of the core on 127.0.0.1.  [default: a free one]"
 )
 @click.option(
+    "--token",
+    "give_token",
+    is_flag=True,
+    help="Also give COMMAND an API token in SKYPORT_TOKEN, for a terminal that sends a token instead of a "
+    "certificate (Authorization: Bearer, or basic auth's password).",
+)
+@click.option(
     "--sky-port",
     is_flag=True,
     help="Also put the certificates where Sky Port's terminals look (HOME/.swm, and its CA file) and name this "
@@ -66,7 +73,14 @@ def gate(obj: Context, url: str, flavor: str, image: str | None, timeout: float)
 )
 @click.pass_obj
 def terminal(
-    obj: Context, *, command: tuple[str, ...], scenario: str, timeout: float, port: int, sky_port: bool
+    obj: Context,
+    *,
+    command: tuple[str, ...],
+    scenario: str,
+    timeout: float,
+    port: int,
+    give_token: bool,
+    sky_port: bool,
 ) -> None:
     """Run COMMAND, a terminal, against a conformance core, and report what it did with the terminal API.
 
@@ -76,10 +90,12 @@ def terminal(
 
     The core serves spec/core-terminal.yaml over HTTPS with mutual TLS on 127.0.0.1 from a home of
     its own, checks every request against the spec (openapi-core) and answers from the scenario.
-    COMMAND runs with SKYPORT_URL and SKYPORT_HOME set to the core's. The report lists each
-    operation, called or not, every invalid request with the validator's message, and for each
-    error answer the command's exit code and whether it showed the problem. Exits 1 when a
-    request was invalid.
+    COMMAND runs with SKYPORT_URL and SKYPORT_HOME set to the core's (and SKYPORT_TOKEN with
+    --token); a request proves itself with the home's user certificate or the token, as to a
+    daemon. The report lists each operation, called or not, every invalid request with the
+    validator's message, and for each error answer the command's exit code and whether it showed
+    the problem; its last line says PASSED or FAILED. Exits 1 when a request was invalid (or came
+    with neither certificate nor token), or when COMMAND made no request.
     """
     if importlib.util.find_spec("openapi_core") is None:
         raise click.ClickException(
@@ -88,12 +104,12 @@ def terminal(
     from skyport.conformance.terminal import Report, TerminalCore, operation_ids
 
     with tempfile.TemporaryDirectory(prefix="skyport-conformance-") as folder:
-        with TerminalCore(Path(folder), scenario, port=port, sky_port=sky_port) as core:
+        with TerminalCore(Path(folder), scenario, port=port, sky_port=sky_port, token=give_token) as core:
             run = core.run(command, timeout=timeout)
     report = Report(scenario, (run,), operation_ids())
     if obj.as_json:
         render.as_json(report.as_dict())
     else:
         click.echo("\n".join(report.lines()))
-    if report.invalid:
+    if not report.passed:
         raise SystemExit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -85,6 +85,20 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     for row in rows:
         out.add_row(*("" if cell is None else str(cell) for cell in row))
     console().print(out)
+
+
+def listing(
+    items: Sequence[dict[str, Any]],
+    json_output: bool,
+    title: str,
+    columns: Sequence[str],
+    row: Callable[[dict[str, Any]], Sequence[Any]],
+) -> None:
+    """``items`` as JSON (``--json``), else as a table with the row ``row(item)`` of each."""
+    if json_output:
+        as_json(items)
+    else:
+        table(title, columns, [row(item) for item in items])
 
 
 SHORT_ID = 8  # the fewest characters of a job ID tables show

@@ -29,13 +29,9 @@ def nodes(obj: Context) -> None:
     """List the nodes of the partitions that exist now."""
     with obj.client() as client:
         items = [n.to_dict() for n in list_nodes.sync(client=client)]
-    if obj.as_json:
-        return render.as_json(items)
-    rows = [
-        [n.get(key) for key in ("name", "remote_name", "flavor_name", "state_power", "state_alloc")] + [_resources(n)]
-        for n in items
-    ]
-    render.table("Nodes", ("NAME", "SITE", "FLAVOR", "POWER", "ALLOC", "RESOURCES"), rows)
+    keys = ("name", "remote_name", "flavor_name", "state_power", "state_alloc")
+    columns = ("NAME", "SITE", "FLAVOR", "POWER", "ALLOC", "RESOURCES")
+    render.listing(items, obj.as_json, "Nodes", columns, lambda n: [*(n.get(key) for key in keys), _resources(n)])
 
 
 @click.command()
@@ -44,13 +40,13 @@ def remotes(obj: Context) -> None:
     """List the configured remote sites, with what was spent on each."""
     with obj.client() as client:
         items = [r.to_dict() for r in list_remotes.sync(client=client)]
-    if obj.as_json:
-        return render.as_json(items)
-    rows = [
-        (r.get("name"), r.get("kind"), render.money(r.get("spend")), _isolation(r), r.get("state_details"))
-        for r in items
-    ]
-    render.table("Remote sites", ("NAME", "KIND", "SPEND", "ISOLATION", "STATUS"), rows)
+    render.listing(
+        items,
+        obj.as_json,
+        "Remote sites",
+        ("NAME", "KIND", "SPEND", "ISOLATION", "STATUS"),
+        lambda r: (r.get("name"), r.get("kind"), render.money(r.get("spend")), _isolation(r), r.get("state_details")),
+    )
 
 
 def _isolation(remote: dict[str, object]) -> str:
@@ -70,20 +66,20 @@ def flavors(obj: Context) -> None:
     with obj.client() as client:
         items = [f.to_dict() for f in list_flavors.sync(client=client)]
         site_names = _site_names(client)
-    if obj.as_json:
-        return render.as_json(items)
-    rows = [
-        (
+    render.listing(
+        items,
+        obj.as_json,
+        "Flavors",
+        ("NAME", "SITE", "CPUS", "MEM MiB", "GPUS", "PRICE/H"),
+        lambda f: (
             f.get("name"),
             site_names.get(str(f.get("remote_id")), ""),
             f.get("cpus"),
             f.get("mem"),
             f.get("gpus"),
             render.money(f.get("price")),
-        )
-        for f in items
-    ]
-    render.table("Flavors", ("NAME", "SITE", "CPUS", "MEM MiB", "GPUS", "PRICE/H"), rows)
+        ),
+    )
 
 
 @click.command()
@@ -93,9 +89,10 @@ def images(obj: Context) -> None:
     with obj.client() as client:
         items = [i.to_dict() for i in list_images.sync(client=client)]
         site_names = _site_names(client)
-    if obj.as_json:
-        return render.as_json(items)
-    rows = [
-        (i.get("name"), i.get("kind"), site_names.get(str(i.get("remote_id")), ""), i.get("comment")) for i in items
-    ]
-    render.table("Images", ("NAME", "KIND", "SITE", "COMMENT"), rows)
+    render.listing(
+        items,
+        obj.as_json,
+        "Images",
+        ("NAME", "KIND", "SITE", "COMMENT"),
+        lambda i: (i.get("name"), i.get("kind"), site_names.get(str(i.get("remote_id")), ""), i.get("comment")),
+    )

@@ -53,20 +53,20 @@ def list_(obj: Context) -> None:
     """List your tokens: names, when created, when they expire, when last used (never the tokens)."""
     with obj.client() as client:
         tokens = [t.to_dict() for t in list_tokens.sync(client=client)]
-    if obj.as_json:
-        return render.as_json(tokens)
     now = dt.datetime.now(dt.UTC)
-    rows = [
-        (
+    render.listing(
+        tokens,
+        obj.as_json,
+        "Tokens",
+        ("ID", "NAME", "CREATED", "EXPIRES", "LAST USED"),
+        lambda t: (
             t["id"],
             t["name"],
             render.when(t["created"]),
             render.when(t["expires"]) + (" (expired)" if dt.datetime.fromisoformat(t["expires"]) <= now else ""),
             render.when(t.get("last_used")),
-        )
-        for t in tokens
-    ]
-    render.table("Tokens", ("ID", "NAME", "CREATED", "EXPIRES", "LAST USED"), rows)
+        ),
+    )
 
 
 @token.command("revoke")

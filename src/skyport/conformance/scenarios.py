@@ -3,11 +3,11 @@
 A scenario is a small world kept in memory: ``jobs`` has one job in every state (Q, W, R, T, F,
 E, C) with stdout, stderr and files, a site, flavors, images, nodes, a timetable, an account with
 a budget, usage and a token; what a terminal submits joins it as a finished job, and it answers
-what a daemon answers to an unknown job (404), a cancel of an ended job (409) or a file it does not
-have (404). ``errors`` answers every operation with an error a daemon can give (400, 403, 404,
-409, 413), to see how the terminal reports each. Every answer is valid for spec/core-terminal.yaml
-(the conformance core checks each one it sends); an operation a scenario has no answer for is a
-501 problem+json that says so.
+what a daemon answers to an unknown job (404), a cancel of an ended job (409), a file it does not
+have (404) or a token asking for a token or a login code (403). ``errors`` answers every operation
+with an error a daemon can give (400, 403, 404, 409, 413), to see how the terminal reports each.
+Every answer is valid for spec/core-terminal.yaml (the conformance core checks each one it sends);
+an operation a scenario has no answer for is a 501 problem+json that says so.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Call:
     query: Mapping[str, Sequence[str]]  # every value of each query parameter
     headers: Mapping[str, str]  # lower-case names
     body: bytes
+    token: bool = False  # it came with the API token, not the user certificate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -420,7 +421,17 @@ class Jobs:
     def list_tokens(self, call: Call) -> Answer:
         return Answer(200, [{"id": "t1", "name": "laptop", "created": _at(0), "expires": _at(7776000)}])
 
+    @staticmethod
+    def _with_certificate(call: Call, what: str, command: str) -> Answer | None:
+        """The daemon's 403 when a token asks for ``what`` (tokens, login codes), which only a certificate gets."""
+        if not call.token:
+            return None
+        return problem(403, "Forbidden", f"a token cannot create {what}: run `{command}` with your user certificate")
+
     def create_token(self, call: Call) -> Answer:
+        refused = self._with_certificate(call, "tokens", "skyport token create")
+        if refused is not None:
+            return refused
         name = json.loads(call.body).get("name", "")
         token = {"id": "t2", "name": name, "created": _at(0), "expires": _at(7776000), "token": "skyport_conformance"}
         return Answer(201, token)
@@ -429,6 +440,12 @@ class Jobs:
         if call.path["token"] not in ("t1", "laptop"):
             return problem(404, "Not found", f"no token {call.path['token']}: `skyport token list` shows yours")
         return Answer(200, {"id": "t1", "name": "laptop", "created": _at(0), "expires": _at(7776000)})
+
+    def create_login_code(self, call: Call) -> Answer:
+        refused = self._with_certificate(call, "login codes", "skyport ui")
+        if refused is not None:
+            return refused
+        return Answer(201, {"code": "conformance", "path": "/ui/login?code=conformance", "expires": _at(60)})
 
 
 # What the errors scenario answers: status, title and detail (the detail names the scenario, so a

@@ -3,8 +3,11 @@
 Only ``skyport conformance terminal`` imports this module (openapi-core takes a second to import).
 
 :class:`TerminalCore` serves spec/core-terminal.yaml over HTTPS with mutual TLS on loopback, from a
-home of its own (a fresh CA, server certificate and user certificate). Each request is matched to
-its operation, checked against the spec by openapi-core, answered from a scenario
+home of its own (a fresh CA, server certificate and user certificate). A request proves itself as
+a request to the daemon does: with that user certificate, or without one with the core's API token
+(``Authorization: Bearer TOKEN``, or the token as basic auth's password); a request with neither is
+refused as the daemon refuses it (401) and counted invalid. Each request is matched to its
+operation, checked against the spec by openapi-core, answered from a scenario
 (:mod:`skyport.conformance.scenarios`) and recorded; an invalid request is answered 400 with the
 validator's message. Each answer is checked against the spec too, so a scenario cannot teach a
 terminal a wrong shape. :meth:`TerminalCore.run` runs a terminal command with the environment a
@@ -14,11 +17,14 @@ terminal expects, and :class:`Report` says per operation what the terminal did.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -28,14 +34,22 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import uvicorn
-from openapi_core import Config, OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
+from skyport_gate_sdk.imports import imported_without
 from skyport_gate_sdk.serve import server_config
+from skyport_gate_sdk.tls import ClientCertProtocol, peer_of
 from werkzeug.datastructures import ImmutableMultiDict
+
+# As in skyport_gate_sdk.apps: jsonschema without rfc3987_syntax, whose import compiles Lark grammars
+# for IRI formats the spec does not use (2 to 7 s of every `skyport conformance terminal`).
+with imported_without("rfc3987_syntax"):
+    from openapi_core import Config, OpenAPI
+    from openapi_core.testing import MockRequest, MockResponse
 
 from skyport import pki, specs
 from skyport.conformance.scenarios import PROBLEM_JSON, SCENARIOS, Answer, Call, Jobs, problem
-from skyport.errors import Conflict
+from skyport.core.auth import CHALLENGE, PREFIX, token_in
+from skyport.errors import Conflict, Forbidden, SkyportError, Unauthorized
+from skyport.pki import ON_BEHALF_OF, Door
 
 MAX_BODY = 64 * 1024 * 1024  # a request body the core reads at most; a larger one is answered 413
 USER = "tester"  # the user the core's certificate names
@@ -58,6 +72,7 @@ class Exchange:
     problems: tuple[str, ...]  # the validator's messages; empty when the request is valid
     detail: str  # the problem's detail of an error answer
     answer_problems: tuple[str, ...] = ()  # where the core's own answer broke the spec (a scenario bug)
+    credentials: str = ""  # how it proved itself: certificate, bearer or basic (the token); empty: refused
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +114,7 @@ def _messages(errors: Sequence[Exception]) -> tuple[str, ...]:
 
 
 EVENT_STREAM = "text/event-stream"
+_CHALLENGES = ", ".join(value.decode() for _, value in CHALLENGE)  # the daemon's, in one header
 
 
 def _events(body: bytes) -> list[dict[str, Any]]:
@@ -122,14 +138,19 @@ def _events(body: bytes) -> list[dict[str, Any]]:
 class TerminalCore:
     """The conformance core, served in a thread while the ``with`` block runs."""
 
-    def __init__(self, folder: Path, scenario: str = "jobs", *, port: int = 0, sky_port: bool = False) -> None:
+    def __init__(
+        self, folder: Path, scenario: str = "jobs", *, port: int = 0, sky_port: bool = False, token: bool = False
+    ) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
         self.folder = folder
         self.home = folder / "home"
         self.scenario: Jobs = SCENARIOS[scenario](USER)
         self.sky_port = sky_port
+        self.give_token = token
+        self.token = PREFIX + secrets.token_urlsafe(32)  # the API token of USER the core accepts
         pki.init_authority(self.home, USER)
+        self.door = Door(self.home, pki.USER)
         if sky_port:  # swmconsole asks for https://<this host's FQDN>:8443
             pki.issue_server(self.home, [socket.getfqdn()])
         document = specs.load("core-terminal")
@@ -157,7 +178,11 @@ class TerminalCore:
     def __enter__(self) -> TerminalCore:
         if self.sky_port:
             self._place_sky_port_files()
-        self.server = uvicorn.Server(server_config(self, self.home, "127.0.0.1", self.port))
+        # A client may come without a certificate and with the API token, as to the daemon.
+        config = server_config(
+            self, self.home, "127.0.0.1", self.port, protocol=ClientCertProtocol, client_cert=ssl.CERT_OPTIONAL
+        )
+        self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 30
@@ -193,7 +218,8 @@ class TerminalCore:
             exchange = Exchange("", scope["method"], scope["path"], 413, (), answer.detail)
         else:
             query = scope["query_string"].decode("latin-1")
-            answer, exchange = self.exchange(scope["method"], scope["path"], query, headers, b"".join(chunks))
+            body = b"".join(chunks)
+            answer, exchange = self.exchange(scope["method"], scope["path"], query, headers, body, peer=peer_of(scope))
         with self.lock:
             self.exchanges.append(exchange)
         body = answer.encoded()
@@ -202,8 +228,35 @@ class TerminalCore:
         await send({"type": "http.response.start", "status": answer.status, "headers": head})
         await send({"type": "http.response.body", "body": body})
 
+    def credentials(self, peer: pki.Identity | None, headers: Mapping[str, str]) -> str:
+        """How a request proves itself: ``certificate``, ``bearer`` or ``basic``; raises Unauthorized or
+        Forbidden as the daemon does (skyport.core.auth.Authenticator)."""
+        named = headers.get(ON_BEHALF_OF)
+        if peer is not None:
+            self.door.admit(peer, named)
+            return "certificate"
+        authorization = headers.get("authorization")
+        if authorization is None:
+            raise Unauthorized(
+                "the request has neither a client certificate nor a token: present the user certificate of "
+                "SKYPORT_HOME, or the API token (`--token` puts it in SKYPORT_TOKEN) as `Authorization: Bearer "
+                "TOKEN` or as the password of HTTP basic auth"
+            )
+        if not secrets.compare_digest(token_in(authorization.encode("latin-1")), self.token):
+            raise Unauthorized("the token is not the conformance core's (SKYPORT_TOKEN with `--token`)")
+        if named not in (None, USER):
+            raise Forbidden(f"a token of {USER} acts only for {USER}, not {named}")
+        return authorization.split(" ", 1)[0].lower()
+
     def exchange(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        peer: pki.Identity | None = None,
     ) -> tuple[Answer, Exchange]:
         """Check one request, answer it from the scenario, and check the answer."""
         target = f"{path}?{query}" if query else path
@@ -219,10 +272,21 @@ class TerminalCore:
             content_type=content_type,
         )
         problems = _messages(list(self.openapi.iter_request_errors(request)))
+        try:
+            credentials, refusal = self.credentials(peer, headers), None
+        except SkyportError as exc:
+            credentials, refusal = "", exc
         found = next(((op, m) for op in self.operations if op.method == method and (m := op.pattern.match(path))), None)
+        if refusal is not None:
+            answer = problem(refusal.status, refusal.title, refusal.detail)
+            if isinstance(refusal, Unauthorized):
+                answer = dataclasses.replace(answer, headers={"www-authenticate": _CHALLENGES})
+            problems += (f"{refusal.title}: {refusal.detail}",)
+            operation_id = found[0].id if found else ""
+            return answer, Exchange(operation_id, method, target, answer.status, problems, answer.detail)
         if found is None:
             answer = problem(404, "Not found", f"no operation of the terminal API is {method} {path}")
-            return answer, Exchange("", method, target, 404, problems, answer.detail)
+            return answer, Exchange("", method, target, 404, problems, answer.detail, credentials=credentials)
         operation, match = found
         if problems:
             answer = problem(400, "Bad request", f"{operation.id}: {problems[0]}")
@@ -230,7 +294,7 @@ class TerminalCore:
             query_values: dict[str, list[str]] = {}
             for name, value in pairs:
                 query_values.setdefault(name, []).append(value)
-            call = Call(operation.id, match.groupdict(), query_values, headers, body)
+            call = Call(operation.id, match.groupdict(), query_values, headers, body, credentials != "certificate")
             try:
                 answer = self.scenario.answer(call)
             except Exception as exc:  # a scenario bug: answered, and reported as an answer outside the spec
@@ -238,7 +302,8 @@ class TerminalCore:
         answer_problems = self._answer_problems(request, answer)
         if answer.status == 500:
             answer_problems += (answer.detail,)
-        return answer, Exchange(operation.id, method, target, answer.status, problems, answer.detail, answer_problems)
+        exchange = Exchange(operation.id, method, target, answer.status, problems, answer.detail, answer_problems)
+        return answer, dataclasses.replace(exchange, credentials=credentials)
 
     def _answer_problems(self, request: MockRequest, answer: Answer) -> tuple[str, ...]:
         """What the validator finds wrong with ``answer``; an event stream's events one by one."""
@@ -269,11 +334,13 @@ class TerminalCore:
     def environment(self) -> dict[str, str]:
         """What a terminal under test gets: this environment, with the core's URL and home.
 
-        With ``sky_port``, HOME is a folder holding ``.swm/cert.pem`` and ``.swm/key.pem``, where
-        Sky Port's terminals look.
+        With ``token``, SKYPORT_TOKEN is the core's API token. With ``sky_port``, HOME is a folder
+        holding ``.swm/cert.pem`` and ``.swm/key.pem``, where Sky Port's terminals look.
         """
         env = {**os.environ, "SKYPORT_URL": self.url, "SKYPORT_HOME": str(self.home)}
-        env.pop("SKYPORT_TOKEN", None)  # the core admits certificates only; the user's own token is not for it
+        env.pop("SKYPORT_TOKEN", None)  # the user's own token is not for the core
+        if self.give_token:
+            env["SKYPORT_TOKEN"] = self.token
         if self.sky_port:
             env["HOME"] = str(self.folder / "swm-home")
         return env
@@ -341,12 +408,36 @@ class Report:
         return [e for e in self.exchanges if e.problems]
 
     @property
+    def passed(self) -> bool:
+        """The terminal made requests, and every one was valid."""
+        return bool(self.exchanges) and not self.invalid
+
+    def summary(self) -> str:
+        """The verdict in one line, for a README or a badge."""
+        made = len(self.exchanges)
+        if not made:
+            verdict = "FAILED: the command made no request"
+        elif self.invalid:
+            verdict = f"FAILED: {len(self.invalid)} of {made} requests invalid"
+        else:
+            verdict = f"PASSED: {made} requests, every one valid"
+        called = f"{len(self.called)} of {len(self.operations)} operations called"
+        return f"{verdict}; {called} (Skyport terminal API {api_version()}, scenario {self.scenario})"
+
+    @property
     def called(self) -> set[str]:
         return {e.operation for e in self.exchanges if e.operation}
 
     @property
     def not_called(self) -> list[str]:
         return [op for op in self.operations if op not in self.called]
+
+    def credentials(self) -> dict[str, int]:
+        """How many requests proved themselves each way (certificate, bearer, basic; "refused")."""
+        counts: dict[str, int] = {}
+        for e in self.exchanges:
+            counts[e.credentials or "refused"] = counts.get(e.credentials or "refused", 0) + 1
+        return dict(sorted(counts.items()))
 
     def errors(self) -> list[ErrorHandling]:
         handled = []
@@ -365,6 +456,9 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         counts = {op: [e for e in self.exchanges if e.operation == op] for op in self.operations}
         return {
+            "summary": self.summary(),
+            "passed": self.passed,
+            "api_version": api_version(),
             "scenario": self.scenario,
             "valid": not self.invalid,
             "runs": [
@@ -386,6 +480,7 @@ class Report:
                 for op, calls in counts.items()
             ],
             "not_called": self.not_called,
+            "credentials": self.credentials(),
             "invalid_requests": [
                 {"operation": e.operation, "method": e.method, "target": e.target, "problems": list(e.problems)}
                 for e in self.invalid
@@ -412,6 +507,8 @@ class Report:
         stray = [e for e in self.exchanges if not e.operation]
         for e in stray:
             out.append(f"{'(not in the spec)':<20} {1:>5} {1:>7}  {e.method} {e.target}")
+        if self.exchanges:
+            out += ["", "credentials: " + ", ".join(f"{how} {n}" for how, n in self.credentials().items())]
         handled = self.errors()
         if handled:
             out += ["", "Error answers and what the terminal did:"]
@@ -425,10 +522,14 @@ class Report:
             for e in self.invalid:
                 out.append(f"  {e.method} {e.target} ({e.operation or 'no such operation'}):")
                 out += [f"    {p}" for p in e.problems]
-        verdict = "every request was valid" if not self.invalid else f"{len(self.invalid)} request(s) were invalid"
-        called = len(self.called)
-        out += ["", f"{called} of {len(self.operations)} operations called; {verdict}"]
+        out += ["", self.summary()]
         return out
+
+
+@functools.cache
+def api_version() -> str:
+    """The version of spec/core-terminal.yaml (its ``info.version``)."""
+    return str(specs.load("core-terminal")["info"]["version"])
 
 
 def operation_ids() -> tuple[str, ...]:

@@ -218,7 +218,7 @@ def _remember(digests: set[str], key: str) -> None:
     digests.add(key)
 
 
-def _secret(authorization: bytes) -> str:
+def token_in(authorization: bytes) -> str:
     """The token in an Authorization header: ``Bearer TOKEN``, or ``Basic`` with the token as password."""
     if len(authorization) > _MAX_HEADER:
         raise Unauthorized(f"the Authorization header is longer than {_MAX_HEADER} bytes: {_HOW}")
@@ -269,7 +269,7 @@ class Authenticator:
             return Caller(session.user, session=True, expires=session.expires_at)
         if authorization is None:
             raise Unauthorized(f"the request has neither a client certificate nor a token: {_HOW}")
-        token = await self.tokens.check(_secret(authorization))
+        token = await self.tokens.check(token_in(authorization))
         if on_behalf_of not in (None, token.owner):
             raise Forbidden(f"a token of {token.owner} acts only for {token.owner}, not {on_behalf_of}")
         self._check_not_revoked(token.owner, token.created_at, "token")
