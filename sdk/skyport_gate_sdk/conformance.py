@@ -24,6 +24,7 @@ from skyport_gate_sdk import certs
 PROBLEM = "application/problem+json"
 OCTET = {"Content-Type": "application/octet-stream"}
 ENDED = ("finished", "failed", "cancelled")
+LISTEN_WAIT = 30.0  # seconds the checks wait for the gate to accept connections (CI starts it just before)
 UNKNOWN_ID_PATHS = ("/partitions/{id}", "/jobs/{id}", "/jobs/{id}/stdout", "/jobs/{id}/stderr", "/jobs/{id}/outputs")
 
 
@@ -356,17 +357,32 @@ def run(gate: GateUnderTest, checks: tuple[Check, ...] = CHECKS) -> Iterator[Out
         yield Outcome(check.__name__.replace("_", " "), problem, time.monotonic() - start)
 
 
+def _wait_until_listening(client: httpx.Client, seconds: float) -> None:
+    """Return once the gate accepts a connection, or after ``seconds`` (the checks then say it does not)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            client.get("/site")
+            return
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.2)
+
+
 def check_gate(
     url: str, *, flavor: str, home: Path, image: str | None = None, timeout: float = 120.0, as_json: bool = False
 ) -> bool:
     """Run every check against the gate at ``url``, print each outcome, and say whether all passed.
 
-    An https URL is reached with the core certificate of ``home``, as the daemon reaches it. The
-    partitions the checks created are deleted at the end.
+    An https URL is reached with the core certificate of ``home``, as the daemon reaches it. A gate
+    that does not accept connections yet is waited for (LISTEN_WAIT), so a script may start it in
+    the background just before. The partitions the checks created are deleted at the end.
     """
     verify = certs.core_context(home) if url.startswith("https:") else True
     outcomes = []
     with httpx.Client(base_url=url, verify=verify, timeout=30) as client:
+        _wait_until_listening(client, LISTEN_WAIT)
         under_test = GateUnderTest(client, flavor=flavor, image=image, timeout=timeout)
         for outcome in run(under_test):
             outcomes.append(outcome)

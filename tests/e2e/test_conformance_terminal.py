@@ -16,6 +16,7 @@ each); `skyport conformance terminal -- skyport jobs` runs it as a process too.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -244,14 +245,16 @@ def test_sky_port_s_swmconsole_makes_valid_requests(swmconsole: Path, tmp_path: 
 
 
 def test_the_command_exits_1_naming_an_invalid_request_with_the_validator_s_words(tmp_path: Path) -> None:
-    """A terminal that sends a state the spec does not have: the report quotes openapi-core, exit 1."""
+    """A terminal that sends a state the spec does not have: the report quotes openapi-core, exit 1.
+    It sends the API token `--token` gives it (SKYPORT_TOKEN), not a certificate."""
     bad = textwrap.dedent("""
         import os, httpx
-        from skyport_client.tls import context_from_home
-        verify = context_from_home(os.environ["SKYPORT_HOME"])
-        print(httpx.get(os.environ["SKYPORT_URL"] + "/user/job?state=X", verify=verify).status_code)
+        from skyport_client.tls import context_for_token
+        verify = context_for_token(os.environ["SKYPORT_HOME"])
+        token = {"Authorization": "Bearer " + os.environ["SKYPORT_TOKEN"]}
+        print(httpx.get(os.environ["SKYPORT_URL"] + "/user/job?state=X", headers=token, verify=verify).status_code)
     """)
-    command = [*SKYPORT, "--json", "conformance", "terminal", "--", sys.executable, "-c", bad]
+    command = [*SKYPORT, "--json", "conformance", "terminal", "--token", "--", sys.executable, "-c", bad]
     done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     answer = json.loads(done.stdout)
@@ -259,23 +262,54 @@ def test_the_command_exits_1_naming_an_invalid_request_with_the_validator_s_word
     (invalid,) = answer["invalid_requests"]
     assert invalid["operation"] == "list_jobs" and "'X' is not one of" in invalid["problems"][0]
     assert answer["runs"][0]["exit_code"] == 0  # the terminal printed the 400 it got
+    assert answer["credentials"] == {"bearer": 1} and answer["passed"] is False
+    assert answer["summary"].startswith("FAILED: 1 of 1 requests invalid; 1 of ")
 
 
-def test_the_command_passes_our_cli_with_its_token_and_lists_what_it_did_not_call(tmp_path: Path) -> None:
-    """With --token our CLI (a process here) finds SKYPORT_TOKEN and sends it instead of its certificate;
-    the last line is the verdict for a README."""
-    command = [*SKYPORT, "conformance", "terminal", "--token", "--", *SKYPORT, "jobs"]
-    done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+MY_TERMINAL = """#!/bin/sh
+case "$1" in
+    list-jobs) exec %(python)s -m skyport jobs ;;
+    show) exec %(python)s -m skyport show "$2" ;;
+esac
+exit 2
+"""
+
+
+def docs_block(name: str, first: str) -> list[str]:
+    """The lines of the first fenced block of docs/NAME whose first line starts with ``first``."""
+    text = (Path(__file__).parents[2] / "docs" / name).read_text(encoding="utf-8")
+    for block in re.findall(r"^```\n(.*?)^```$", text, re.MULTILINE | re.DOTALL):
+        if block.startswith(first):
+            return block.splitlines()
+    raise AssertionError(f"docs/{name} has no block starting {first!r}")
+
+
+def test_the_ci_example_of_the_docs_runs_as_written_and_ends_with_the_verdict(tmp_path: Path) -> None:
+    """docs/conformance.md's CI lines, in bash as GitHub Actions runs a step (-e, pipefail), but the pip
+    install (Skyport is installed here), with `my-terminal` a script that runs our CLI as a process."""
+    lines = docs_block("conformance.md", "pip install 'skyport-hpc[conformance]' .")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "my-terminal").write_text(MY_TERMINAL % {"python": sys.executable}, encoding="utf-8")
+    (bin_dir / "my-terminal").chmod(0o755)
+    (bin_dir / "skyport").symlink_to(Path(sys.executable).parent / "skyport")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    step = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "\n".join(lines[1:])]
+    done = subprocess.run(step, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "exited 0" in done.stdout and "\ncredentials: bearer 1\n" in done.stdout
-    last = done.stdout.strip().splitlines()[-1]
+    report_text = (tmp_path / "conformance.txt").read_text(encoding="utf-8")
+    assert "`my-terminal list-jobs` exited 0" in report_text
+    assert re.search(r"^list_jobs +1 +0  200$", report_text, re.MULTILINE)
+    assert re.search(r"^submit_job +- +not called$", report_text, re.MULTILINE)
+    verdict = done.stdout.strip().splitlines()[-1]
     assert re.fullmatch(
-        r"PASSED: \d+ requests, every one valid; 1 of \d+ operations called \(Skyport terminal API "
-        r"1\.\d+\.\d+, scenario jobs\)",
-        last,
-    ), last
-    assert re.search(r"^list_jobs +1 +0  200$", done.stdout, re.MULTILINE)
-    assert re.search(r"^submit_job +- +not called$", done.stdout, re.MULTILINE)
+        r"PASSED: 1 requests, every one valid; 1 of \d+ operations called \(Skyport terminal API \d+\.\d+\.\d+, "
+        r"scenario jobs\)",
+        verdict,
+    ), verdict
+    errors = json.loads((tmp_path / "errors.json").read_text(encoding="utf-8"))
+    assert errors["passed"] is True and errors["scenario"] == "errors"
+    assert errors["errors"] and all((e["exit_code"], e["shown"]) == (1, True) for e in errors["errors"])
 
 
 def test_a_request_outside_the_spec_is_invalid_and_a_hung_terminal_is_killed(core: TerminalCore) -> None:

@@ -158,7 +158,11 @@ class TerminalCore:
         self.operations = _operations(document)
         # openapi-core reads application/json; problem+json is JSON too, and an event stream's answer is
         # checked one event at a time (see _answer_problems), each handed over as JSON.
-        config = Config(extra_media_type_deserializers={PROBLEM_JSON: json.loads, EVENT_STREAM: json.loads})
+        # The spec itself is not validated again here (0.7 s): connexion does on every daemon start.
+        config = Config(
+            spec_validator_cls=None,
+            extra_media_type_deserializers={PROBLEM_JSON: json.loads, EVENT_STREAM: json.loads},
+        )
         self.openapi = OpenAPI.from_dict(document, config=config)
         self.exchanges: list[Exchange] = []
         self.lock = threading.Lock()
