@@ -313,9 +313,10 @@ def test_the_ci_example_of_the_docs_runs_as_written_and_ends_with_the_verdict(tm
 
 
 def test_a_request_outside_the_spec_is_invalid_and_a_hung_terminal_is_killed(core: TerminalCore) -> None:
-    stray = "import os, httpx; from skyport_client.tls import context_from_home as c; "
-    stray += "httpx.get(os.environ['SKYPORT_URL'] + '/user/nope', verify=c(os.environ['SKYPORT_HOME']))"
-    hung = core.run([sys.executable, "-c", stray + "; import time; time.sleep(30)"], timeout=3)
+    installed("curl", "curl")
+    home = '"$SKYPORT_HOME"'
+    stray = f'curl -s --cacert {home}/ca.pem --cert {home}/cert.pem --key {home}/key.pem "$SKYPORT_URL/user/nope"'
+    hung = core.run(["sh", "-c", f"{stray}; exec sleep 30"], timeout=2)
     assert hung.exit_code is None
     made = Report("jobs", (hung,), operation_ids())
     (request,) = made.invalid
