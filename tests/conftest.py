@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -34,6 +35,15 @@ from tests.processes import kill_leftover_jobs
 STARTUP_TIMEOUT = 30.0
 TEST_USERS = {"alice": "nobody", "bob": "daemon"}  # Skyport user -> Unix account of their jobs, when root
 PYTHON = sorted({sys.prefix, sys.base_prefix})  # jobs may run the tests' Python (JupyterHub's singleuser does)
+
+
+def docs_block(name: str, first: str) -> list[str]:
+    """The lines of the first fenced block of docs/NAME whose first line starts with ``first``."""
+    text = (Path(__file__).parents[1] / "docs" / name).read_text(encoding="utf-8")
+    for block in re.findall(r"^```\n(.*?)^```$", text, re.MULTILINE | re.DOTALL):
+        if block.startswith(first):
+            return list(block.splitlines())
+    raise AssertionError(f"docs/{name} has no block starting {first!r}")
 
 
 def free_port() -> int:

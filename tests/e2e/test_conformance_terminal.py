@@ -32,7 +32,7 @@ from click.testing import CliRunner
 from skyport.cli import cli
 from skyport.conformance.scenarios import stable_id
 from skyport.conformance.terminal import SWM_CA, SWM_PORT, Report, Run, TerminalCore, operation_ids
-from tests.conftest import NPM_CACHE
+from tests.conftest import NPM_CACHE, docs_block
 from tests.debian import bubblewrap, installed
 
 SKYPORT = [sys.executable, "-m", "skyport"]
@@ -273,15 +273,6 @@ case "$1" in
 esac
 exit 2
 """
-
-
-def docs_block(name: str, first: str) -> list[str]:
-    """The lines of the first fenced block of docs/NAME whose first line starts with ``first``."""
-    text = (Path(__file__).parents[2] / "docs" / name).read_text(encoding="utf-8")
-    for block in re.findall(r"^```\n(.*?)^```$", text, re.MULTILINE | re.DOTALL):
-        if block.startswith(first):
-            return block.splitlines()
-    raise AssertionError(f"docs/{name} has no block starting {first!r}")
 
 
 def test_the_ci_example_of_the_docs_runs_as_written_and_ends_with_the_verdict(tmp_path: Path) -> None:

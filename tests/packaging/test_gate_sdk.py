@@ -9,9 +9,13 @@ gate-skeleton`, with the handlers a gate author writes (tests/fixtures/memgate_h
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +26,7 @@ from skyport_gate_sdk.conformance import CHECKS
 
 from skyport import pki
 from skyport.codegen.cli import codegen
-from tests.conftest import free_port
+from tests.conftest import docs_block, free_port
 from tests.packaging.conftest import clean_env, fresh_venv, pip, run
 
 pytestmark = pytest.mark.slow  # builds every distribution (shared with the other packaging tests)
@@ -96,3 +100,42 @@ def test_the_served_gate_admits_only_the_core_certificate(served_memgate: tuple[
         refused = user.get("/site")
     assert refused.status_code == 403
     assert "core certificate" in refused.json()["detail"]
+
+
+def test_the_ci_example_of_the_docs_runs_as_written(sdk_venv: Path, tmp_path: Path) -> None:
+    """docs/conformance.md's CI lines for a gate, in bash as GitHub Actions runs a step (-e, pipefail),
+    with the gate SDK's environment first on PATH. Put in for what differs here: Skyport is this
+    environment's `skyport` (for `pipx run --spec skyport-hpc skyport`), the SDK and the gate are
+    installed already (the pip line is left out), the gate is memgate with its flavor mem.small,
+    and the port is a free one. The gate is started in the background just before the checks."""
+    lines = docs_block("conformance.md", "pipx run --spec skyport-hpc skyport --home gate-home init")
+    port = str(free_port())
+    put_in = {
+        "pipx run --spec skyport-hpc skyport": str(Path(sys.executable).parent / "skyport"),
+        "mykind": "memgate",
+        "--flavor small": "--flavor mem.small",
+        "9443": port,
+    }
+    step = [line for line in lines if not line.startswith("pip install ")]
+    script = "\n".join(step)
+    for written, here in put_in.items():
+        assert written in script, f"the docs' CI example no longer says {written!r}"
+        script = script.replace(written, here)
+    env = {**clean_env(), "PATH": f"{sdk_venv}:{os.environ['PATH']}"}
+    with (tmp_path / "step.log").open("w") as log:
+        bash = subprocess.Popen(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the gate it starts in the background is stopped with it
+        )
+        try:
+            code = bash.wait(300)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(bash.pid, signal.SIGTERM)
+    assert code == 0, (tmp_path / "step.log").read_text()
+    rows = json.loads((tmp_path / "conformance.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(CHECKS) and all(row["passed"] for row in rows), rows
