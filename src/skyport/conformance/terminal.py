@@ -222,8 +222,8 @@ class TerminalCore:
             exchange = Exchange("", scope["method"], scope["path"], 413, (), answer.detail)
         else:
             query = scope["query_string"].decode("latin-1")
-            body = b"".join(chunks)
-            answer, exchange = self.exchange(scope["method"], scope["path"], query, headers, body, peer=peer_of(scope))
+            asked = b"".join(chunks)
+            answer, exchange = self.exchange(scope["method"], scope["path"], query, headers, asked, peer=peer_of(scope))
         with self.lock:
             self.exchanges.append(exchange)
         body = answer.encoded()
