@@ -3,7 +3,7 @@
 No registry is reachable from the test machines, so the image is made here: busybox (Debian's
 static build) and its applets, in a tar file that ``podman import`` turns into
 ``localhost/skyport-test-busybox:1``. The store is the session's own (``--root``/``--runroot``
-under a temporary folder, the ``vfs`` driver, which works in any container); runc is the OCI
+under a temporary folder of /tmp, the ``vfs`` driver, which works in any container); runc is the OCI
 runtime because crun refuses a machine whose cgroup v2 hierarchy sits beside v1 controllers
 ("cgroups in hybrid mode not supported"), as in this project's CI containers.
 """
@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,13 +54,15 @@ def _busybox_tar(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def podman_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodmanStore]:
+def podman_store() -> Iterator[PodmanStore]:
     """The session's podman store holding :data:`IMAGE`; a skip where podman cannot be installed."""
     podman = installed("podman", "podman")
     present = shutil.which("runc") and Path(CATATONIT).exists()
     if os.geteuid() != 0 or not (present or apt_install("runc", "catatonit")):
         pytest.skip("jobs in images need root, runc and catatonit (apt-get install runc catatonit)")
-    folder = tmp_path_factory.mktemp("podman")
+    folder = Path(
+        tempfile.mkdtemp(prefix="skyport-podman-", dir="/tmp")
+    )  # podman takes a runroot of 50 characters at most
     options = [
         f"--root={folder / 'storage'}",
         f"--runroot={folder / 'run'}",
@@ -68,6 +71,9 @@ def podman_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodmanSto
         "--cgroup-manager=cgroupfs",
         "--events-backend=file",
     ]
-    subprocess.run([podman, *options, "import", str(_busybox_tar(folder)), IMAGE], check=True, capture_output=True)
+    command = [podman, *options, "import", str(_busybox_tar(folder)), IMAGE]
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    assert done.returncode == 0, f"podman import failed: {done.stderr}"
     yield PodmanStore(options, IMAGE)
     subprocess.run([podman, *options, "rm", "--all", "--force", "--time=0"], check=False, capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
