@@ -267,11 +267,14 @@ def test_streams_get_heartbeats_and_a_user_may_hold_only_so_many_open(limited: D
 
 
 def test_skyport_events_prints_a_job_s_events_and_follows_new_ones(daemon: Daemon, client: Client) -> None:
+    earlier = submit(client, b"#!/bin/sh\ntrue\n")
+    wait_ended(client, earlier)
     env = {**os.environ, "SKYPORT_HOME": str(daemon.home), "SKYPORT_URL": daemon.url}
-    command = [sys.executable, "-m", "skyport", "--json", "events", "--follow", "--last", "0"]
+    command = [sys.executable, "-m", "skyport", "--json", "events", "--follow", "--last", "1"]
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as following:
         assert following.stdout is not None
-        time.sleep(2)  # the command has connected (it prints nothing until an event comes)
+        last = json.loads(following.stdout.readline())  # the latest stored event: the command has connected
+        assert (last["job_id"], last["state"]) == (earlier, "F")
         job_id = submit(client)
         followed = []
         while not followed or followed[-1]["state"] not in ENDED:
