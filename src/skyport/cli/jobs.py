@@ -19,7 +19,6 @@ from typing import Any
 import click
 import httpx
 from skyport_client import Client
-from skyport_client.api.events import stream_events
 from skyport_client.api.jobs import (
     cancel_job,
     download_job_file,
@@ -182,6 +181,8 @@ def _job(client: Client, job_id: str) -> dict[str, Any]:
 
 def _events(client: Client, **query: Any) -> contextlib.closing[Generator[JobEvent]]:
     """The event stream ``query`` selects, closed (its connection too) when the ``with`` block ends."""
+    from skyport_client.api.events import stream_events  # it loads asyncio, which `skyport jobs` need not
+
     return contextlib.closing(stream_events.sync(client=client, **query))
 
 
@@ -648,7 +649,9 @@ def logs(obj: Context, job_id: str, stream: str, follow: bool) -> None:
             try:
                 data: bytes = read.sync(client=client, job_id=job_id, offset=offset)
             except httpx.TransportError:  # the daemon restarting, say: its event stream reconnects too
-                if not follow or cut == stream_events.RETRIES:
+                from skyport_client.api.events.stream_events import RETRIES
+
+                if not follow or cut == RETRIES:
                     raise
                 cut += 1
                 time.sleep(_POLL * 2**cut)
