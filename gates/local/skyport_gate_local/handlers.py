@@ -229,7 +229,7 @@ class Handlers:
             if is_new:
                 launches.append((job, request))
         if launches:
-            await asyncio.to_thread(lambda: [self._launch(job, request) for job, request in launches])
+            await asyncio.to_thread(self._launch_all, launches)
         with self._lock:
             return [answer | ({"job": job.to_wire(self._node)} if job else {}) for answer, job in answers], 200
 
@@ -420,7 +420,13 @@ class Handlers:
         taken = {cpu for j in self._jobs.values() if j.active for cpu in j.cpu_set}
         return [cpu for cpu in self._pinnable if cpu not in taken][:count]
 
-    def _launch(self, job: JobRecord, body: Mapping[str, Any]) -> None:
+    def _launch_all(self, launches: list[tuple[JobRecord, Mapping[str, Any]]]) -> None:
+        """Launch each job; the watcher is woken once for all of them."""
+        for job, body in launches:
+            self._launch(job, body, wake=False)
+        self._watcher.wake()
+
+    def _launch(self, job: JobRecord, body: Mapping[str, Any], *, wake: bool = True) -> None:
         assert self._sandbox is not None
         job_dir = self._jobs_dir / job.id
         workdir = job_dir / "work"
@@ -484,7 +490,7 @@ class Handlers:
                 self._save_job(job)
                 if job.time_limit:
                     self._arm_time_limit(job, job.time_limit)
-            self._watcher.watch(job.id, pid, job.pid_start, child=True)
+            self._watcher.watch(job.id, pid, job.pid_start, child=True, wake=wake)
         processes.release(go)
         logger.info("%s: started, pid %s", job.id, pid)
 

@@ -185,8 +185,11 @@ class Watcher:
         self._thread = threading.Thread(target=self._run, name="skyport-local-watcher", daemon=True)
         self._thread.start()
 
-    def watch(self, job_id: str, pid: int, pid_start: int | None, *, child: bool) -> None:
-        """Call ``on_exit(job_id)`` once the wrapper ``pid`` has ended (and been reaped, if it is a ``child``)."""
+    def watch(self, job_id: str, pid: int, pid_start: int | None, *, child: bool, wake: bool = True) -> None:
+        """Call ``on_exit(job_id)`` once the wrapper ``pid`` has ended (and been reaped, if it is a ``child``).
+
+        With ``wake`` false the watcher takes the process on at its next :meth:`wake` (one for a
+        batch of processes rather than one each)."""
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except ProcessLookupError:
@@ -195,25 +198,27 @@ class Watcher:
             pidfd = None  # no pidfd_open on this kernel
         with self._lock:
             self._incoming.append(_Watched(job_id, pid, pid_start, child, pidfd))
-        self._wake()
+        if wake:
+            self.wake()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the watcher thread after ``delay`` seconds."""
         with self._lock:
             heapq.heappush(self._timers, (time.monotonic() + delay, next(self._order), callback))
-        self._wake()
+        self.wake()
 
     def close(self) -> None:
         """Stop watching; the processes themselves keep running."""
         self._closing = True
-        self._wake()
+        self.wake()
         self._thread.join()
         for key in list(self._selector.get_map().values()):
             os.close(key.fd)
         self._selector.close()
         os.close(self._wake_write)
 
-    def _wake(self) -> None:
+    def wake(self) -> None:
+        """Have the watcher thread look at what was added (see :meth:`watch`)."""
         with contextlib.suppress(BlockingIOError, OSError):
             os.write(self._wake_write, b"x")
 

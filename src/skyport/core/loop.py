@@ -329,19 +329,38 @@ class Loop:
             if job.state == JobState.RUNNING
         ]
         moved = {job.id: job for job in await self.service.change_all(moving)}
-        result, ends = [], []
+        result, ends, ready = [], [], []
         for old, gate, seen in ended:
             job = moved.get(old.id, old)
             if self._held(job, "copy results back", time.time()):
                 result.append(job)
-                continue
+            else:
+                ready.append((job, gate, seen))
+        unstaged = await asyncio.to_thread(self._start_staging, [(job, seen) for job, _, seen in ready])
+        for job, gate, seen in ready:
             try:
+                if job.id in unstaged:
+                    raise unstaged[job.id]
                 ends.append((job, *await self._stage_back(job, gate, seen)))
             except (GateError, OSError, BadRequest) as exc:
                 result.append(await self._failed(job, "copy results back", exc))
                 continue
             self._troubles.pop(job.id, None)
         return result + await self.service.change_all(ends)
+
+    def _start_staging(self, ended: list[tuple[Job, GateJob]]) -> dict[str, OSError]:
+        """Get the folders of these ended runs ready for their results, all in one trip to a worker
+        thread (see :meth:`JobFiles.start_staging`): the logs the gate said are empty are written
+        here, not copied. What failed, by job ID."""
+        failed = {}
+        for job, seen in ended:
+            logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
+            empty = [stream for stream, size in logs if size == 0]
+            try:
+                self.files.start_staging(job.id, empty)
+            except OSError as exc:
+                failed[job.id] = exc
+        return failed
 
     # -- failed steps -----------------------------------------------------------------------------
 
@@ -377,10 +396,9 @@ class Loop:
         return await self.service.update(job, state_details=details)
 
     async def _stage_back(self, job: Job, gate: Gate, seen: GateJob) -> tuple[JobState, str, dict[str, object]]:
-        """Copy outputs and logs of an ended run to the daemon; the state (F or E), the reason and
-        the fields to end the job with."""
+        """Copy outputs and logs of an ended run to the daemon (its folder made ready by
+        :meth:`_start_staging`); the state (F or E), the reason and the fields to end the job with."""
         logs = (("stdout", seen.stdout_size), ("stderr", seen.stderr_size))
-        await asyncio.to_thread(self.files.start_staging, job.id, [stream for stream, size in logs if size == 0])
         notes = [note for stream, size in logs if size != 0 and (note := await self._stage_log(job, gate, stream))]
         kept, refused = await self._stage_outputs(job, gate)
         notes += refused
