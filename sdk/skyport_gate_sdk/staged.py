@@ -245,6 +245,24 @@ def purge_if_due(staging: Staging, records: Records[Any], record: JobRecord, kee
         records.drop_job(record.id)
 
 
+def partition_view(record: Any, state: str, details: str | None, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A spec Partition in ``state`` from a gate's partition record (its ``id``, ``flavor``, ``image``,
+    ``count``, ``owner`` and ``created_at``), its spec Nodes, and ``details`` when there are any."""
+    body: dict[str, Any] = {
+        "id": record.id,
+        "state": state,
+        "flavor": record.flavor,
+        "image": record.image,
+        "count": record.count,
+        "owner": record.owner,
+        "nodes": nodes,
+        "created_at": record.created_at,
+    }
+    if details:
+        body["state_details"] = details
+    return body
+
+
 def job_view(
     record: JobRecord,
     reported: Mapping[str, Any],
@@ -280,6 +298,22 @@ _OCTET = {"Content-Type": "application/octet-stream"}
 _ENDED = ("finished", "failed", "cancelled")
 
 
+class SiteSettings(Protocol):
+    """The settings every cloud gate has that its site document shows (see :meth:`StagedJobs.get_site`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def poll_interval(self) -> float: ...
+
+    @property
+    def boot_time(self) -> float: ...
+
+    @property
+    def max_nodes(self) -> int | None: ...
+
+
 class StagedJobs:
     """The job and file operations of a cloud gate whose nodes run bundles fetched from object storage.
 
@@ -288,6 +322,10 @@ class StagedJobs:
     (``single_job``); node records are whatever the cloud lists (dicts), read only by the hooks.
     """
 
+    settings: SiteSettings
+    version: str  # the gate's version, in its site document
+    spot: bool = False  # whether the site offers spot nodes, in its site document
+    node_noun: str = "nodes"  # what the cloud calls its nodes, in the max_nodes message ("VMs")
     site: str  # the site's name, in messages
     kind: str  # the gate's kind, in messages
     storage: str  # the object store's name, in the messages a node reports ("S3", "Swift")
@@ -326,6 +364,22 @@ class StagedJobs:
         start; None: not known to this gate, not checked (the flavors' ``storage`` is then the guarantee)."""
         return None
 
+    # -- site -------------------------------------------------------------------------------------------
+
+    async def get_site(self) -> tuple[dict[str, Any], int]:
+        site: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.settings.name,
+            "spot": self.spot,
+            "poll_interval": self.settings.poll_interval,
+            "boot_time": self.settings.boot_time,
+            "single_job": True,
+            "version": self.version,
+        }
+        if self.settings.max_nodes is not None:
+            site["max_nodes"] = self.settings.max_nodes
+        return site, 200
+
     # -- partitions -----------------------------------------------------------------------------------
 
     def _checked_partition(
@@ -345,23 +399,30 @@ class StagedJobs:
             raise BadRequest(f"no image given and site {self.site} has no default_image; images: {sorted(images)}")
         if image not in images:
             raise BadRequest(f"unknown image {image!r}; site {self.site} offers {sorted(images)}")
-        count = int(body["count"])
-        if max_nodes is not None:
-            # Partitions whose nodes powered off after their job hold nothing, though the core may
-            # not have deleted them yet: only those creating or ready count.
-            groups = self._by_partition(self._nodes(None))
-            live = sum(
-                r.count
-                for r in self.records.partitions()
-                if r.intent == "create"
-                and self._partition_view(r, groups.get(r.id, []))["state"] in ("creating", "ready")
-            )
-            if live + count > max_nodes:
-                raise Conflict(
-                    f"site {self.site} runs at most {max_nodes} nodes (max_nodes); "
-                    f"{live} are in use or starting, {count} more asked for"
-                )
+        self._check_max_nodes(int(body["count"]), max_nodes)
         return image
+
+    def _check_max_nodes(self, count: int, max_nodes: int | None) -> None:
+        """A 409 when ``count`` more nodes would take the site past ``max_nodes`` (None: no limit)."""
+        if max_nodes is None:
+            return
+        live = self._live_nodes()
+        if live + count > max_nodes:
+            raise Conflict(
+                f"site {self.site} runs at most {max_nodes} {self.node_noun} (max_nodes); "
+                f"{live} are in use or starting, {count} more asked for"
+            )
+
+    def _live_nodes(self) -> int:
+        """The nodes the site's partitions hold or are starting, counted against ``max_nodes``."""
+        # Partitions whose nodes powered off after their job hold nothing, though the core may
+        # not have deleted them yet: only those creating or ready count.
+        groups = self._by_partition(self._nodes(None))
+        return sum(
+            r.count
+            for r in self.records.partitions()
+            if r.intent == "create" and self._partition_view(r, groups.get(r.id, []))["state"] in ("creating", "ready")
+        )
 
     # -- jobs ---------------------------------------------------------------------------------------
 

@@ -169,19 +169,7 @@ def partition(record: PartitionRecord, instances: list[dict[str, Any]]) -> dict[
         running = sum(i["State"]["Name"] == "running" for i in alive)
         state = "creating"
         details = details or f"{running} of {record.count} instances running"
-    body: dict[str, Any] = {
-        "id": record.id,
-        "state": state,
-        "flavor": record.flavor,
-        "image": record.image,
-        "count": record.count,
-        "owner": record.owner,
-        "nodes": _nodes(instances),
-        "created_at": record.created_at,
-    }
-    if details:
-        body["state_details"] = details
-    return body
+    return staged.partition_view(record, state, details, _nodes(instances))
 
 
 def orphan_partition(partition_id: str, instances: list[dict[str, Any]]) -> dict[str, Any]:

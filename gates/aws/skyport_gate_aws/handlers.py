@@ -40,8 +40,11 @@ class Handlers(StagedJobs):
     The job and file operations are ``skyport_gate_sdk.staged.StagedJobs``'s, on EC2 instances.
     """
 
+    version = VERSION
+
     def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
         self.settings = settings
+        self.spot = settings.spot
         self.site, self.kind, self.storage = settings.name, "aws", "S3"
         self.keep_job_files = settings.keep_job_files
         self.ec2 = Ec2(settings, clients)
@@ -53,20 +56,6 @@ class Handlers(StagedJobs):
         self._flavors_at = 0.0
 
     # -- site -------------------------------------------------------------------------------------
-
-    async def get_site(self) -> tuple[dict[str, Any], int]:
-        site: dict[str, Any] = {
-            "kind": "aws",
-            "name": self.settings.name,
-            "spot": self.settings.spot,
-            "poll_interval": self.settings.poll_interval,
-            "boot_time": self.settings.boot_time,
-            "single_job": True,
-            "version": VERSION,
-        }
-        if self.settings.max_nodes is not None:
-            site["max_nodes"] = self.settings.max_nodes
-        return site, 200
 
     async def get_user(self, name: str) -> tuple[dict[str, str], int]:
         # Every job has an instance of its own and runs as that instance's root.

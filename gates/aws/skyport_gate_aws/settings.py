@@ -8,13 +8,23 @@ https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
-from skyport_gate_sdk.settings import check_keys, flag, mapping, number, strings
+from skyport_gate_sdk.settings import (
+    check_default_image,
+    cloud_parsers,
+    count,
+    flag,
+    mapping,
+    number,
+    parsed,
+    price_table,
+    prices,
+    strings,
+)
 
 # Instance types offered when the site names none: small general-purpose and compute shapes
 # that exist in every commercial region and are in the shipped price table.
@@ -83,20 +93,16 @@ def _filters(key: str, value: Any) -> dict[str, tuple[str, ...]]:
     return {str(name): _strings(f"{key}.{name}", values) for name, values in value.items()}
 
 
-def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
-    return number("aws", key, value, minimum)
+def _number(key: str, value: Any) -> float:
+    return number("aws", key, value)
 
 
 def _count(key: str, value: Any) -> int:
-    return int(_number(key, value, minimum=1))
-
-
-def _poll(key: str, value: Any) -> float:
-    return _number(key, value, minimum=0.05)
+    return count("aws", key, value)
 
 
 def _expiry(key: str, value: Any) -> int:
-    expiry = int(_number(key, value, minimum=60))
+    expiry = int(number("aws", key, value, 60))
     if expiry > MAX_URL_EXPIRY:
         raise BadRequest(f"aws setting {key!r} is at most {MAX_URL_EXPIRY} s (7 days, SigV4's limit)")
     return expiry
@@ -110,22 +116,12 @@ def _text(key: str, value: Any) -> str:
     return str(value)
 
 
-def _prefix(key: str, value: Any) -> str:
-    text = str(value)
-    return text if not text or text.endswith("/") else text + "/"
-
-
-def _mapping(key: str, value: Any, what: str) -> Mapping[Any, Any]:
-    return mapping("aws", key, value, what)
-
-
 def _images(key: str, value: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in _mapping(key, value, "image names to AMI IDs").items()}
+    return {str(k): str(v) for k, v in mapping("aws", key, value, "image names to AMI IDs").items()}
 
 
 def _prices(key: str, value: Any) -> dict[str, float]:
-    raw = _mapping(key, value, "instance types to USD per hour")
-    return {str(k): _number(f"{key}.{k}", v) for k, v in raw.items()}
+    return prices("aws", key, value, "instance types to USD per hour")
 
 
 def _path(key: str, value: Any) -> Path:
@@ -133,9 +129,9 @@ def _path(key: str, value: Any) -> Path:
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    **cloud_parsers("aws"),
     "region": _text,
     "bucket": _text,
-    "prefix": _prefix,
     "endpoint_url": _text,
     "subnet_id": _text,
     "security_group_ids": _strings,
@@ -145,17 +141,11 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "image_owners": _strings,
     "image_filters": _filters,
     "default_image": _text,
-    "max_nodes": lambda key, value: int(_number(key, value)),
     "spot": _flag,
     "root_volume": _count,
     "price_file": _path,
     "prices": _prices,
     "use_pricing_api": _flag,
-    "poll_interval": _number,
-    "boot_time": _number,
-    "keep_job_files": _number,
-    "bundle_poll_interval": _poll,
-    "bundle_wait": _number,
     "url_expiry": _expiry,
     "launch_attempts": _count,
     "launch_backoff": _number,
@@ -166,10 +156,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 
 def load(raw: Mapping[str, Any]) -> AwsSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    known = sorted({"name", "state_dir", "flavors", *_PARSERS})
-    check_keys("aws", raw, known, required=("name", "state_dir", "region", "bucket"))
-    values: dict[str, Any] = {"name": str(raw["name"]), "state_dir": Path(raw["state_dir"])}
-    values.update({key: parse(key, raw[key]) for key, parse in _PARSERS.items() if raw.get(key) is not None})
+    values = parsed("aws", raw, _PARSERS, ("name", "state_dir", "region", "bucket"), known=("flavors",))
     flavors = raw.get("flavors")
     if isinstance(flavors, Mapping):  # a describe_instance_types filter instead of a list of names
         values["flavor_filters"] = _filters("flavors", flavors)
@@ -178,23 +165,12 @@ def load(raw: Mapping[str, Any]) -> AwsSettings:
         if not values["flavors"]:
             raise BadRequest("aws setting 'flavors' must name at least one instance type")
     settings = AwsSettings(**values)
-    if (
-        settings.default_image is not None
-        and not settings.image_filters
-        and settings.default_image not in settings.images
-    ):
-        raise BadRequest(
-            f"aws setting 'default_image' {settings.default_image!r} is not one of 'images': {sorted(settings.images)}"
-        )
+    if not settings.image_filters:
+        check_default_image("aws", settings.default_image, settings.images)
     return settings
 
 
 def load_prices(settings: AwsSettings) -> dict[str, float]:
     """USD per hour by instance type for the site's region: the price file, then ``prices`` on top."""
     path = settings.price_file or Path(__file__).with_name("prices.json")
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadRequest(f"aws setting 'price_file': cannot read {path}: {exc}") from exc
-    regional = table.get("regions", {}).get(settings.region, {})
-    return {**{str(k): float(v) for k, v in regional.items()}, **settings.prices}
+    return price_table("aws", path, settings.region, settings.prices)

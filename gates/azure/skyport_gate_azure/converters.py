@@ -180,19 +180,7 @@ def partition(record: PartitionRecord, vms: list[dict[str, Any]]) -> dict[str, A
         state, details = "ready", f"{record.count} x {record.flavor} running"
     else:
         state, details = "creating", f"{running} of {record.count} virtual machines running"
-    body: dict[str, Any] = {
-        "id": record.id,
-        "state": state,
-        "flavor": record.flavor,
-        "image": record.image,
-        "count": record.count,
-        "owner": record.owner,
-        "nodes": _nodes(vms),
-        "created_at": record.created_at,
-    }
-    if details:
-        body["state_details"] = details
-    return body
+    return staged.partition_view(record, state, details, _nodes(vms))
 
 
 def orphan_partition(partition_id: str, tags: Mapping[str, str], vms: list[dict[str, Any]]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skyport_gate_sdk import bootstrap
-from skyport_gate_sdk.errors import BadRequest, Conflict, NotFound
+from skyport_gate_sdk.errors import BadRequest, NotFound
 from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
 
 from skyport_gate_azure import converters, prices
@@ -41,8 +41,12 @@ _KEEP_DELETED_PARTITIONS = 86400.0  # seconds a deleted partition stays in list_
 class Handlers(StagedJobs):
     """One Azure site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
 
+    version = VERSION
+    node_noun = "VMs"
+
     def __init__(self, settings: AzureSettings, arm: Arm, staging: Staging) -> None:
         self.settings = settings
+        self.spot = settings.spot
         self.site, self.kind, self.storage = settings.name, "azure", "Blob Storage"
         self.put_headers = PUT_HEADERS
         self.keep_job_files = settings.keep_job_files
@@ -55,20 +59,6 @@ class Handlers(StagedJobs):
         self._flavors_at = 0.0
 
     # -- site -------------------------------------------------------------------------------------
-
-    async def get_site(self) -> tuple[dict[str, Any], int]:
-        site: dict[str, Any] = {
-            "kind": "azure",
-            "name": self.settings.name,
-            "spot": self.settings.spot,
-            "poll_interval": self.settings.poll_interval,
-            "boot_time": self.settings.boot_time,
-            "single_job": True,
-            "version": VERSION,
-        }
-        if self.settings.max_nodes is not None:
-            site["max_nodes"] = self.settings.max_nodes
-        return site, 200
 
     async def get_user(self, name: str) -> tuple[dict[str, str], int]:
         # Every job has VMs of its own and runs as their root.
@@ -147,7 +137,7 @@ class Handlers(StagedJobs):
             spot = bool(body.get("spot", False))
             if spot and not self.settings.spot:
                 raise BadRequest(f"site {self.settings.name} does not offer Spot VMs (setting spot: false)")
-            self._check_quota(int(body["count"]))
+            self._check_max_nodes(int(body["count"]), self.settings.max_nodes)
             record = PartitionRecord(
                 id=body["id"],
                 flavor=body["flavor"],
@@ -160,21 +150,14 @@ class Handlers(StagedJobs):
             self.records.save(record)
             return self._view(record), 201
 
-    def _check_quota(self, count: int) -> None:
-        if self.settings.max_nodes is None:
-            return
+    def _live_nodes(self) -> int:
         # A partition whose job ended is on its way out once its VMs powered off: asking for it
         # starts its deletion (see _end_if_powered_off), and its VMs count no more.
-        live = sum(
+        return sum(
             r.count
             for r in self.records.partitions()
             if r.intent == "create" and (r.job_id is None or self._view(r)["state"] not in ("deleting", "deleted"))
         )
-        if live + count > self.settings.max_nodes:
-            raise Conflict(
-                f"site {self.settings.name} runs at most {self.settings.max_nodes} VMs (max_nodes); "
-                f"{live} are in use or starting, {count} more asked for"
-            )
 
     def _view(self, record: PartitionRecord) -> dict[str, Any]:
         """Move the partition on as far as ARM lets it now, then show it."""

@@ -10,14 +10,24 @@ the config file.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
-from skyport_gate_sdk.settings import check_keys, flag, mapping, number, strings
+from skyport_gate_sdk.settings import (
+    check_default_image,
+    cloud_parsers,
+    count,
+    flag,
+    mapping,
+    number,
+    parsed,
+    price_table,
+    prices,
+    strings,
+)
 
 # VM sizes offered when the site names none: small general-purpose and compute sizes that exist in
 # most public regions and are in the shipped price table.
@@ -118,20 +128,16 @@ class AzureSettings:
         return f"skyport-{self.name}-{partition_id}"
 
 
-def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
-    return number("azure", key, value, minimum)
+def _number(key: str, value: Any) -> float:
+    return number("azure", key, value)
 
 
 def _count(key: str, value: Any) -> int:
-    return int(_number(key, value, minimum=1))
-
-
-def _poll(key: str, value: Any) -> float:
-    return _number(key, value, minimum=0.05)
+    return count("azure", key, value)
 
 
 def _expiry(key: str, value: Any) -> int:
-    expiry = int(_number(key, value, minimum=60))
+    expiry = int(number("azure", key, value, 60))
     if expiry > MAX_URL_EXPIRY:
         raise BadRequest(f"azure setting {key!r} is at most {MAX_URL_EXPIRY} s (7 days, a user delegation key's limit)")
     return expiry
@@ -146,11 +152,6 @@ def _url(key: str, value: Any) -> str:
     if not text.startswith(("https://", "http://")):
         raise BadRequest(f"azure setting {key!r} must be an http(s) URL, got {value!r}")
     return text
-
-
-def _prefix(key: str, value: Any) -> str:
-    text = str(value)
-    return text if not text or text.endswith("/") else text + "/"
 
 
 def _image(key: str, value: Any) -> Image:
@@ -172,8 +173,7 @@ def _images(key: str, value: Any) -> dict[str, Image]:
 
 
 def _prices(key: str, value: Any) -> dict[str, float]:
-    raw = mapping("azure", key, value, "VM sizes to USD per hour")
-    return {str(k): _number(f"{key}.{k}", v) for k, v in raw.items()}
+    return prices("azure", key, value, "VM sizes to USD per hour")
 
 
 def _path(key: str, value: Any) -> Path:
@@ -181,11 +181,11 @@ def _path(key: str, value: Any) -> Path:
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    **cloud_parsers("azure"),
     "subscription_id": _text,
     "location": _text,
     "storage_account": _text,
     "container": _text,
-    "prefix": _prefix,
     "storage_url": _url,
     "storage_key_env": _text,
     "arm_endpoint": _url,
@@ -196,18 +196,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "flavors": lambda key, value: strings("azure", key, value),
     "images": _images,
     "default_image": _text,
-    "max_nodes": lambda key, value: int(_number(key, value)),
     "spot": lambda key, value: flag("azure", key, value),
     "os_disk": _count,
     "price_file": _path,
     "prices": _prices,
     "use_prices_api": lambda key, value: flag("azure", key, value),
     "prices_url": _url,
-    "poll_interval": _number,
-    "boot_time": _number,
-    "keep_job_files": _number,
-    "bundle_poll_interval": _poll,
-    "bundle_wait": _number,
     "url_expiry": _expiry,
     "create_attempts": _count,
     "create_backoff": _number,
@@ -218,23 +212,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 
 def load(raw: Mapping[str, Any]) -> AzureSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    known = sorted({"name", "state_dir", *_PARSERS})
-    check_keys(
-        "azure",
-        raw,
-        known,
-        required=("name", "state_dir", "subscription_id", "location", "storage_account", "container"),
-    )
-    values: dict[str, Any] = {"name": str(raw["name"]), "state_dir": Path(raw["state_dir"])}
-    values.update({key: parse(key, raw[key]) for key, parse in _PARSERS.items() if raw.get(key) is not None})
+    required = ("name", "state_dir", "subscription_id", "location", "storage_account", "container")
+    values = parsed("azure", raw, _PARSERS, required)
     settings = AzureSettings(**values)
     if not settings.flavors:
         raise BadRequest("azure setting 'flavors' must name at least one VM size")
-    if settings.default_image is not None and settings.default_image not in settings.images:
-        raise BadRequest(
-            f"azure setting 'default_image' {settings.default_image!r} is not one of 'images': "
-            f"{sorted(settings.images)}"
-        )
+    check_default_image("azure", settings.default_image, settings.images)
     longest = settings.group_name("p" * 36)
     if not _GROUP_NAME.match(longest):
         raise BadRequest(
@@ -247,9 +230,4 @@ def load(raw: Mapping[str, Any]) -> AzureSettings:
 def load_prices(settings: AzureSettings) -> dict[str, float]:
     """USD per hour by VM size for the site's region: the price file, then ``prices`` on top."""
     path = settings.price_file or Path(__file__).with_name("prices.json")
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadRequest(f"azure setting 'price_file': cannot read {path}: {exc}") from exc
-    regional = table.get("regions", {}).get(settings.location, {})
-    return {**{str(k): float(v) for k, v in regional.items()}, **settings.prices}
+    return price_table("azure", path, settings.location, settings.prices)

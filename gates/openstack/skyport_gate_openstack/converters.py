@@ -208,19 +208,7 @@ def partition(record: PartitionRecord, servers: list[dict[str, Any]]) -> dict[st
         active = sum(s["status"] == "ACTIVE" for s in alive)
         state = "creating"
         details = details or f"{active} of {record.count} servers active"
-    body: dict[str, Any] = {
-        "id": record.id,
-        "state": state,
-        "flavor": record.flavor,
-        "image": record.image,
-        "count": record.count,
-        "owner": record.owner,
-        "nodes": _nodes(servers),
-        "created_at": record.created_at,
-    }
-    if details:
-        body["state_details"] = details
-    return body
+    return staged.partition_view(record, state, details, _nodes(servers))
 
 
 def orphan_partition(partition_id: str, servers: list[dict[str, Any]]) -> dict[str, Any]:

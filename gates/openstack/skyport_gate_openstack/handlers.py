@@ -43,6 +43,8 @@ class Handlers(StagedJobs):
     The job and file operations are ``skyport_gate_sdk.staged.StagedJobs``'s, on Nova servers.
     """
 
+    version = VERSION
+
     def __init__(self, settings: OpenStackSettings, connection: Any) -> None:
         self.settings = settings
         self.site, self.kind = settings.name, "openstack"
@@ -63,20 +65,6 @@ class Handlers(StagedJobs):
         self._cached_at = 0.0
 
     # -- site -------------------------------------------------------------------------------------
-
-    async def get_site(self) -> tuple[dict[str, Any], int]:
-        site: dict[str, Any] = {
-            "kind": "openstack",
-            "name": self.settings.name,
-            "spot": False,
-            "poll_interval": self.settings.poll_interval,
-            "boot_time": self.settings.boot_time,
-            "single_job": True,
-            "version": VERSION,
-        }
-        if self.settings.max_nodes is not None:
-            site["max_nodes"] = self.settings.max_nodes
-        return site, 200
 
     async def get_user(self, name: str) -> tuple[dict[str, str], int]:
         # Every job has servers of its own and runs as their root.

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from skyport_gate_sdk.errors import BadRequest
-from skyport_gate_sdk.settings import check_keys, mapping, number, strings
+from skyport_gate_sdk.settings import (
+    check_default_image,
+    cloud_parsers,
+    count,
+    mapping,
+    number,
+    parsed,
+    prices,
+    strings,
+)
 
 KIND = "openstack"
 
@@ -60,27 +69,18 @@ class OpenStackSettings:
         return f"{self.prefix}{self.name}/"
 
 
-def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
-    return number(KIND, key, value, minimum)
+def _number(key: str, value: Any) -> float:
+    return number(KIND, key, value)
 
 
 def _count(key: str, value: Any) -> int:
-    return int(_number(key, value, minimum=1))
-
-
-def _poll(key: str, value: Any) -> float:
-    return _number(key, value, minimum=0.05)
+    return count(KIND, key, value)
 
 
 def _text(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise BadRequest(f"{KIND} setting {key!r} must be a non-empty string, got {value!r}")
     return value
-
-
-def _prefix(key: str, value: Any) -> str:
-    text = str(value)
-    return text if not text or text.endswith("/") else text + "/"
 
 
 def _path(key: str, value: Any) -> Path:
@@ -102,8 +102,7 @@ def _images(key: str, value: Any) -> dict[str, str]:
 
 
 def _prices(key: str, value: Any) -> dict[str, float]:
-    raw = mapping(KIND, key, value, "flavor names to prices per hour")
-    return {str(k): _number(f"{key}.{k}", v) for k, v in raw.items()}
+    return prices(KIND, key, value, "flavor names to prices per hour")
 
 
 def _policy(key: str, value: Any) -> str:
@@ -127,16 +126,16 @@ def _s3(key: str, value: Any) -> dict[str, str]:
 
 
 def _expiry(key: str, value: Any) -> int:
-    return int(_number(key, value, minimum=60))
+    return int(number(KIND, key, value, 60))
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    **cloud_parsers(KIND),
     "cloud": _text,
     "clouds_file": _path,
     "region": _text,
     "ca_file": _path,
     "container": _text,
-    "prefix": _prefix,
     "s3": _s3,
     "network": _text,
     "security_group": _text,
@@ -145,12 +144,6 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "images": _images,
     "default_image": _text,
     "prices": _prices,
-    "max_nodes": lambda key, value: int(_number(key, value)),
-    "poll_interval": _number,
-    "boot_time": _number,
-    "keep_job_files": _number,
-    "bundle_poll_interval": _poll,
-    "bundle_wait": _number,
     "url_expiry": _expiry,
     "launch_attempts": _count,
     "launch_backoff": _number,
@@ -160,13 +153,6 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 
 def load(raw: Mapping[str, Any]) -> OpenStackSettings:
     """Check the site's settings and give them typed; every error names the key and what it needs."""
-    check_keys(KIND, raw, sorted({"name", "state_dir", *_PARSERS}), required=("name", "state_dir", "images"))
-    values: dict[str, Any] = {"name": str(raw["name"]), "state_dir": Path(raw["state_dir"])}
-    values.update({key: parse(key, raw[key]) for key, parse in _PARSERS.items() if raw.get(key) is not None})
-    settings = OpenStackSettings(**values)
-    if settings.default_image is not None and settings.default_image not in settings.images:
-        raise BadRequest(
-            f"{KIND} setting 'default_image' {settings.default_image!r} is not one of 'images': "
-            f"{sorted(settings.images)}"
-        )
+    settings = OpenStackSettings(**parsed(KIND, raw, _PARSERS, ("name", "state_dir", "images")))
+    check_default_image(KIND, settings.default_image, settings.images)
     return settings
