@@ -314,15 +314,24 @@ class SiteSettings(Protocol):
     def max_nodes(self) -> int | None: ...
 
 
+class Converters(Protocol):
+    """A gate's converters module: its partition records and jobs, with the cloud's nodes, as spec models."""
+
+    def partition(self, record: Any, nodes: list[dict[str, Any]], /) -> dict[str, Any]: ...
+
+    def job(self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]], /) -> dict[str, Any]: ...
+
+
 class StagedJobs:
     """The job and file operations of a cloud gate whose nodes run bundles fetched from object storage.
 
     A gate's handlers class inherits them. Its ``__init__`` sets the attributes below, and it
-    defines the five cloud hooks (``_nodes`` ... ``_stop``). Each partition runs one job
+    defines the cloud hooks ``_nodes``, ``_by_partition`` and ``_stop``. Each partition runs one job
     (``single_job``); node records are whatever the cloud lists (dicts), read only by the hooks.
     """
 
     settings: SiteSettings
+    converters: Converters  # views of partitions and jobs (the gate's converters module)
     version: str  # the gate's version, in its site document
     spot: bool = False  # whether the site offers spot nodes, in its site document
     node_noun: str = "nodes"  # what the cloud calls its nodes, in the max_nodes message ("VMs")
@@ -347,13 +356,13 @@ class StagedJobs:
 
     def _partition_view(self, record: Any, nodes: list[dict[str, Any]]) -> dict[str, Any]:
         """A partition record and its nodes as a spec Partition."""
-        raise NotImplementedError
+        return self.converters.partition(record, nodes)
 
     def _job_view_of(
         self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
     ) -> dict[str, Any]:
         """A spec Job from its markers (:func:`reported`) and its partition's nodes (e.g. with :func:`job_view`)."""
-        raise NotImplementedError
+        return self.converters.job(record, reported, nodes)
 
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         """End these nodes (terminate or delete them)."""

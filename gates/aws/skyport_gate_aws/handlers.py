@@ -20,7 +20,7 @@ from typing import Any
 from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, NotFound
 from skyport_gate_sdk.s3 import S3Staging, client_error_code
-from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
+from skyport_gate_sdk.staged import Records, StagedJobs
 
 from skyport_gate_aws import converters
 from skyport_gate_aws.converters import PartitionRecord
@@ -41,6 +41,7 @@ class Handlers(StagedJobs):
     """
 
     version = VERSION
+    converters = converters
 
     def __init__(self, settings: AwsSettings, clients: Mapping[str, Any]) -> None:
         self.settings = settings
@@ -242,14 +243,6 @@ class Handlers(StagedJobs):
 
     def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         return converters.partition_ids(nodes)
-
-    def _partition_view(self, record: PartitionRecord, nodes: list[dict[str, Any]]) -> dict[str, Any]:
-        return converters.partition(record, nodes)
-
-    def _job_view_of(
-        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
-    ) -> dict[str, Any]:
-        return converters.job(record, reported, nodes)
 
     def _disk(self, nodes: list[dict[str, Any]]) -> int | None:
         """The smallest root volume of the live instances, as EC2 describes the volumes themselves (not the

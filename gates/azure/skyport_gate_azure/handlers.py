@@ -23,7 +23,7 @@ from typing import Any
 
 from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, NotFound
-from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
+from skyport_gate_sdk.staged import Records, StagedJobs
 
 from skyport_gate_azure import converters, prices
 from skyport_gate_azure.arm import Arm, Refusal, restricted, vm_name
@@ -42,6 +42,7 @@ class Handlers(StagedJobs):
     """One Azure site's gate: the object ``skyport_gate_sdk.apps.gate_app`` looks operationIds up on."""
 
     version = VERSION
+    converters = converters
     node_noun = "VMs"
 
     def __init__(self, settings: AzureSettings, arm: Arm, staging: Staging) -> None:
@@ -368,14 +369,6 @@ class Handlers(StagedJobs):
         for vm in nodes:
             groups.setdefault(vm["partition"], []).append(vm)
         return groups
-
-    def _partition_view(self, record: Any, nodes: list[dict[str, Any]]) -> dict[str, Any]:
-        return converters.partition(record, nodes)
-
-    def _job_view_of(
-        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
-    ) -> dict[str, Any]:
-        return converters.job(record, reported, nodes)
 
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         """No inbound port reaches the VMs: stopping them is deleting their groups."""

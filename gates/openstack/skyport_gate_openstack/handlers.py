@@ -22,7 +22,7 @@ from typing import Any
 from skyport_gate_sdk import bootstrap
 from skyport_gate_sdk.errors import BadRequest, NotFound
 from skyport_gate_sdk.s3 import S3Staging
-from skyport_gate_sdk.staged import JobRecord, Records, StagedJobs
+from skyport_gate_sdk.staged import Records, StagedJobs
 
 from skyport_gate_openstack import converters
 from skyport_gate_openstack.cloud import Cloud, connect_s3, http_fault
@@ -44,6 +44,7 @@ class Handlers(StagedJobs):
     """
 
     version = VERSION
+    converters = converters
 
     def __init__(self, settings: OpenStackSettings, connection: Any) -> None:
         self.settings = settings
@@ -282,14 +283,6 @@ class Handlers(StagedJobs):
 
     def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         return converters.partition_ids(nodes)
-
-    def _partition_view(self, record: PartitionRecord, nodes: list[dict[str, Any]]) -> dict[str, Any]:
-        return converters.partition(record, nodes)
-
-    def _job_view_of(
-        self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]]
-    ) -> dict[str, Any]:
-        return converters.job(record, reported, nodes)
 
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         self.cloud.delete_servers(s["id"] for s in nodes)
