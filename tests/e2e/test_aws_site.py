@@ -9,7 +9,6 @@ bootstrap script a real instance boots with, and its power-off terminates the in
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -22,34 +21,20 @@ import yaml
 
 from gates.aws.tests.aws_support import FaultyEc2, aws_client, launch_tagged
 from tests.conftest import Daemon, running_daemon
+from tests.e2e.cloud_sites import details_until_ended, reverse_job, site
 from tests.e2e.test_cli import skyport
 
 pytestmark = pytest.mark.aws
 
 T3_MICRO_PRICE = 0.0104  # us-east-1, gates/aws/skyport_gate_aws/prices.json
-SCRIPT = """#!/bin/sh
-#SWM name aws-reverse
-#SWM site aws
-#SWM flavor t3.micro
-#SWM input words.txt
-#SWM output reversed.txt
-tac words.txt > reversed.txt
-sleep 2
-echo "reversed $(wc -l < words.txt) lines"
-"""
 
 
 @pytest.fixture
 def aws_daemon(home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any]) -> Iterator[Daemon]:
     """A daemon with the local site and an aws site on the moto server; always stopped."""
-    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
     local = yaml.safe_load((home / "config.yaml").read_text())["sites"]
-    with running_daemon(home, tmp_path / "daemon.log", [*local, {"name": "aws", "kind": "aws", "settings": site}]) as d:
+    with running_daemon(home, tmp_path / "daemon.log", [*local, site("aws", aws_gate_settings)]) as d:
         yield d
-
-
-def seconds(value: str) -> float:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
 def instances(endpoint: str) -> dict[str, str]:
@@ -61,22 +46,7 @@ def instances(endpoint: str) -> dict[str, str]:
 def test_a_job_with_an_input_file_runs_on_aws_and_costs_what_it_ran(
     aws_daemon: Daemon, aws_world: dict[str, str], tmp_path: Path
 ) -> None:
-    script = tmp_path / "reverse.job"
-    script.write_text(SCRIPT)
-    (tmp_path / "words.txt").write_text("one\ntwo\nthree\n")
-
-    job = json.loads(skyport(aws_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
-
-    assert job["state"] == "F", job["state_details"]
-    assert job["remote_name"] == "aws" and job["flavor_name"] == "t3.micro"
-    assert skyport(aws_daemon, "logs", job["id"]).stdout == "reversed 3 lines\n"
-    dest = tmp_path / "results"
-    skyport(aws_daemon, "fetch", job["id"], "--dest", str(dest))
-    assert (dest / "reversed.txt").read_text() == "three\ntwo\none\n"
-
-    ran_hours = (seconds(job["end_time"]) - seconds(job["start_time"])) / 3600
-    assert job["cost"] == pytest.approx(T3_MICRO_PRICE * ran_hours, abs=2e-6)
-    assert job["cost"] > 0
+    job = reverse_job(aws_daemon, tmp_path, "aws", "t3.micro", price=T3_MICRO_PRICE, pause=2)
     assert "$0.0000" in skyport(aws_daemon, "show", job["id"]).stdout  # shown to 4 places: < $0.0001
     remotes = {r["name"]: r for r in json.loads(skyport(aws_daemon, "--json", "remotes").stdout)}
     assert remotes["aws"]["spend"] == pytest.approx(job["cost"], abs=2e-6)
@@ -111,23 +81,9 @@ def refusing_aws_daemon(
     home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any], faulty_ec2: FaultyEc2
 ) -> Iterator[Daemon]:
     """A daemon whose aws site reaches EC2 through a proxy that refuses the launches a test queues."""
-    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
-    site.update(endpoint_url=faulty_ec2.url, launch_attempts=2, launch_backoff=1.0)
-    with running_daemon(home, tmp_path / "daemon.log", [{"name": "aws", "kind": "aws", "settings": site}]) as d:
+    refusing = site("aws", aws_gate_settings, endpoint_url=faulty_ec2.url, launch_attempts=2, launch_backoff=1.0)
+    with running_daemon(home, tmp_path / "daemon.log", [refusing]) as d:
         yield d
-
-
-def details_until_ended(daemon: Daemon, job_id: str) -> tuple[dict[str, Any], list[str]]:
-    """The ended job, and every state_details it showed while waiting for its partition."""
-    seen: list[str] = []
-    deadline = time.monotonic() + 60
-    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
-        while (job := http.get(f"/user/job/{job_id}").json())["state"] not in "FEC":
-            if job["state"] == "W" and job["state_details"] not in seen:
-                seen.append(job["state_details"])
-            assert time.monotonic() < deadline, job
-            time.sleep(0.05)
-    return job, seen
 
 
 def submit(daemon: Daemon, folder: Path, script: str) -> str:
@@ -165,9 +121,8 @@ def test_instances_a_lost_store_left_behind_are_terminated_when_the_daemon_start
     home: Path, tmp_path: Path, aws_gate_settings: dict[str, Any], aws_world: dict[str, str]
 ) -> None:
     orphan = launch_tagged(aws_world, "aws", "p-from-a-lost-store")
-    site = {key: value for key, value in aws_gate_settings.items() if key not in ("name", "state_dir")}
 
-    with running_daemon(home, tmp_path / "daemon.log", [{"name": "aws", "kind": "aws", "settings": site}]):
+    with running_daemon(home, tmp_path / "daemon.log", [site("aws", aws_gate_settings)]):
         deadline = time.monotonic() + 30
         while (state := instances(aws_world["endpoint"])[orphan]) != "terminated":
             assert time.monotonic() < deadline, f"the orphan instance is still {state}"

@@ -8,7 +8,6 @@ Azurite, so the job really runs through the bootstrap script a real VM boots wit
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -21,59 +20,26 @@ import yaml
 
 from gates.azure.tests.azure_support import ArmStandIn, Refusal
 from tests.conftest import Daemon, running_daemon
+from tests.e2e.cloud_sites import details_until_ended, reverse_job, site
 from tests.e2e.test_cli import skyport
 
 pytestmark = pytest.mark.azure
 
 B1S_PRICE = 0.0114  # westeurope, gates/azure/skyport_gate_azure/prices.json
-SCRIPT = """#!/bin/sh
-#SWM name azure-reverse
-#SWM site azure
-#SWM flavor Standard_B1s
-#SWM input words.txt
-#SWM output reversed.txt
-tac words.txt > reversed.txt
-sleep 2
-echo "reversed $(wc -l < words.txt) lines"
-"""
-
-
-def site(settings: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """The azure site of a daemon's config: the gate's settings less what the core adds."""
-    kept = {key: value for key, value in settings.items() if key not in ("name", "state_dir")}
-    return {"name": "azure", "kind": "azure", "settings": {**kept, **changes}}
 
 
 @pytest.fixture
 def azure_daemon(home: Path, tmp_path: Path, azure_gate_settings: dict[str, Any]) -> Iterator[Daemon]:
     """A daemon with the local site and an azure site; always stopped."""
     local = yaml.safe_load((home / "config.yaml").read_text())["sites"]
-    with running_daemon(home, tmp_path / "daemon.log", [*local, site(azure_gate_settings)]) as daemon:
+    with running_daemon(home, tmp_path / "daemon.log", [*local, site("azure", azure_gate_settings)]) as daemon:
         yield daemon
-
-
-def seconds(value: str) -> float:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
 def test_a_job_with_an_input_file_runs_on_azure_and_costs_what_it_ran(
     azure_daemon: Daemon, arm: ArmStandIn, tmp_path: Path
 ) -> None:
-    script = tmp_path / "reverse.job"
-    script.write_text(SCRIPT)
-    (tmp_path / "words.txt").write_text("one\ntwo\nthree\n")
-
-    job = json.loads(skyport(azure_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
-
-    assert job["state"] == "F", job["state_details"]
-    assert job["remote_name"] == "azure" and job["flavor_name"] == "Standard_B1s"
-    assert skyport(azure_daemon, "logs", job["id"]).stdout == "reversed 3 lines\n"
-    dest = tmp_path / "results"
-    skyport(azure_daemon, "fetch", job["id"], "--dest", str(dest))
-    assert (dest / "reversed.txt").read_text() == "three\ntwo\none\n"
-    ran_hours = (seconds(job["end_time"]) - seconds(job["start_time"])) / 3600
-    assert job["cost"] == pytest.approx(B1S_PRICE * ran_hours, abs=2e-6)
-    assert job["cost"] > 0
+    job = reverse_job(azure_daemon, tmp_path, "azure", "Standard_B1s", price=B1S_PRICE, pause=2)
     remotes = {r["name"]: r for r in json.loads(skyport(azure_daemon, "--json", "remotes").stdout)}
     assert remotes["azure"]["spend"] == pytest.approx(job["cost"], abs=2e-6)
     deadline = time.monotonic() + 30
@@ -100,25 +66,12 @@ def test_what_the_azure_site_does_not_offer_is_a_400_at_submit_naming_it(azure_d
         assert http.get("/user/job").json() == []
 
 
-def details_until_ended(daemon: Daemon, job_id: str) -> tuple[dict[str, Any], list[str]]:
-    """The ended job, and every state_details it showed while waiting for its partition."""
-    seen: list[str] = []
-    deadline = time.monotonic() + 60
-    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
-        while (job := http.get(f"/user/job/{job_id}").json())["state"] not in "FEC":
-            if job["state"] == "W" and job["state_details"] not in seen:
-                seen.append(job["state_details"])
-            assert time.monotonic() < deadline, job
-            time.sleep(0.05)
-    return job, seen
-
-
 def test_quota_then_capacity_refusals_are_the_waiting_jobs_reason_and_then_it_runs(
     home: Path, tmp_path: Path, azure_gate_settings: dict[str, Any], arm: ArmStandIn
 ) -> None:
     arm.refusals.append(Refusal(409, "QuotaExceeded", "Operation results in exceeding quota limits of Core."))
     arm.refusals.append(Refusal(0, "ZonalAllocationFailed", "Allocation failed in the requested zone."))
-    sites = [site(azure_gate_settings, create_backoff=0.5)]
+    sites = [site("azure", azure_gate_settings, create_backoff=0.5)]
     with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
         (tmp_path / "job.sh").write_text("#!/bin/sh\necho ran\n")
         job_id = skyport(daemon, "submit", str(tmp_path / "job.sh")).stdout.strip()
@@ -134,7 +87,7 @@ def test_refusals_every_time_end_the_job_in_E_saying_what_azure_refused(
     home: Path, tmp_path: Path, azure_gate_settings: dict[str, Any], arm: ArmStandIn
 ) -> None:
     arm.refusals.extend([Refusal(409, "SkuNotAvailable", "The requested size is not available.")] * 2)
-    sites = [site(azure_gate_settings, create_attempts=2)]
+    sites = [site("azure", azure_gate_settings, create_attempts=2)]
     with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
         (tmp_path / "job.sh").write_text("#!/bin/sh\necho never\n")
         job_id = skyport(daemon, "submit", str(tmp_path / "job.sh")).stdout.strip()
@@ -151,7 +104,7 @@ def test_groups_a_lost_store_left_behind_are_deleted_when_the_daemon_starts(
     tags = {"skyport-site": "azure", "skyport-partition": "p-from-a-lost-store", "skyport-owner": "alice"}
     arm.add_group("skyport-azure-p-from-a-lost-store", tags)
 
-    with running_daemon(home, tmp_path / "daemon.log", [site(azure_gate_settings)]):
+    with running_daemon(home, tmp_path / "daemon.log", [site("azure", azure_gate_settings)]):
         deadline = time.monotonic() + 30
         while arm.group_tags():
             assert time.monotonic() < deadline, f"the orphan group is still there: {arm.group_tags()}"

@@ -9,8 +9,6 @@ machine against its Swift, as a server boots them.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,52 +19,23 @@ import pytest
 
 from gates.openstack.tests.openstack_support import StandIn
 from tests.conftest import Daemon, running_daemon
+from tests.e2e.cloud_sites import details_until_ended, reverse_job, site
 from tests.e2e.test_cli import skyport
 
 PRICE = 0.05  # m1.small's price in openstack_gate_settings
-SCRIPT = """#!/bin/sh
-#SWM name openstack-reverse
-#SWM site openstack
-#SWM flavor m1.small
-#SWM input words.txt
-#SWM output reversed.txt
-tac words.txt > reversed.txt
-sleep 1
-echo "reversed $(wc -l < words.txt) lines"
-"""
 
 
 @pytest.fixture
 def openstack_daemon(home: Path, tmp_path: Path, openstack_gate_settings: dict[str, Any]) -> Iterator[Daemon]:
     """A daemon with one openstack site on the stand-in; always stopped."""
-    site = {key: value for key, value in openstack_gate_settings.items() if key not in ("name", "state_dir")}
-    sites = [{"name": "openstack", "kind": "openstack", "settings": site}]
-    with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
+    with running_daemon(home, tmp_path / "daemon.log", [site("openstack", openstack_gate_settings)]) as daemon:
         yield daemon
-
-
-def seconds(value: str) -> float:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
 def test_a_job_with_an_input_file_runs_on_openstack_and_costs_what_it_ran(
     openstack_daemon: Daemon, stand_in: StandIn, tmp_path: Path
 ) -> None:
-    script = tmp_path / "reverse.job"
-    script.write_text(SCRIPT)
-    (tmp_path / "words.txt").write_text("one\ntwo\nthree\n")
-
-    job = json.loads(skyport(openstack_daemon, "--json", "submit", str(script), "--wait", check=False).stdout)
-
-    assert job["state"] == "F", job["state_details"]
-    assert (job["remote_name"], job["flavor_name"]) == ("openstack", "m1.small")
-    assert skyport(openstack_daemon, "logs", job["id"]).stdout == "reversed 3 lines\n"
-    dest = tmp_path / "results"
-    skyport(openstack_daemon, "fetch", job["id"], "--dest", str(dest))
-    assert (dest / "reversed.txt").read_text() == "three\ntwo\none\n"
-    ran_hours = (seconds(job["end_time"]) - seconds(job["start_time"])) / 3600
-    assert job["cost"] == pytest.approx(PRICE * ran_hours, abs=2e-6)
-    assert job["cost"] > 0
+    reverse_job(openstack_daemon, tmp_path, "openstack", "m1.small", price=PRICE, pause=1)
     deadline = time.monotonic() + 30
     while stand_in.servers or stand_in.server_groups:
         assert time.monotonic() < deadline, f"left behind: {stand_in.servers} {stand_in.server_groups}"
@@ -91,38 +60,22 @@ def test_a_quota_refusal_keeps_the_job_waiting_saying_why_then_it_runs(
     home: Path, tmp_path: Path, openstack_gate_settings: dict[str, Any], stand_in: StandIn
 ) -> None:
     stand_in.refuse(403, "forbidden", "Quota exceeded for cores: Requested 1, but already used 20 of 20 cores")
-    site = {key: value for key, value in openstack_gate_settings.items() if key not in ("name", "state_dir")}
-    site["launch_backoff"] = 1.0
-    sites = [{"name": "openstack", "kind": "openstack", "settings": site}]
+    sites = [site("openstack", openstack_gate_settings, launch_backoff=1.0)]
     path = tmp_path / "job.sh"
     path.write_text("#!/bin/sh\n#SWM site openstack\n#SWM flavor m1.small\necho ran\n")
     with running_daemon(home, tmp_path / "daemon.log", sites) as daemon:
-        job, seen = ended_with_reasons(daemon, skyport(daemon, "submit", str(path)).stdout.strip())
+        job, seen = details_until_ended(daemon, skyport(daemon, "submit", str(path)).stdout.strip())
 
     assert job["state"] == "F", job["state_details"]
     assert any("quota is used up" in details and "Quota exceeded for cores" in details for details in seen), seen
-
-
-def ended_with_reasons(daemon: Daemon, job_id: str) -> tuple[dict[str, Any], list[str]]:
-    """The ended job, and every state_details it showed while waiting for its partition."""
-    seen: list[str] = []
-    deadline = time.monotonic() + 60
-    with httpx.Client(base_url=daemon.url, verify=daemon.ssl_context()) as http:
-        while (job := http.get(f"/user/job/{job_id}").json())["state"] not in "FEC":
-            if job["state"] == "W" and job["state_details"] not in seen:
-                seen.append(job["state_details"])
-            assert time.monotonic() < deadline, job
-            time.sleep(0.05)
-    return job, seen
 
 
 def test_servers_a_lost_store_left_behind_are_deleted_when_the_daemon_starts(
     home: Path, tmp_path: Path, openstack_gate_settings: dict[str, Any], stand_in: StandIn
 ) -> None:
     orphan = stand_in.launch_behind_the_gates_back("openstack", "p-from-a-lost-store")
-    site = {key: value for key, value in openstack_gate_settings.items() if key not in ("name", "state_dir")}
 
-    with running_daemon(home, tmp_path / "daemon.log", [{"name": "openstack", "kind": "openstack", "settings": site}]):
+    with running_daemon(home, tmp_path / "daemon.log", [site("openstack", openstack_gate_settings)]):
         deadline = time.monotonic() + 30
         while orphan in stand_in.servers:
             assert time.monotonic() < deadline, "the orphan server is still there"

@@ -19,7 +19,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +35,7 @@ import httpx
 import pytest
 
 from gates.local.tests.local_gate_support import serving as serve_app
+from tests.conftest import free_port
 
 # Importing connexion warns twice (starlette.testclient: "install httpx2", a UserWarning that
 # pyproject's DeprecationWarning filter misses; jsonschema: RefResolver is deprecated); with
@@ -52,13 +52,6 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")

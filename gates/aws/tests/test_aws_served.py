@@ -6,8 +6,6 @@ instance's user-data on this machine against moto's S3.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,47 +13,19 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
-from gates.aws.tests.aws_support import free_port
-from skyport import pki
+from tests.served_gates import refused_config, served_gate
 
 pytestmark = pytest.mark.aws
 
 WAIT = 60.0
 
 
-def gate_command(home: Path, config: Path, port: int) -> list[str]:
-    skyport = [sys.executable, "-m", "skyport", "--home", str(home)]
-    return [*skyport, "gate", "aws", "--config", str(config), "--port", str(port)]
-
-
 @pytest.fixture
 def served(aws_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[httpx.Client]:
     """The gate started as an operator starts it, and a client holding the core certificate of the home's CA."""
-    home = tmp_path / "home"
-    pki.init_authority(home, "alice")
-    config = tmp_path / "aws.yaml"
-    config.write_text(yaml.safe_dump({k: v for k, v in aws_gate_settings.items() if k != "state_dir"}))
-    port = free_port()
-    log = tmp_path / "gate.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(gate_command(home, config, port), stdout=out, stderr=subprocess.STDOUT)
-    client = httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=pki.core_context(home), timeout=30)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client.get("/site").raise_for_status()
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+    with served_gate("aws", aws_gate_settings, tmp_path) as (client, _):
         yield client
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(10)
 
 
 def wait_for(client: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
@@ -95,12 +65,5 @@ def test_served_gate_refuses_a_client_without_a_certificate(served: httpx.Client
     ],
 )
 def test_a_wrong_config_is_a_message_and_a_failed_exit(tmp_path: Path, content: str, message: str) -> None:
-    home = tmp_path / "home"
-    pki.init_authority(home, "alice")
-    config = tmp_path / "aws.yaml"
-    config.write_text(content)
-    command = gate_command(home, config, free_port())
-    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0
-    assert message in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    stderr = refused_config("aws", content, tmp_path)
+    assert message in stderr, stderr
