@@ -68,3 +68,13 @@ def refused_config(kind: str, content: str, tmp_path: Path) -> str:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
     return result.stderr
+
+
+def wait_for(gate: httpx.Client, path: str, states: tuple[str, ...], wait: float = 30.0) -> dict[str, Any]:
+    """The gate's ``path`` (a partition or job) once its state is one of ``states``; fails after ``wait`` s."""
+    deadline = time.monotonic() + wait
+    while (body := gate.get(path).json())["state"] not in states:
+        assert time.monotonic() < deadline, body
+        time.sleep(0.05)
+    result: dict[str, Any] = body
+    return result

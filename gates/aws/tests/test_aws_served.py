@@ -6,7 +6,6 @@ instance's user-data on this machine against moto's S3.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.served_gates import refused_config, served_gate
+from tests.served_gates import refused_config, served_gate, wait_for
 
 pytestmark = pytest.mark.aws
 
@@ -28,23 +27,14 @@ def served(aws_gate_settings: dict[str, Any], tmp_path: Path) -> Iterator[httpx.
         yield client
 
 
-def wait_for(client: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT
-    while (body := client.get(path).json())["state"] not in states:
-        assert time.monotonic() < deadline, body
-        time.sleep(0.1)
-    result: dict[str, Any] = body
-    return result
-
-
 def test_served_gate_runs_a_job_over_mutual_tls(served: httpx.Client) -> None:
     site = served.get("/site").json()
     assert (site["kind"], site["name"], site["single_job"]) == ("aws", "aws", True)
     assert served.post("/partitions", json={"id": "p1", "flavor": "t3.micro", "count": 1}).status_code == 201
-    assert wait_for(served, "/partitions/p1", ("ready", "failed"))["state"] == "ready"
+    assert wait_for(served, "/partitions/p1", ("ready", "failed"), WAIT)["state"] == "ready"
     started = served.post("/jobs", json={"id": "j1", "partition_id": "p1", "script": "#!/bin/sh\necho served\n"})
     assert started.status_code == 201, started.text
-    job = wait_for(served, "/jobs/j1", ("finished", "failed", "cancelled"))
+    job = wait_for(served, "/jobs/j1", ("finished", "failed", "cancelled"), WAIT)
     assert (job["state"], job.get("exitcode")) == ("finished", 0), job
     assert served.get("/jobs/j1/stdout").content == b"served\n"
 

@@ -8,26 +8,15 @@ Azurite through the SAS URLs the gate gave it; only the machine is this one.
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 from gates.azure.tests.azure_support import CONTAINER, ArmStandIn, blob_service
+from tests.served_gates import wait_for
 
 pytestmark = pytest.mark.azure
-
-WAIT = 30.0
-
-
-def wait_for(gate: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT
-    while (body := gate.get(path).json())["state"] not in states:
-        assert time.monotonic() < deadline, body
-        time.sleep(0.05)
-    result: dict[str, Any] = body
-    return result
 
 
 def ready_partition(gate: httpx.Client, partition_id: str = "p1") -> dict[str, Any]:

@@ -16,19 +16,11 @@ import httpx
 import pytest
 
 from gates.azure.tests.azure_support import AZURITE_KEY, ArmStandIn
+from tests.served_gates import wait_for
 
 pytestmark = pytest.mark.azure
 
 WAIT = 30.0
-
-
-def wait_for(gate: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT
-    while (body := gate.get(path).json())["state"] not in states:
-        assert time.monotonic() < deadline, body
-        time.sleep(0.05)
-    result: dict[str, Any] = body
-    return result
 
 
 def test_site_says_each_partition_runs_one_job(azure_gate: httpx.Client) -> None:

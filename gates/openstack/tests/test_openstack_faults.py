@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from gates.openstack.tests.openstack_support import NO_VALID_HOST, StandIn, serving
-from gates.openstack.tests.test_openstack_site import wait_for
+from tests.served_gates import wait_for
 
 QUOTA = "Quota exceeded for instances: Requested 1, but already used 10 of 10 instances"
 

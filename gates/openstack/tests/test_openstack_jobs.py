@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from gates.openstack.tests.openstack_support import PASSWORD, StandIn, serving
-from gates.openstack.tests.test_openstack_site import wait_for
+from tests.served_gates import wait_for
 
 ENDED = ("finished", "failed", "cancelled")
 

@@ -14,7 +14,7 @@ from skyport_gate_sdk.errors import BadRequest
 
 from gates.aws.tests.aws_support import aws_client
 from gates.openstack.tests.openstack_support import StandIn, serving
-from gates.openstack.tests.test_openstack_site import wait_for
+from tests.served_gates import wait_for
 
 pytestmark = pytest.mark.aws
 

@@ -9,24 +9,13 @@ themselves, answering in their published request/response shapes.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 from gates.openstack.tests.openstack_support import NO_VALID_HOST, StandIn, serving
-
-WAIT = 30.0
-
-
-def wait_for(gate: httpx.Client, path: str, states: tuple[str, ...]) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT
-    while (body := gate.get(path).json())["state"] not in states:
-        assert time.monotonic() < deadline, body
-        time.sleep(0.05)
-    result: dict[str, Any] = body
-    return result
+from tests.served_gates import wait_for
 
 
 def test_site_says_each_partition_runs_one_job(openstack_gate: httpx.Client) -> None:
