@@ -9,7 +9,8 @@ and the end-to-end tests, one server process (or cluster, or store) per session.
 
 scripts/test runs the suite on several pytest-xdist workers with ``--dist loadgroup``: the tests
 that share a session's server (Slurm, moto, Azurite, PostgreSQL, podman) or its built distributions (packaging) go
-to one worker together, so each is started or built once; every other test goes wherever a worker
+to one worker together, so each is started or built once (the aarch64 cross-build, which builds its
+own, goes to a worker of its own); every other test goes wherever a worker
 is free.
 """
 
@@ -49,7 +50,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         needs = getattr(item, "fixturenames", ())
         group = next((name for fixture, name in SHARED.items() if fixture in needs), None)
-        if group is None and "tests/packaging/" in item.nodeid:
+        if group is None and "tests/packaging/test_aarch64.py" in item.nodeid:
+            group = "aarch64"  # its own toolchain and sdist: beside the other builds, not after them
+        elif group is None and "tests/packaging/" in item.nodeid:
             group = "packaging"
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))

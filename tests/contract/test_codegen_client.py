@@ -135,6 +135,7 @@ STREAM = (
     'data: "owner": "alice", "time": "2026-12-01T00:00:00Z", "state": "Q", "reason": "queued"}\r\n\r\n'
     "event: ignored-by-the-client\nunknown: field\n\n"
     f"id: 7\ndata: {json.dumps({**EVENT, 'reason': 'running on local'})}\n\n"
+    "event: end\ndata: {}\n\n"  # as the daemon ends a stream for good: the iterators do not reconnect
 )
 
 

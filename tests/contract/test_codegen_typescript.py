@@ -52,7 +52,8 @@ import { Client, streamEvents, ApiError } from "./index.js";
 
 const text = "retry: 2000\n\n: keep-alive\n\nid: 6\r\ndata: {\"id\": 6, \"kind\": \"submitted\",\r\n" +
   "data: \"state\": \"Q\", \"reason\": \"queued\"}\r\n\r\nevent: other\nunknown: field\n\n" +
-  "id: 7\ndata: {\"id\": 7, \"kind\": \"state\", \"state\": \"R\", \"reason\": \"running\"}\n\n";
+  "id: 7\ndata: {\"id\": 7, \"kind\": \"state\", \"state\": \"R\", \"reason\": \"running\"}\n\n" +
+  "event: end\ndata: {}\n\n";
 const bytes = new TextEncoder().encode(text);
 const asked = [];
 function answer(url, init) {
@@ -94,7 +95,7 @@ def test_the_typescript_async_generator_reads_events_split_anywhere_across_chunk
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
     (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     (tmp_path / "stream.mjs").write_text(STREAM_JS, encoding="utf-8")
-    ran = subprocess.run(["node", "stream.mjs"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    ran = subprocess.run(["node", "stream.mjs"], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60)
     assert ran.returncode == 0, ran.stderr
     result = json.loads(ran.stdout)
     assert result["events"] == [[6, "Q"], [7, "R"]]

@@ -19,9 +19,10 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 # What a build of the checkout never reads. The sdist is built from a copy without these, so it does
-# not depend on (or race with) anything else writing into the checkout while the tests run.
+# not depend on (or race with) anything else writing into the checkout while the tests run (such as
+# scripts/wheels-aarch64's own sdist, whose release tree skyport_hpc-* comes and goes).
 SOURCE_ONLY = shutil.ignore_patterns(
-    ".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so"
+    ".git", ".venv", "dist", "build", "node_modules", "__pycache__", "*.egg-info", "*.so", "skyport_hpc-*"
 )
 PURE = [
     "sdk",

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow  # builds every distribution (shared with the othe
 FILLED = Path(__file__).parents[1] / "fixtures" / "memgate_handlers.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once: a module scope was set up again when the tests interleaved
 def sdk_venv(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``bin`` of a fresh environment with the SDK's wheel and the filled-in memgate skeleton."""
     place = tmp_path_factory.mktemp("sdk-only")

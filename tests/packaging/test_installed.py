@@ -20,7 +20,7 @@ from tests.packaging.conftest import ROOT, clean_env, fresh_venv, pip, run
 pytestmark = pytest.mark.slow  # builds and installs every distribution
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once: a module scope was set up again when the tests interleaved
 def venv(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``bin`` of a fresh virtual environment where `pip install skyport-hpc` ran against the wheelhouse."""
     place = tmp_path_factory.mktemp("installed")
