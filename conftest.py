@@ -46,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ.pop(size, None)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the test IDs
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         needs = getattr(item, "fixturenames", ())
