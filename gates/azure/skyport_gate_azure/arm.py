@@ -102,7 +102,8 @@ class _Initial:
         return None
 
     def get_continuation_token(self) -> str:
-        raise NotImplementedError("the gate keeps the operation's URL instead")
+        """The operation's URL: what the gate itself polls to follow the operation on."""
+        return self.url or ""
 
 
 def _azure() -> Any:
