@@ -19,6 +19,7 @@ Layout of a site's keys (``Staging.job_prefix`` / ``Staging.bundle_key`` give th
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import dataclasses
 import datetime
@@ -322,7 +323,7 @@ class Converters(Protocol):
     def job(self, record: JobRecord, reported: Mapping[str, Any], nodes: list[dict[str, Any]], /) -> dict[str, Any]: ...
 
 
-class StagedJobs:
+class StagedJobs(abc.ABC):
     """The job and file operations of a cloud gate whose nodes run bundles fetched from object storage.
 
     A gate's handlers class inherits them. Its ``__init__`` sets the attributes below, and it
@@ -346,13 +347,13 @@ class StagedJobs:
 
     # -- the cloud's part -------------------------------------------------------------------------
 
+    @abc.abstractmethod
     def _nodes(self, partition_id: str | None) -> list[dict[str, Any]]:
         """The site's nodes as the cloud lists them (of one partition when given)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _by_partition(self, nodes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """Nodes grouped by the partition they are labelled with."""
-        raise NotImplementedError
 
     def _partition_view(self, record: Any, nodes: list[dict[str, Any]]) -> dict[str, Any]:
         """A partition record and its nodes as a spec Partition."""
@@ -364,9 +365,9 @@ class StagedJobs:
         """A spec Job from its markers (:func:`reported`) and its partition's nodes (e.g. with :func:`job_view`)."""
         return self.converters.job(record, reported, nodes)
 
+    @abc.abstractmethod
     def _stop(self, nodes: list[dict[str, Any]]) -> None:
         """End these nodes (terminate or delete them)."""
-        raise NotImplementedError
 
     def _disk(self, nodes: list[dict[str, Any]]) -> int | None:
         """MiB of disk the smallest of these nodes gives a job, checked against a job's ``storage`` at its
