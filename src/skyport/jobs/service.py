@@ -465,16 +465,17 @@ class JobService:
         for job_id in [job_id for job_id in self._told if job_id not in reasons]:
             del self._told[job_id]  # started, ended or gone: its next wait is news again
         now = time.time()
-        rows = []
+        rows, told = [], {}
         for job_id, reason in reasons.items():
             job = self._active.get(job_id)
             if job is not None and job.state == JobState.QUEUED and reason and self._told.get(job_id) != reason:
                 rows.append(job_events.row(job, job.state, reason, now))
-                self._told[job_id] = reason
+                told[job_id] = reason
                 if len(rows) == REASONS_PER_PASS:
                     break
         if rows:
             self.events.publish(await self.store.run(event_queries.record, rows))
+            self._told.update(told)  # once stored: a failed write is tried again at the next pass
         return len(rows)
 
     async def open_events(
